@@ -1,0 +1,179 @@
+"""The command line of EXCHANGE_FORMAT §1. No subcommand starts the GUI.
+
+Exit status: 0 success; 1 the work failed (message on stderr, in Chinese); 2 wrong arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+
+from station_app import APP_TITLE, __version__
+from station_app.errors import KnownError
+
+log = logging.getLogger("station_app")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with Chinese error messages and exit status 2 on wrong arguments."""
+
+    def error(self, message: str):  # noqa: D401
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: 参数错误：{message}\n（运行 {self.prog} --help 查看用法）\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="station-app", description=f"{APP_TITLE} {__version__} — 人大代表联络站日常工作软件（离线）",
+                     epilog="不带子命令时启动图形界面。")
+    parser.add_argument("--version", action="version", version=f"{APP_TITLE} {__version__}")
+    parser.add_argument("--db", help="数据库：文件路径、sqlite:///路径 或 postgresql://用户@主机/库名（默认：用户数据目录中的内置数据库）")
+    parser.add_argument("--self-test", action="store_true", help="自检：临时数据库读写、生成含中文和二维码的PDF")
+    sub = parser.add_subparsers(dest="command", metavar="子命令", parser_class=_Parser)
+
+    p = sub.add_parser("demo", help="生成演示数据（确定性的中文示例数据）")
+    p.add_argument("--db", required=True, help="目标数据库（应为新文件）")
+    p.add_argument("--seed", type=int, default=1, help="随机种子，相同种子生成相同数据（默认 1）")
+    p.add_argument("--deputies", type=int, default=30, help="代表人数（默认 30）")
+    p.add_argument("--receptions", type=int, default=0, help="接待登记条数（接待功能完成后生效）")
+
+    p = sub.add_parser("check", help="检查数据库的完整性和一致性；有问题时退出码为 1")
+    p.add_argument("--db", required=True)
+
+    p = sub.add_parser("backup", help="用 SQLite 备份接口备份数据库并校验")
+    p.add_argument("--db", required=True)
+    p.add_argument("--out", required=True, help="备份文件路径")
+
+    p = sub.add_parser("restore", help="用备份替换数据库（先校验；被替换的文件另存一份）")
+    p.add_argument("--db", required=True)
+    p.add_argument("--from", dest="source", required=True, help="备份文件")
+    return parser
+
+
+def _open(db_arg: str | None):
+    from station_app.db import open_database
+    from station_app.paths import default_database
+
+    return open_database(db_arg or default_database())
+
+
+def cmd_demo(args) -> int:
+    from station_app.services.demo import make_demo
+
+    if args.receptions:
+        print("提示：接待登记的演示数据将在接待功能完成后提供，本次只生成站点和代表。", file=sys.stderr)
+    _open(args.db)
+    summary = make_demo(seed=args.seed, deputies=args.deputies)
+    print(f"已生成演示数据：站点 {summary.station_code}，代表 {summary.deputies} 名 → {args.db}")
+    return 0
+
+
+def cmd_check(args) -> int:
+    from station_app.services.check import run_check
+
+    _open(args.db)
+    findings = run_check()
+    errors = [f for f in findings if f.severity == "error"]
+    for f in findings:
+        print(("错误：" if f.severity == "error" else "提示：") + f.message, file=sys.stderr if f.severity == "error" else sys.stdout)
+    if errors:
+        print(f"检查未通过：{len(errors)} 个问题", file=sys.stderr)
+        return 1
+    print("检查通过：数据库完整，数据一致。")
+    return 0
+
+
+def cmd_backup(args) -> int:
+    from station_app.db import close_database
+    from station_app.services.backup import backup
+
+    _open(args.db)  # migrates an old file first, so the copy is current
+    close_database()
+    out = backup(args.db, args.out)
+    print(out)
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from station_app.services.backup import restore
+
+    kept = restore(args.db, args.source)
+    print(f"已从 {args.source} 恢复数据库 {args.db}；原数据库另存为 {kept}")
+    return 0
+
+
+def self_test() -> int:
+    import datetime as dt
+
+    from station_app.db import close_database, open_database
+    from station_app.domain.records import DeputyData, StationProfile
+    from station_app.printing.selftest import render_self_test
+    from station_app.services import deputies, station
+
+    with tempfile.TemporaryDirectory(prefix="station-selftest-") as tmp:
+        db_file = Path(tmp) / "selftest.db"
+        open_database(str(db_file))
+        try:
+            station.save_home_station(StationProfile(code="SELFTEST", name="自检联络站"))
+            rec = deputies.create(DeputyData(name="赛山·托西别克", levels=("county", "township"),
+                                             phone="13812345678", birth_date=dt.date(1980, 1, 1)))
+            back = deputies.get(rec.uid)
+            if back.name != "赛山·托西别克" or back.levels != ("county", "township"):
+                raise KnownError("自检失败：数据库读写不一致")
+        finally:
+            close_database()
+        pdf = render_self_test(Path(tmp) / "selftest.pdf")
+        data = pdf.read_bytes()
+        if not (data.startswith(b"%PDF") and b"/FontFile2" in data and b"+WenQuanYi" in data):
+            raise KnownError("自检失败：PDF 未嵌入中文字体")
+    print("自检通过：数据库读写正常，PDF（中文、二维码）生成正常。")
+    return 0
+
+
+COMMANDS = {"demo": cmd_demo, "check": cmd_check, "backup": cmd_backup, "restore": cmd_restore}
+
+
+def _setup_logging() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser().parse_args(argv)
+    _setup_logging()
+    try:
+        if args.self_test:
+            return self_test()
+        if args.command is None:
+            from station_app.ui.app import run_gui
+
+            return run_gui(args.db)
+        return COMMANDS[args.command](args)
+    except KnownError as exc:
+        print(f"错误：{exc.message}", file=sys.stderr)
+        return 1
+    except Exception:  # a bug: say so plainly, keep the traceback
+        text = traceback.format_exc()
+        print("程序内部错误（请把下面的信息发给维护人员）：\n" + text, file=sys.stderr)
+        _write_crash_log(text)
+        return 1
+
+
+def _write_crash_log(text: str) -> None:
+    try:
+        import datetime as dt
+
+        from station_app.paths import log_dir
+
+        with open(log_dir() / "errors.log", "a", encoding="utf-8") as handle:
+            handle.write(f"--- {dt.datetime.now().isoformat()} ---\n{text}\n")
+    except OSError:
+        pass
+
+
+def dumps(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=True)

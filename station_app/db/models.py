@@ -1,0 +1,116 @@
+"""The current models. The schema itself is made by the numbered migrations in
+``station_app.db.migrations``; a test checks that both agree.
+
+Every record that travels to the county (``TravelModel``) has ``uid``, ``station_code``,
+``created_at``, ``updated_at`` and ``deleted_at``; deleting sets ``deleted_at`` (a tombstone).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import peewee as pw
+
+from station_app.db.connection import database
+from station_app.db.fields import IsoDateField, JsonField, TimestampField
+from station_app.domain import clock
+
+
+def new_uid() -> str:
+    return str(uuid.uuid4())
+
+
+class BaseModel(pw.Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class TravelModel(BaseModel):
+    """Base of every record exchanged with the county (EXCHANGE_FORMAT §2.3)."""
+
+    uid = pw.CharField(max_length=36, unique=True, default=new_uid)
+    station_code = pw.CharField(max_length=32, index=True)
+    created_at = TimestampField(default=clock.now_ts)
+    updated_at = TimestampField(default=clock.now_ts, index=True)
+    deleted_at = TimestampField(null=True)
+
+    @classmethod
+    def alive(cls):
+        return cls.select().where(cls.deleted_at.is_null())
+
+
+class Station(BaseModel):
+    """联络站 profile. At a county database there is one row per station merged in."""
+
+    code = pw.CharField(max_length=32, unique=True)
+    name = pw.CharField(max_length=100)
+    township = pw.CharField(max_length=100, default="")
+    county = pw.CharField(max_length=100, default="")
+    address = pw.CharField(max_length=200, default="")
+    phone = pw.CharField(max_length=40, default="")
+    is_home = pw.BooleanField(default=False)  # the station this database belongs to
+    created_at = TimestampField(default=clock.now_ts)
+    updated_at = TimestampField(default=clock.now_ts)
+
+
+class Deputy(TravelModel):
+    """人大代表 (EXCHANGE_FORMAT §2.3 deputies)."""
+
+    name = pw.CharField(max_length=40, index=True)
+    gender = pw.CharField(max_length=8, null=True)
+    ethnicity = pw.CharField(max_length=20, default="")
+    birth_date = IsoDateField(null=True)
+    party = pw.CharField(max_length=20, default="")
+    levels_mask = pw.IntegerField()  # bits of domain.codes.Level
+    sector = pw.CharField(max_length=40, default="")
+    group_name = pw.CharField(max_length=40, default="", index=True)  # 代表小组 ("group")
+    phone = pw.CharField(max_length=40, default="")
+    term = pw.CharField(max_length=40, default="")
+    active = pw.BooleanField(default=True)
+    photo = pw.CharField(max_length=120, null=True)  # attachments/{sha256}.jpg
+    note = pw.TextField(default="")
+    # migration 2
+    commitment = pw.TextField(default="")  # 亮承诺
+    sort_order = pw.IntegerField(default=0)
+
+
+class Setting(BaseModel):
+    """Stored settings (declared with defaults in ``services.settings``)."""
+
+    key = pw.CharField(max_length=80, primary_key=True)
+    value = JsonField()
+
+
+class User(BaseModel):
+    uid = pw.CharField(max_length=36, unique=True, default=new_uid)
+    username = pw.CharField(max_length=40, unique=True)
+    display_name = pw.CharField(max_length=40, default="")
+    password_hash = pw.CharField(max_length=200)
+    role = pw.CharField(max_length=16, default="clerk")
+    active = pw.BooleanField(default=True)
+    created_at = TimestampField(default=clock.now_ts)
+    updated_at = TimestampField(default=clock.now_ts)
+
+
+class AuditLog(BaseModel):
+    """Who changed what, when: before → after (JSON)."""
+
+    at = TimestampField(default=clock.now_ts, index=True)
+    actor = pw.CharField(max_length=40)
+    action = pw.CharField(max_length=20)  # create / update / deactivate / activate / delete / restore / import
+    table_name = pw.CharField(max_length=40)
+    record_uid = pw.CharField(max_length=64, index=True)
+    station_code = pw.CharField(max_length=32, default="")
+    before = JsonField(null=True)
+    after = JsonField(null=True)
+    summary = pw.CharField(max_length=200, default="")
+
+
+class SchemaVersion(BaseModel):
+    version = pw.IntegerField(primary_key=True)
+    name = pw.CharField(max_length=80)
+    applied_at = TimestampField(default=clock.now_ts)
+
+
+ALL_MODELS = [Station, Deputy, Setting, User, AuditLog, SchemaVersion]

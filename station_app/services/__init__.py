@@ -1,0 +1,1 @@
+"""Use cases over db + domain. They return frozen dataclasses and never import Qt."""

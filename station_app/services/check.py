@@ -1,0 +1,61 @@
+"""``station-app check``: integrity and consistency of a database."""
+
+from __future__ import annotations
+
+import re
+
+from station_app.db.connection import database, is_sqlite
+from station_app.db.migrations import current_version, latest_version
+from station_app.db.models import Deputy, Station
+from station_app.domain.codes import Gender, Level
+from station_app.domain.records import CheckFinding
+from station_app.domain.validators import check_phone
+from station_app.services.deputies import photo_path
+
+_UID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def run_check() -> list[CheckFinding]:
+    db = database.obj
+    out: list[CheckFinding] = []
+
+    def err(msg: str) -> None:
+        out.append(CheckFinding("error", msg))
+
+    def warn(msg: str) -> None:
+        out.append(CheckFinding("warning", msg))
+
+    if is_sqlite(db):  # SQLite-only checks; PostgreSQL guards integrity itself
+        result = [r[0] for r in db.execute_sql("PRAGMA integrity_check").fetchall()]
+        if result != ["ok"]:
+            err("数据库文件损坏：" + "；".join(result[:5]))
+        fk = db.execute_sql("PRAGMA foreign_key_check").fetchall()
+        if fk:
+            err(f"有 {len(fk)} 条记录引用了不存在的记录（外键）")
+    version = current_version(db)
+    if version != latest_version():
+        err(f"数据库结构版本 {version}，程序需要 {latest_version()}")
+    home = Station.select().where(Station.is_home == True).count()  # noqa: E712
+    if home == 0 and Station.select().count() == 0:
+        warn("尚未填写联络站信息")
+    elif home > 1:
+        err(f"有 {home} 个“本站”记录，应只有一个")
+    codes = {s.code for s in Station.select(Station.code)}
+    valid_mask = (1 << len(Level)) - 1
+    for d in Deputy.select():
+        who = f"代表“{d.name}”({d.uid})"
+        if not _UID.match(d.uid or ""):
+            err(f"{who} 的 uid 格式不对")
+        if d.station_code not in codes:
+            err(f"{who} 所属站点 {d.station_code} 不存在")
+        if not d.levels_mask or d.levels_mask & ~valid_mask:
+            err(f"{who} 没有有效的代表层级")
+        if d.gender not in (None, *Gender.codes()):
+            err(f"{who} 的性别代码无效：{d.gender}")
+        if d.updated_at < d.created_at:
+            err(f"{who} 的修改时间早于创建时间")
+        if d.deleted_at is None and check_phone(d.phone):
+            warn(f"{who} 的电话格式不对：{d.phone}")
+        if d.photo and not photo_path(d.photo).is_file():
+            warn(f"{who} 的照片文件不见了：{d.photo}")
+    return out

@@ -1,0 +1,127 @@
+"""``station-app demo``: realistic, deterministic Chinese demo data.
+
+The same seed gives the same people, numbers and uids. Each later feature adds its tables
+here, so tests and benchmarks can stand on it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import uuid
+from dataclasses import dataclass
+
+from station_app.db.bulk import bulk_insert
+from station_app.db.connection import database
+from station_app.db.models import Deputy
+from station_app.domain import clock
+from station_app.domain.codes import SECTORS, Level, levels_to_mask
+from station_app.domain.records import StationProfile
+from station_app.errors import KnownError
+from station_app.services import audit, station
+
+SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+            "姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
+GIVEN_M = "伟强军磊勇杰涛明超刚平辉建国华志斌鹏宇浩俊峰立新春海林波文德成兵光福"
+GIVEN_F = "芳娜敏静丽艳娟霞秀英玲桂兰红梅琴云莲珍燕萍凤雪慧婷洁"
+# Minority names, written as the people themselves write them.
+MINORITY = (
+    ("赛山·托西别克", "male", "哈萨克族"), ("阿依古丽·买买提", "female", "维吾尔族"),
+    ("扎西多吉", "male", "藏族"), ("其木格", "female", "蒙古族"), ("阿不都热依木·吐尔逊", "male", "维吾尔族"),
+    ("韦秀英", "female", "壮族"), ("吉克阿依", "female", "彝族"), ("马成福", "male", "回族"),
+    ("巴特尔", "male", "蒙古族"), ("央金卓玛", "female", "藏族"),
+)
+VILLAGES = ("东营村", "西营村", "南街村", "北街村", "前屯村", "后屯村", "王庄村", "李家村", "张集村", "柳树村",
+            "杏园村", "枣林村", "大店村", "小店村", "河口村", "新兴社区", "长官社区", "龙泉村", "石桥村", "马庄村")
+PHONE_PREFIXES = ("133", "135", "136", "137", "138", "139", "150", "151", "152", "153", "158", "159",
+                  "177", "180", "182", "186", "187", "188", "189", "199")
+GROUPS = ("第一代表小组", "第二代表小组", "第三代表小组", "第四代表小组", "第五代表小组")
+COMMITMENTS = ("每月进站接待选民不少于一次，群众反映的问题件件有回音。",
+               "常回选区走访群众，做好政策宣传和民意收集。",
+               "围绕产业发展和乡村振兴，多提管用的意见建议。")
+
+DEMO_STATION = StationProfile(code="DEMO-CG01", name="长官镇人大代表联络站", township="长官镇", county="宁津县",
+                              address="宁津县长官镇政府院内一楼", phone="0534-5123456")
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    station_code: str
+    deputies: int
+
+
+class _Gen:
+    def __init__(self, seed: int):
+        self.rng = random.Random(seed)
+
+    def uid(self) -> str:
+        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+
+    def phone(self) -> str:
+        return self.rng.choice(PHONE_PREFIXES) + f"{self.rng.randrange(10**8):08d}"
+
+    def person(self) -> tuple[str, str, str]:
+        rng = self.rng
+        if rng.random() < 0.08:
+            return rng.choice(MINORITY)
+        gender = "female" if rng.random() < 0.36 else "male"
+        pool = GIVEN_F if gender == "female" else GIVEN_M
+        given = rng.choice(pool) + (rng.choice(pool) if rng.random() < 0.7 else "")
+        return rng.choice(SURNAMES) + given, gender, "汉族"
+
+    def levels(self) -> list[str]:
+        r = self.rng.random()
+        if r < 0.55:
+            return [Level.TOWNSHIP.value]
+        if r < 0.85:
+            return [Level.COUNTY.value, Level.TOWNSHIP.value]
+        if r < 0.95:
+            return [Level.COUNTY.value]
+        if r < 0.99:
+            return [Level.CITY.value, Level.COUNTY.value]
+        return [Level.PROVINCIAL.value]
+
+
+def make_demo(seed: int = 1, deputies: int = 30) -> DemoSummary:
+    """Fill an empty database with a demo station. Refuses a database that already has data."""
+    if deputies < 1:
+        raise KnownError("代表人数至少为 1")
+    if Deputy.select().exists():
+        raise KnownError("这个数据库里已经有数据了；演示数据请写入一个新的数据库文件")
+    gen = _Gen(seed)
+    rng = gen.rng
+    home = station.home_station()
+    if home is None:
+        home = station.save_home_station(DEMO_STATION)
+    code = home.code
+    year = clock.today().year
+    created = clock.format_ts(dt.datetime(year - 1, 1, 5, 9, 0, tzinfo=clock.zone()))
+    fields = [Deputy.uid, Deputy.station_code, Deputy.created_at, Deputy.updated_at, Deputy.deleted_at,
+              Deputy.name, Deputy.gender, Deputy.ethnicity, Deputy.birth_date, Deputy.party,
+              Deputy.levels_mask, Deputy.sector, Deputy.group_name, Deputy.phone, Deputy.term,
+              Deputy.active, Deputy.photo, Deputy.note, Deputy.commitment, Deputy.sort_order]
+    rows = []
+    used_names: set[str] = set()
+    for i in range(deputies):
+        name, gender, ethnicity = gen.person()
+        while name in used_names and i < 2000:
+            name, gender, ethnicity = gen.person()
+        used_names.add(name)
+        birth = dt.date(rng.randint(1960, 1995), rng.randint(1, 12), rng.randint(1, 28))
+        party = rng.choices(("中共党员", "群众", "民盟", "无党派人士", "九三学社"), (70, 22, 3, 3, 2))[0]
+        levels = gen.levels()
+        active = rng.random() > 0.05
+        rows.append((
+            gen.uid(), code, created, created, None, name, gender, ethnicity, birth.isoformat(), party,
+            levels_to_mask(levels), rng.choice(SECTORS[:-1]), GROUPS[i % len(GROUPS)], gen.phone(),
+            "第十八届" if Level.TOWNSHIP.value in levels else "第十九届", active, None,
+            "" if rng.random() < 0.8 else f"联系{rng.choice(VILLAGES)}",
+            rng.choice(COMMITMENTS), 0,
+        ))
+    with database.atomic():
+        bulk_insert(Deputy, fields, rows)
+        audit.record("import", "deputy", f"demo-seed-{seed}", None, {"deputies": deputies},
+                     summary=f"生成演示数据（种子 {seed}，代表 {deputies} 名）", station_code=code)
+    return DemoSummary(station_code=code, deputies=deputies)
+
+

@@ -1,0 +1,66 @@
+"""Settings: a declared table of defaults, values stored in the database (they travel with backups)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from station_app.db.connection import database
+from station_app.db.models import Setting
+from station_app.services import audit
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    key: str
+    default: Any
+    label: str
+    choices: tuple[tuple[Any, str], ...] = ()
+
+
+SPECS: tuple[SettingSpec, ...] = (
+    SettingSpec("timezone", "Asia/Shanghai", "时区"),
+    SettingSpec("privacy.show_full_numbers", False, "列表和打印中显示完整电话、身份证号（默认遮挡）"),
+    SettingSpec("qr.mode", "text", "二维码内容", (("text", "文字（离线可读）"), ("url", "网址"), ("mecard", "名片（可存通讯录）"))),
+    SettingSpec("qr.deputy_template", "", "代表二维码网址模板（如 https://…/d/{deputy_uid}）"),
+    SettingSpec("qr.station_template", "", "联络站二维码网址模板（如 https://…/s/{station_code}）"),
+    SettingSpec("station.reception_rule", "每月15日", "接待日规则（印在公示栏上）"),
+    SettingSpec("export.password", "", "导出数据包加密密码（留空则不加密）"),
+    SettingSpec("ui.idle_lock_minutes", 15, "无操作多少分钟后锁定"),
+)
+_BY_KEY = {s.key: s for s in SPECS}
+
+
+def spec(key: str) -> SettingSpec:
+    try:
+        return _BY_KEY[key]
+    except KeyError:
+        raise KeyError(f"unknown setting {key!r}") from None
+
+
+def get(key: str) -> Any:
+    default = spec(key).default
+    row = Setting.get_or_none(Setting.key == key)
+    return default if row is None else row.value
+
+
+def set(key: str, value: Any) -> None:  # noqa: A001 - module-level API: settings.set(...)
+    spec(key)
+    with database.atomic():
+        row = Setting.get_or_none(Setting.key == key)
+        before = None if row is None else row.value
+        if before == value:
+            return
+        if row is None:
+            Setting.create(key=key, value=value)
+        else:
+            Setting.update(value=value).where(Setting.key == key).execute()
+        shown_before = "***" if key == "export.password" and before else before
+        shown_after = "***" if key == "export.password" and value else value
+        audit.record("update", "setting", key, {"value": shown_before}, {"value": shown_after},
+                     summary=f"设置 {spec(key).label}")
+
+
+def all_values() -> dict[str, Any]:
+    stored = {r.key: r.value for r in Setting.select()}
+    return {s.key: stored.get(s.key, s.default) for s in SPECS}
