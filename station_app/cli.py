@@ -14,13 +14,27 @@ import traceback
 from pathlib import Path
 
 from station_app import APP_TITLE, __version__
+from station_app.cli_print import add_print_parser, cmd_print
 from station_app.errors import KnownError
 
 log = logging.getLogger("station_app")
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse with Chinese error messages and exit status 2 on wrong arguments."""
+    """argparse with Chinese headings, Chinese error messages and exit status 2 on wrong arguments."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("add_help", False)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "子命令和参数"
+        self._optionals.title = "选项"
+        self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+
+    def format_usage(self) -> str:
+        return super().format_usage().replace("usage:", "用法：", 1)
+
+    def format_help(self) -> str:
+        return super().format_help().replace("usage:", "用法：", 1)
 
     def error(self, message: str):  # noqa: D401
         self.print_usage(sys.stderr)
@@ -30,7 +44,7 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="station-app", description=f"{APP_TITLE} {__version__} — 人大代表联络站日常工作软件（离线）",
                      epilog="不带子命令时启动图形界面。")
-    parser.add_argument("--version", action="version", version=f"{APP_TITLE} {__version__}")
+    parser.add_argument("--version", action="version", version=f"{APP_TITLE} {__version__}", help="显示版本号并退出")
     parser.add_argument("--db", help="数据库：文件路径、sqlite:///路径 或 postgresql://用户@主机/库名（默认：用户数据目录中的内置数据库）")
     parser.add_argument("--self-test", action="store_true", help="自检：临时数据库读写、生成含中文和二维码的PDF")
     sub = parser.add_subparsers(dest="command", metavar="子命令", parser_class=_Parser)
@@ -51,6 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("restore", help="用备份替换数据库（先校验；被替换的文件另存一份）")
     p.add_argument("--db", required=True)
     p.add_argument("--from", dest="source", required=True, help="备份文件")
+
+    add_print_parser(sub)
     return parser
 
 
@@ -134,7 +150,8 @@ def self_test() -> int:
     return 0
 
 
-COMMANDS = {"demo": cmd_demo, "check": cmd_check, "backup": cmd_backup, "restore": cmd_restore}
+COMMANDS = {"demo": cmd_demo, "check": cmd_check, "backup": cmd_backup, "restore": cmd_restore,
+            "print": cmd_print}
 
 
 def _setup_logging() -> None:

@@ -1,0 +1,118 @@
+"""``station-app print KIND``: the QR printouts of EXCHANGE_FORMAT §1 and §4.
+
+Kinds: ``board`` (代表公示栏, A3 by default or A4) and ``cards`` (代表联系卡) are the contract;
+``sanliang`` (三亮公示卡), ``nameplate`` (桌牌) and ``poster`` (联络站二维码海报) are extras.
+Each kind is a sub-parser whose ``print_run`` default does the work, so other printouts
+(``minutes``, ``notice``, ``archive``) can be added beside them with their own flags::
+
+    kinds = add_print_parser(sub)
+    p = kinds.add_parser("minutes", help=...); ...; p.set_defaults(print_run=run_minutes)
+
+``print_run(args)`` returns the written file's ``Path`` (or a ``Layout``); the database is
+opened from ``--db`` before it runs and closed after.
+
+On success the PDF's path is printed on stdout; a ``KnownError`` propagates to ``cli.main``
+(exit 1, message on stderr); wrong arguments exit 2 through the parser.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from station_app.domain.qrcontent import MODE_LABELS, QR_MODES
+
+
+def _choice(allowed: tuple[str, ...], what: str, upper: bool = False):
+    def parse(text: str) -> str:
+        value = text.upper() if upper else text
+        if value not in allowed:
+            raise argparse.ArgumentTypeError(f"{what}应为 {' 或 '.join(allowed)}，不是 {text}")
+        return value
+
+    return parse
+
+
+def add_print_parser(subparsers) -> argparse._SubParsersAction:
+    """Add ``print`` to the main parser's sub-commands; return its kinds' sub-parsers."""
+    p = subparsers.add_parser("print", help="打印：代表公示栏、联系卡、三亮公示卡、桌牌、二维码海报（PDF）",
+                              description="生成带二维码的打印文件（PDF）。二维码内容默认按“设置”，可用参数临时改变。")
+    kinds = p.add_subparsers(dest="print_kind", metavar="种类", required=True, parser_class=type(p))
+    modes = "、".join(f"{m} {MODE_LABELS[m]}" for m in QR_MODES)
+
+    def add(kind: str, help_text: str, papers: tuple[str, ...], run, qr: bool = True,
+            phones: bool = True) -> argparse.ArgumentParser:
+        k = kinds.add_parser(kind, help=help_text, description=help_text)
+        k.add_argument("--db", required=True, help="数据库：文件路径或数据库地址")
+        k.add_argument("--out", required=True, help="输出的 PDF 文件")
+        k.add_argument("--paper", type=_choice(papers, "纸张", upper=True), default=papers[0],
+                       metavar="|".join(papers), help=f"纸张：{' 或 '.join(papers)}（默认 {papers[0]}）")
+        k.add_argument("--station", metavar="CODE", help="站点编码（县级数据库含多个站点时使用；默认本站）")
+        if qr:
+            k.add_argument("--qr-mode", type=_choice(QR_MODES, "二维码内容"), metavar="|".join(QR_MODES), help=f"二维码内容：{modes}（默认按设置）")
+            k.add_argument("--deputy-template", metavar="T",
+                           help="代表二维码网址模板，可用 {station_code} {deputy_uid} {deputy_name}")
+            k.add_argument("--station-template", metavar="T", help="联络站二维码网址模板，可用 {station_code}")
+        if phones:
+            k.add_argument("--full-numbers", action="store_true", help="印出完整电话号码（默认按设置遮挡中间四位）")
+        k.set_defaults(print_run=run)
+        return k
+
+    add("board", "代表公示栏：联络站二维码和每位在任代表的二维码（默认 A3）", ("A3", "A4"), _run_board)
+    add("cards", "代表联系卡：每张 A4 纸 8 张，带裁切线", ("A4",), _run_cards)
+    add("sanliang", "三亮公示卡（亮身份、亮服务、亮承诺）：每位代表一张 A5", ("A5",), _run_sanliang)
+    add("nameplate", "桌牌：A4 横向对折，正反两面都是代表姓名", ("A4",), _run_nameplate, qr=False, phones=False)
+    add("poster", "联络站二维码海报（A4）", ("A4",), _run_poster, phones=False)
+    return kinds
+
+
+def cmd_print(args) -> int:
+    """Run the chosen kind; print the PDF's path."""
+    from station_app.db import close_database, open_database
+
+    open_database(args.db)
+    try:
+        result = args.print_run(args)  # a Layout, or the Path of what was written
+    finally:
+        close_database()
+    print(getattr(result, "path", result))
+    return 0
+
+
+def _qr(args):
+    from station_app.services.printing import qr_options
+
+    return qr_options(args.qr_mode, args.deputy_template, args.station_template)
+
+
+def _full(args) -> bool | None:
+    return True if args.full_numbers else None  # None: as the privacy setting says
+
+
+def _run_board(args):
+    from station_app.services.printing import print_board
+
+    return print_board(args.out, args.paper, _qr(args), args.station, _full(args))
+
+
+def _run_cards(args):
+    from station_app.services.printing import print_cards
+
+    return print_cards(args.out, _qr(args), args.station, _full(args))
+
+
+def _run_sanliang(args):
+    from station_app.services.printing import print_sanliang
+
+    return print_sanliang(args.out, _qr(args), args.station, _full(args))
+
+
+def _run_nameplate(args):
+    from station_app.services.printing import print_nameplate
+
+    return print_nameplate(args.out, args.station)
+
+
+def _run_poster(args):
+    from station_app.services.printing import print_poster
+
+    return print_poster(args.out, _qr(args), args.station)
