@@ -40,7 +40,7 @@ _ID_CHECK = "10X98765432"
 
 
 def id_check_digit(first17: str) -> str:
-    total = sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS))
+    total = sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS, strict=True))
     return _ID_CHECK[total % 11]
 
 

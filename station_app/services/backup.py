@@ -50,9 +50,12 @@ def verify_sqlite_file(path: Path) -> int:
 
 def _copy_with_backup_api(source: sqlite3.Connection, target: Path) -> None:
     """Copy ``source`` into ``target`` atomically (temp → backup API → fsync → replace)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=str(target.parent))
-    os.close(fd)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=str(target.parent))
+        os.close(fd)
+    except OSError as exc:
+        raise storage_error_from_oserror(exc, target) from exc
     tmp = Path(tmp_name)
     try:
         dest = sqlite3.connect(str(tmp))

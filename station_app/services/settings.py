@@ -61,6 +61,44 @@ def set(key: str, value: Any) -> None:  # noqa: A001 - module-level API: setting
                      summary=f"设置 {spec(key).label}")
 
 
+def validate(values: dict[str, Any]) -> dict[str, str]:
+    """Key → what to type instead, for the settings that cannot work together as given
+    (``values`` is merged over the stored ones). Empty when all is well."""
+    from station_app.domain.qrcontent import QrOptions
+    from station_app.errors import ValidationError
+
+    merged = {**all_values(), **values}
+    errors: dict[str, str] = {}
+    for key, value in values.items():
+        sp = spec(key)
+        if sp.choices and value not in [c for c, _ in sp.choices]:
+            errors[key] = f"{sp.label}：不认识的选项 {value}"
+        elif isinstance(sp.default, bool) and not isinstance(value, bool):
+            errors[key] = f"{sp.label}：应为 是 或 否"
+        elif isinstance(sp.default, int) and not isinstance(sp.default, bool) and (
+                not isinstance(value, int) or value < 1):
+            errors[key] = f"{sp.label}：应为正整数"
+    try:
+        QrOptions(merged["qr.mode"], merged["qr.deputy_template"], merged["qr.station_template"]).check()
+    except ValidationError as exc:
+        for key, msg in exc.fields.items():
+            errors.setdefault(key, msg)
+    return errors
+
+
+def set_many(values: dict[str, Any]) -> None:
+    """Validate, then save all of ``values`` in one transaction — or nothing, raising
+    :class:`ValidationError` with a message per setting."""
+    from station_app.errors import ValidationError
+
+    errors = validate(values)
+    if errors:
+        raise ValidationError(errors)
+    with database.atomic():
+        for key, value in values.items():
+            set(key, value)
+
+
 def all_values() -> dict[str, Any]:
     stored = {r.key: r.value for r in Setting.select()}
     return {s.key: stored.get(s.key, s.default) for s in SPECS}

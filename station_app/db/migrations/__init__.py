@@ -68,12 +68,11 @@ def run_migrations(db: pw.Database, url_or_path: str = "", backup: bool = True, 
 
         backup_before_migration(db, url_or_path, current)
     applied = []
-    with db.atomic():
-        with db.bind_ctx([_Version]):
-            db.create_tables([_Version], safe=True)
-            for mod in pending:
-                log.info("migration %s %s", mod.VERSION, mod.NAME)
-                mod.apply(db)
-                _Version.create(version=mod.VERSION, name=mod.NAME, applied_at=clock.now_ts())
-                applied.append(mod.VERSION)
+    with db.atomic(), db.bind_ctx([_Version]):
+        db.create_tables([_Version], safe=True)
+        for mod in pending:
+            log.info("migration %s %s", mod.VERSION, mod.NAME)
+            mod.apply(db)
+            _Version.create(version=mod.VERSION, name=mod.NAME, applied_at=clock.now_ts())
+            applied.append(mod.VERSION)
     return applied

@@ -1,0 +1,89 @@
+"""Application start: QApplication, bundled CJK font, Chinese Qt translations, error hook."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from station_app import APP_NAME, APP_TITLE, __version__
+from station_app.resources import FONT_FAMILY, font_path
+
+log = logging.getLogger(__name__)
+_translators: list[QTranslator] = []
+
+
+def register_font() -> str:
+    """Register the bundled CJK font and make it the application font. Returns its family."""
+    font_id = QFontDatabase.addApplicationFont(str(font_path()))
+    families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+    family = families[0] if families else FONT_FAMILY
+    font = QFont(family)
+    font.setPointSize(10)
+    QApplication.setFont(font)
+    return family
+
+
+def install_translations(app: QApplication) -> None:
+    """Qt's own dialogs (file pickers, message boxes' buttons) in Chinese."""
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    for name in ("qtbase_zh_CN", "qt_zh_CN"):
+        tr = QTranslator(app)
+        if tr.load(name, folder):
+            app.installTranslator(tr)
+            _translators.append(tr)
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        QCoreApplication.setOrganizationName(APP_NAME)
+        QCoreApplication.setApplicationName(APP_NAME)
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationDisplayName(APP_TITLE)
+    app.setApplicationVersion(__version__)
+    install_translations(app)
+    register_font()
+    return app
+
+
+def _excepthook(exc_type, exc, tb) -> None:
+    """A bug: log it with the traceback to the data dir and show it, never swallow it."""
+    text = "".join(traceback.format_exception(exc_type, exc, tb))
+    log.error("unhandled exception\n%s", text)
+    from station_app.cli import _write_crash_log
+
+    _write_crash_log(text)
+    app = QApplication.instance()
+    if app is not None:
+        box = QMessageBox(QMessageBox.Icon.Critical, APP_TITLE,
+                          "程序出现了一个错误（已记录到日志）。请把下面的信息发给维护人员。")
+        box.setDetailedText(text)
+        box.exec()
+
+
+def run_gui(db: str | None = None) -> int:
+    from station_app.db import close_database, open_database
+    from station_app.paths import default_database
+    from station_app.ui.main_window import MainWindow
+
+    app = make_application()
+    sys.excepthook = _excepthook
+    url = db or default_database()
+    try:
+        open_database(url)
+    except Exception as exc:  # KnownError has a message for the clerk
+        QMessageBox.critical(None, APP_TITLE, f"无法打开数据库：\n{getattr(exc, 'message', exc)}")
+        return 1
+    window = MainWindow(url)
+    window.show()
+    window.ensure_station_profile()
+    try:
+        return app.exec()
+    finally:
+        close_database()

@@ -1,0 +1,70 @@
+"""Form helpers: a field with its own error line, so bad input is stopped at the field."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
+
+ERROR_STYLE = "color: #C00000;"
+INVALID_STYLE = "border: 1px solid #C00000;"
+
+
+class FieldForm(QObject):
+    """A QFormLayout whose fields each carry an error label under them.
+
+    ``show_errors({"phone": "…"})`` shows each message at its field, marks the field and
+    focuses the first one; ``clear_errors()`` hides them all.
+    """
+
+    def __init__(self, parent: QWidget):
+        super().__init__(parent)
+        self.layout = QFormLayout()
+        self.layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.widgets: dict[str, QWidget] = {}
+        self.errors: dict[str, QLabel] = {}
+        self._order: list[str] = []
+
+    def add(self, name: str, label: str, widget: QWidget, focus: QWidget | None = None) -> QWidget:
+        box = QWidget()
+        lay = QVBoxLayout(box)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(2)
+        lay.addWidget(widget)
+        err = QLabel()
+        err.setObjectName(f"error_{name}")
+        err.setStyleSheet(ERROR_STYLE)
+        err.setWordWrap(True)
+        err.hide()
+        lay.addWidget(err)
+        self.layout.addRow(label, box)
+        self.widgets[name] = focus or widget
+        self.errors[name] = err
+        self._order.append(name)
+        return widget
+
+    def clear_errors(self) -> None:
+        for name, label in self.errors.items():
+            label.hide()
+            label.clear()
+            self.widgets[name].setStyleSheet("")
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        self.clear_errors()
+        first = None
+        for name in self._order:
+            if name in errors:
+                self.errors[name].setText(errors[name])
+                self.errors[name].show()
+                self.widgets[name].setStyleSheet(INVALID_STYLE)
+                first = first or name
+        unknown = [msg for key, msg in errors.items() if key not in self.errors]
+        if unknown and self._order:
+            label = self.errors[self._order[0]]
+            label.setText("；".join([label.text(), *unknown]).strip("；"))
+            label.show()
+        if first:
+            self.widgets[first].setFocus()
+
+    def error_text(self, name: str) -> str:
+        label = self.errors[name]
+        return label.text() if not label.isHidden() else ""

@@ -1,0 +1,221 @@
+"""The main window: navigation on the left, one page per area, status bar with station and database."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from station_app import APP_TITLE, __version__
+from station_app.errors import KnownError
+from station_app.services import station
+from station_app.ui.dialogs.station_dialog import StationDialog
+from station_app.ui.pages.deputies import DeputiesPage
+from station_app.ui.pages.home import HomePage
+from station_app.ui.pages.placeholder import PlaceholderPage
+from station_app.ui.pages.settings_page import SettingsPage
+
+STYLE = """
+#nav { background: #FAF5F0; border: none; border-right: 1px solid #E0D6CC; font-size: 11pt; }
+#nav::item { padding: 10px 16px; }
+#nav::item:selected { background: #C00000; color: white; }
+#pageTitle { font-size: 16pt; font-weight: bold; color: #8B0000; padding: 4px 0 8px 0; }
+#tile { background: #FFFFFF; border: 1px solid #E6D8CF; border-radius: 6px; }
+#tileTitle { color: #8B0000; font-weight: bold; font-size: 11pt; }
+#tileValue { font-size: 12pt; }
+#comingSoon { font-size: 11pt; color: #555; }
+"""
+
+# (key, title, what is coming — for pages whose issue is not done yet)
+PAGES = (
+    ("home", "首页", None),
+    ("activity", "活动日", "代表活动日：按“每月15日”“每月第一个周二”等规则生成全年活动日，自动避开法定节假日和调休；"
+                           "代表轮流值班排班、签到、活动记录和接访计划公示。"),
+    ("reception", "接待登记", "接待登记：快速登记来访群众（30秒内完成一次简单登记），自动带出当天值班代表，"
+                            "重复来访者和未办结事项一目了然。"),
+    ("cases", "意见办理", "意见建议办理：收集 → 交办 → 督办 → 反馈 → 群众评价，不满意的再次交办直至满意；"
+                        "办理时限、即将到期和超期提醒，交办通知单和反馈单打印。"),
+    ("deputies", "代表档案", None),
+    ("points", "履职积分", "履职积分：按县里的年度指标自动和手工计分，季度和年度任务完成情况，百分制考评和排名，履职档案打印。"),
+    ("print", "打印", "打印中心：联络站公示栏（一站一码、一人一码）、代表联系卡、三亮卡、桌牌，预览后打印或存为PDF。"),
+    ("exchange", "数据交换", "数据交换：用U盘向县人大常委会代表工委报送数据包（可加密），县里汇总各站数据并对比。"),
+    ("settings", "设置", None),
+)
+
+
+class MainWindow(QMainWindow):
+    """The one window of the app."""
+
+    def __init__(self, db_url: str, parent=None):
+        super().__init__(parent)
+        self.db_url = db_url
+        self.setWindowTitle(APP_TITLE)
+        self.setStyleSheet(STYLE)
+        self.resize(1200, 800)
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("nav")
+        self.nav.setFixedWidth(150)
+        self.stack = QStackedWidget()
+        self.pages: dict[str, QWidget] = {}
+        for i, (key, title, coming) in enumerate(PAGES):
+            if key == "home":
+                page = HomePage()
+            elif key == "deputies":
+                page = DeputiesPage()
+            elif key == "settings":
+                page = SettingsPage()
+            else:
+                page = PlaceholderPage(self.tr(title), self.tr(coming))
+            self.pages[key] = page
+            self.stack.addWidget(page)
+            item = QListWidgetItem(self.tr(title))
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setToolTip(f"Ctrl+{i + 1}" if i < 9 else "")
+            self.nav.addItem(item)
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        central = QWidget()
+        lay = QHBoxLayout(central)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addWidget(self.nav)
+        lay.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.station_status = QLabel()
+        self.db_status = QLabel()
+        self.statusBar().addWidget(self.station_status, 1)
+        self.statusBar().addPermanentWidget(self.db_status)
+        self._build_menus()
+
+        self.home.add_deputy_requested.connect(self.new_deputy)
+        self.deputies.changed.connect(self.home.refresh)
+        self.settings_page.station_changed.connect(self._on_station_changed)
+        self.nav.setCurrentRow(0)
+        self._update_status()
+        self._restore_state()
+
+    # -- pages --------------------------------------------------------------------------------
+    @property
+    def home(self) -> HomePage:
+        return self.pages["home"]
+
+    @property
+    def deputies(self) -> DeputiesPage:
+        return self.pages["deputies"]
+
+    @property
+    def settings_page(self) -> SettingsPage:
+        return self.pages["settings"]
+
+    def show_page(self, key: str) -> None:
+        self.nav.setCurrentRow([k for k, _t, _c in PAGES].index(key))
+
+    # -- menus --------------------------------------------------------------------------------
+    def _action(self, menu, text: str, slot, shortcut=None) -> QAction:
+        act = QAction(text, self)
+        if shortcut is not None:
+            act.setShortcut(QKeySequence(shortcut))
+        act.triggered.connect(slot)
+        menu.addAction(act)
+        return act
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        m = bar.addMenu(self.tr("文件(&F)"))
+        self.act_new = self._action(m, self.tr("新增代表…"), self.new_deputy, QKeySequence.StandardKey.New)
+        m.addSeparator()
+        self._action(m, self.tr("备份数据库…"), self.backup_database)
+        self._action(m, self.tr("从备份恢复…"), self.restore_database)
+        m.addSeparator()
+        self._action(m, self.tr("退出"), self.close, QKeySequence.StandardKey.Quit)
+        m = bar.addMenu(self.tr("编辑(&E)"))
+        self.act_find = self._action(m, self.tr("查找代表"), self.find, QKeySequence.StandardKey.Find)
+        m = bar.addMenu(self.tr("查看(&V)"))
+        for i, (key, title, _c) in enumerate(PAGES):
+            self._action(m, self.tr(title), lambda _=False, k=key: self.show_page(k), f"Ctrl+{i + 1}" if i < 9 else None)
+        m = bar.addMenu(self.tr("帮助(&H)"))
+        self._action(m, self.tr("关于"), self.about)
+
+    # -- actions ------------------------------------------------------------------------------
+    def new_deputy(self) -> None:
+        self.show_page("deputies")
+        self.deputies.add_deputy()
+
+    def find(self) -> None:
+        self.show_page("deputies")
+        self.deputies.focus_search()
+
+    def about(self) -> None:
+        QMessageBox.about(self, self.tr("关于"), f"{APP_TITLE} {__version__}\n{self.tr('人大代表联络站日常工作软件（离线版）')}\n"
+                                                f"{self.tr('数据库')}：{self.db_url}")
+
+    def backup_database(self) -> None:
+        from station_app.services.backup import backup
+
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("备份数据库到"), self.tr("联络站备份.db"),
+                                              self.tr("数据库备份 (*.db)"))
+        if not path:
+            return
+        try:
+            backup(self.db_url, path)
+        except KnownError as exc:
+            QMessageBox.warning(self, self.tr("备份失败"), exc.message)
+            return
+        QMessageBox.information(self, self.tr("备份完成"), self.tr("已备份并校验：{0}").format(path))
+
+    def restore_database(self) -> None:
+        QMessageBox.information(
+            self, self.tr("从备份恢复"),
+            self.tr("为安全起见，恢复需要在程序关闭时进行：\n请关闭本程序后，在命令行运行\n"
+                    "station-app restore --db 数据库 --from 备份文件\n被替换的数据库会另存一份。"))
+
+    def ensure_station_profile(self) -> bool:
+        """First run: ask for the station profile until it is given (or the clerk cancels)."""
+        if station.home_station() is not None:
+            return True
+        dlg = StationDialog(self, first_run=True)
+        if dlg.exec():
+            self._on_station_changed()
+            return True
+        return False
+
+    def _on_station_changed(self) -> None:
+        self._update_status()
+        self.home.refresh()
+        self.settings_page.refresh()
+
+    def _update_status(self) -> None:
+        st = station.home_station()
+        self.station_status.setText(self.tr("本站：{0}（{1}）").format(st.name, st.code) if st else self.tr("本站：尚未设置"))
+        self.db_status.setText(self.tr("数据库：{0}").format(self.db_url))
+
+    # -- window state ----------------------------------------------------------------------------
+    def _restore_state(self) -> None:
+        qs = QSettings()
+        geometry = qs.value("main/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = qs.value("main/state")
+        if state is not None:
+            self.restoreState(state)
+        page = qs.value("main/page")
+        if page in self.pages:
+            self.show_page(page)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        qs = QSettings()
+        qs.setValue("main/geometry", self.saveGeometry())
+        qs.setValue("main/state", self.saveState())
+        qs.setValue("main/page", PAGES[self.nav.currentRow()][0])
+        super().closeEvent(event)

@@ -1,0 +1,1 @@
+"""Qt item models over service functions (keyset pages, no queries in data())."""

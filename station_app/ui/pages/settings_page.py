@@ -1,0 +1,129 @@
+"""设置: station profile and the declared settings (stored in the database)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from station_app.errors import ValidationError
+from station_app.services import settings, station
+from station_app.ui.dialogs.station_dialog import StationDialog
+from station_app.ui.forms import FieldForm
+
+
+class SettingsPage(QWidget):
+    """Signals:
+        station_changed(): the station profile was saved
+    """
+
+    station_changed = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(24, 16, 24, 16)
+        title = QLabel(self.tr("设置"))
+        title.setObjectName("pageTitle")
+        lay.addWidget(title)
+
+        box = QGroupBox(self.tr("站点信息"))
+        bl = QHBoxLayout(box)
+        self.station_label = QLabel()
+        self.station_label.setWordWrap(True)
+        bl.addWidget(self.station_label, 1)
+        edit = QPushButton(self.tr("修改站点信息…"))
+        edit.clicked.connect(self._on_edit_station)
+        bl.addWidget(edit)
+        lay.addWidget(box)
+
+        box = QGroupBox(self.tr("选项"))
+        self.form = FieldForm(self)
+        box.setLayout(self.form.layout)
+        self.editors: dict[str, QWidget] = {}
+        for spec in settings.SPECS:
+            if spec.key == "timezone":
+                continue
+            if spec.choices:
+                w = QComboBox()
+                for value, label in spec.choices:
+                    w.addItem(label, value)
+            elif isinstance(spec.default, bool):
+                w = QCheckBox()
+            elif isinstance(spec.default, int):
+                w = QSpinBox()
+                w.setRange(1, 240)
+            else:
+                w = QLineEdit()
+                if "password" in spec.key:
+                    w.setEchoMode(QLineEdit.EchoMode.Password)
+            self.editors[spec.key] = w
+            self.form.add(spec.key, spec.label, w)
+        lay.addWidget(box)
+        self.save_button = save = QPushButton(self.tr("保存设置"))
+        save.clicked.connect(self.save)
+        self.saved_label = QLabel()
+        row = QHBoxLayout()
+        row.addWidget(save)
+        row.addWidget(self.saved_label, 1)
+        lay.addLayout(row)
+        lay.addStretch(1)
+        self.refresh()
+
+    def refresh(self) -> None:
+        st = station.home_station()
+        if st is None:
+            self.station_label.setText(self.tr("尚未填写站点信息"))
+        else:
+            self.station_label.setText(f"{st.name}（{self.tr('编码')} {st.code}）\n{st.county} {st.township}　{st.address}　{st.phone}")
+        values = settings.all_values()
+        for key, w in self.editors.items():
+            v = values[key]
+            if isinstance(w, QComboBox):
+                w.setCurrentIndex(max(0, w.findData(v)))
+            elif isinstance(w, QCheckBox):
+                w.setChecked(bool(v))
+            elif isinstance(w, QSpinBox):
+                w.setValue(int(v))
+            else:
+                w.setText(str(v))
+        self.saved_label.clear()
+        self.form.clear_errors()
+
+    def save(self) -> bool:
+        """Save every option, or none of them (the reasons shown at their fields)."""
+        values = {}
+        for key, w in self.editors.items():
+            if isinstance(w, QComboBox):
+                value = w.currentData()
+            elif isinstance(w, QCheckBox):
+                value = w.isChecked()
+            elif isinstance(w, QSpinBox):
+                value = w.value()
+            else:
+                value = w.text().strip()
+            values[key] = value
+        try:
+            settings.set_many(values)
+        except ValidationError as exc:
+            self.form.show_errors(exc.fields)
+            self.saved_label.setText(self.tr("未保存：请按红字提示修改"))
+            return False
+        self.form.clear_errors()
+        self.saved_label.setText(self.tr("已保存"))
+        return True
+
+    def _on_edit_station(self) -> None:
+        if StationDialog(self).exec():
+            self.refresh()
+            self.station_changed.emit()

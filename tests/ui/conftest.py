@@ -1,0 +1,83 @@
+"""Qt fixtures: the real application setup (bundled font, translations) on the offscreen platform."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+
+from station_app.db import close_database, open_database
+from station_app.ui import tasks
+from station_app.ui.app import make_application
+
+
+@pytest.fixture
+def app(qapp, tmp_path):
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))
+    tasks.SYNCHRONOUS = True
+    application = make_application()
+    yield application
+    tasks.SYNCHRONOUS = False
+
+
+@pytest.fixture
+def open_window(app, qtbot):
+    """``open_window(db_path)`` opens the database and shows a MainWindow on it."""
+    from station_app.ui.main_window import MainWindow
+
+    windows = []
+
+    def _open(db_path: str) -> MainWindow:
+        open_database(db_path)
+        win = MainWindow(db_path)
+        qtbot.addWidget(win)
+        win.show()
+        qtbot.waitExposed(win)
+        windows.append(win)
+        return win
+
+    yield _open
+    for win in windows:
+        win.close()
+    close_database()
+
+
+def type_text(qtbot, widget, text: str) -> None:
+    """Type like a clerk: ASCII as key presses, Chinese as an input method commits it
+    (QTest cannot press keys for non-ASCII characters)."""
+    from PySide6.QtGui import QInputMethodEvent
+
+    for chunk in _runs(text):
+        if chunk.isascii():
+            qtbot.keyClicks(widget, chunk)
+        else:
+            event = QInputMethodEvent("", [])
+            event.setCommitString(chunk)
+            QApplication.sendEvent(widget, event)
+
+
+def _runs(text: str) -> list[str]:
+    out: list[str] = []
+    for ch in text:
+        if out and out[-1][-1].isascii() == ch.isascii():
+            out[-1] += ch
+        else:
+            out.append(ch)
+    return out
+
+
+def when_modal(qtbot, handler, timeout_ms: int = 5000):
+    """Run ``handler(dialog)`` as soon as a modal dialog is shown (exec() blocks the test)."""
+    state = {"ran": False}
+
+    def poll():
+        widget = QApplication.activeModalWidget()
+        if widget is None:
+            QTimer.singleShot(10, poll)
+            return
+        state["ran"] = True
+        handler(widget)
+
+    QTimer.singleShot(0, poll)
+    return state
