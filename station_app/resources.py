@@ -1,7 +1,7 @@
 """Where the bundled resources (fonts, icons, translations) are found.
 
 In a source checkout they sit in the top-level ``resources/`` folder; an installed wheel
-carries the same folder as the ``station_app.resources`` package; a frozen build puts it
+carries the same folder as the data-only package ``station_app.bundled``; a frozen build puts it
 beside the executable (``sys._MEIPASS``).
 """
 
@@ -21,13 +21,9 @@ def resources_dir() -> Path:
     frozen = getattr(sys, "_MEIPASS", None)
     if frozen:
         candidates.append(Path(frozen) / "resources")
-    candidates.append(Path(__file__).resolve().parent.parent / "resources")
-    try:
-        from importlib.resources import files
-
-        candidates.append(Path(str(files("station_app.resources"))))
-    except (ModuleNotFoundError, TypeError):
-        pass
+    here = Path(__file__).resolve().parent
+    candidates.append(here.parent / "resources")  # source checkout
+    candidates.append(here / "bundled")  # installed wheel (data-only package station_app.bundled)
     for cand in candidates:
         if (cand / FONT_FILE).is_file():
             return cand
