@@ -40,7 +40,7 @@ def add_print_parser(subparsers) -> argparse._SubParsersAction:
     modes = "、".join(f"{m} {MODE_LABELS[m]}" for m in QR_MODES)
 
     def add(kind: str, help_text: str, papers: tuple[str, ...], run, qr: bool = True,
-            phones: bool = True) -> argparse.ArgumentParser:
+            phones: bool = True, chosen: bool = False) -> argparse.ArgumentParser:
         k = kinds.add_parser(kind, help=help_text, description=help_text)
         k.add_argument("--db", required=True, help="数据库：文件路径或数据库地址")
         k.add_argument("--out", required=True, help="输出的 PDF 文件")
@@ -54,13 +54,17 @@ def add_print_parser(subparsers) -> argparse._SubParsersAction:
             k.add_argument("--station-template", metavar="T", help="联络站二维码网址模板，可用 {station_code}")
         if phones:
             k.add_argument("--full-numbers", action="store_true", help="印出完整电话号码（默认按设置遮挡中间四位）")
+        if chosen:
+            k.add_argument("--deputy", action="append", metavar="UID", dest="deputies",
+                           help="只印这位代表（代表的 uid，可重复；默认全部在任代表）")
         k.set_defaults(print_run=run)
         return k
 
     add("board", "代表公示栏：联络站二维码和每位在任代表的二维码（默认 A3）", ("A3", "A4"), _run_board)
-    add("cards", "代表联系卡：每张 A4 纸 8 张，带裁切线", ("A4",), _run_cards)
-    add("sanliang", "三亮公示卡（亮身份、亮服务、亮承诺）：每位代表一张 A5", ("A5",), _run_sanliang)
-    add("nameplate", "桌牌：A4 横向对折，正反两面都是代表姓名", ("A4",), _run_nameplate, qr=False, phones=False)
+    add("cards", "代表联系卡：每张 A4 纸 8 张，带裁切线", ("A4",), _run_cards, chosen=True)
+    add("sanliang", "三亮公示卡（亮身份、亮服务、亮承诺）：每位代表一张 A5", ("A5",), _run_sanliang, chosen=True)
+    add("nameplate", "桌牌：A4 横向对折，正反两面都是代表姓名", ("A4",), _run_nameplate, qr=False, phones=False,
+        chosen=True)
     add("poster", "联络站二维码海报（A4）", ("A4",), _run_poster, phones=False)
     return kinds
 
@@ -97,19 +101,19 @@ def _run_board(args):
 def _run_cards(args):
     from station_app.services.printing import print_cards
 
-    return print_cards(args.out, _qr(args), args.station, _full(args))
+    return print_cards(args.out, _qr(args), args.station, _full(args), deputy_uids=args.deputies)
 
 
 def _run_sanliang(args):
     from station_app.services.printing import print_sanliang
 
-    return print_sanliang(args.out, _qr(args), args.station, _full(args))
+    return print_sanliang(args.out, _qr(args), args.station, _full(args), deputy_uids=args.deputies)
 
 
 def _run_nameplate(args):
     from station_app.services.printing import print_nameplate
 
-    return print_nameplate(args.out, args.station)
+    return print_nameplate(args.out, args.station, deputy_uids=args.deputies)
 
 
 def _run_poster(args):

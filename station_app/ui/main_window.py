@@ -23,6 +23,7 @@ from station_app.ui.dialogs.station_dialog import StationDialog
 from station_app.ui.pages.deputies import DeputiesPage
 from station_app.ui.pages.home import HomePage
 from station_app.ui.pages.placeholder import PlaceholderPage
+from station_app.ui.pages.print_page import PrintPage
 from station_app.ui.pages.settings_page import SettingsPage
 
 STYLE = """
@@ -47,7 +48,7 @@ PAGES = (
                         "办理时限、即将到期和超期提醒，交办通知单和反馈单打印。"),
     ("deputies", "代表档案", None),
     ("points", "履职积分", "履职积分：按县里的年度指标自动和手工计分，季度和年度任务完成情况，百分制考评和排名，履职档案打印。"),
-    ("print", "打印", "打印中心：联络站公示栏（一站一码、一人一码）、代表联系卡、三亮卡、桌牌，预览后打印或存为PDF。"),
+    ("print", "打印", None),
     ("exchange", "数据交换", "数据交换：用U盘向县人大常委会代表工委报送数据包（可加密），县里汇总各站数据并对比。"),
     ("settings", "设置", None),
 )
@@ -75,6 +76,8 @@ class MainWindow(QMainWindow):
                 page = DeputiesPage()
             elif key == "settings":
                 page = SettingsPage()
+            elif key == "print":
+                page = PrintPage()
             else:
                 page = PlaceholderPage(self.tr(title), self.tr(coming))
             self.pages[key] = page
@@ -118,6 +121,10 @@ class MainWindow(QMainWindow):
     def settings_page(self) -> SettingsPage:
         return self.pages["settings"]
 
+    @property
+    def print_page(self) -> PrintPage:
+        return self.pages["print"]
+
     def show_page(self, key: str) -> None:
         self.nav.setCurrentRow([k for k, _t, _c in PAGES].index(key))
 
@@ -134,6 +141,7 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         m = bar.addMenu(self.tr("文件(&F)"))
         self.act_new = self._action(m, self.tr("新增代表…"), self.new_deputy, QKeySequence.StandardKey.New)
+        self.act_print = self._action(m, self.tr("打印…"), self.print_current, QKeySequence.StandardKey.Print)
         m.addSeparator()
         self._action(m, self.tr("备份数据库…"), self.backup_database)
         self._action(m, self.tr("从备份恢复…"), self.restore_database)
@@ -151,6 +159,14 @@ class MainWindow(QMainWindow):
     def new_deputy(self) -> None:
         self.show_page("deputies")
         self.deputies.add_deputy()
+
+    def print_current(self) -> None:
+        """Ctrl+P: print what the current page prints; from a page without a printout, go to 打印."""
+        page = self.stack.currentWidget()
+        if hasattr(page, "request_print"):
+            page.request_print()
+        else:
+            self.show_page("print")
 
     def find(self) -> None:
         self.show_page("deputies")
