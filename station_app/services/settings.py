@@ -26,7 +26,6 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("qr.station_template", "", "联络站二维码网址模板（如 https://…/s/{station_code}）"),
     SettingSpec("station.reception_rule", "每月15日", "接待日规则（印在公示栏上）"),
     SettingSpec("export.password", "", "导出数据包加密密码（留空则不加密）"),
-    SettingSpec("ui.idle_lock_minutes", 15, "无操作多少分钟后锁定"),
 )
 _BY_KEY = {s.key: s for s in SPECS}
 

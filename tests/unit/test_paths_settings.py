@@ -73,10 +73,10 @@ def test_settings_defaults_store_and_audit(station_db):
 def test_settings_survive_reopen(db_path, station_db):
     from station_app.db import close_database, open_database
 
-    settings.set("ui.idle_lock_minutes", 30)
+    settings.set("station.reception_rule", "每月第一个周二")
     close_database()
     open_database(db_path)
-    assert settings.get("ui.idle_lock_minutes") == 30
+    assert settings.get("station.reception_rule") == "每月第一个周二"
     assert Path(db_path).is_file()
 
 
