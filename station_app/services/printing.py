@@ -135,8 +135,36 @@ def choose_deputies(people: Sequence, deputy_uids: Collection[str] | None) -> tu
     return chosen
 
 
+def upcoming_reception_dates(today: dt.date | None = None, count: int = 3,
+                             rule_text: str | None = None) -> tuple[dt.date, ...]:
+    """The next ``count`` reception days (today included) from the reception-rule setting
+    (``每月15日``, ``每月第一个周二``, ``每周三`` …), moved off statutory holidays to the next workday.
+
+    Only years the holiday data covers are used: a printed board never shows a date that may
+    fall on a holiday not yet announced. A rule the parser does not understand (free text)
+    gives no dates; the rule itself is still printed.
+    TODO(issue 3): once activity days are stored, print the planned days instead.
+    """
+    from station_app.domain import clock
+    from station_app.domain.schedule import HolidayCalendar, generate, parse_rule
+
+    today = today or clock.today()
+    text = settings.get("station.reception_rule") if rule_text is None else rule_text
+    try:
+        rule = parse_rule(str(text or "").strip())
+    except (KnownError, ValueError):
+        return ()
+    calendar = HolidayCalendar()
+    found: list[dt.date] = []
+    for year in (today.year, today.year + 1):
+        if not calendar.covers(year):
+            break
+        found += [p.date for p in generate([rule], year, calendar).dates if p.date >= today]
+    return tuple(found[:count])
+
+
 def build_job(paper: str = "A3", qr: QrOptions | None = None, station_code: str | None = None,
-              show_full_numbers: bool | None = None, next_dates: Sequence[dt.date] = (),
+              show_full_numbers: bool | None = None, next_dates: Sequence[dt.date] | None = None,
               deputy_uids: Collection[str] | None = None) -> PrintJob:
     """Everything a printout needs, as plain data. (The renderers work out every QR content
     before they open the file, so a bad QR setting fails with nothing written.)"""
@@ -153,7 +181,8 @@ def build_job(paper: str = "A3", qr: QrOptions | None = None, station_code: str 
     return PrintJob(
         station=st, deputies=people, photos=photos,
         rule=str(settings.get("station.reception_rule") or "").strip(),
-        next_dates=tuple(next_dates), qr=qr or qr_options(),
+        next_dates=tuple(upcoming_reception_dates() if next_dates is None else next_dates),
+        qr=qr or qr_options(),
         show_full_numbers=bool(settings.get("privacy.show_full_numbers") if show_full_numbers is None
                                else show_full_numbers),
         paper=paper,
@@ -166,7 +195,7 @@ def _need_deputies(job: PrintJob, what: str) -> None:
 
 
 def print_board(out: str | Path, paper: str = "A3", qr: QrOptions | None = None, station_code: str | None = None,
-                show_full_numbers: bool | None = None, next_dates: Sequence[dt.date] = ()) -> Layout:
+                show_full_numbers: bool | None = None, next_dates: Sequence[dt.date] | None = None) -> Layout:
     """代表公示栏: the station code and one code per active deputy (A3 by default, or A4)."""
     from station_app.printing.board import render_board
 
@@ -179,7 +208,7 @@ def print_board(out: str | Path, paper: str = "A3", qr: QrOptions | None = None,
 
 
 def print_cards(out: str | Path, qr: QrOptions | None = None, station_code: str | None = None,
-                show_full_numbers: bool | None = None, next_dates: Sequence[dt.date] = (),
+                show_full_numbers: bool | None = None, next_dates: Sequence[dt.date] | None = None,
                 deputy_uids: Collection[str] | None = None) -> Layout:
     """代表联系卡: eight cards to an A4 sheet, with cut marks (every active deputy, or those chosen)."""
     from station_app.printing.cards import render_cards
@@ -190,7 +219,7 @@ def print_cards(out: str | Path, qr: QrOptions | None = None, station_code: str 
 
 
 def print_sanliang(out: str | Path, qr: QrOptions | None = None, station_code: str | None = None,
-                   show_full_numbers: bool | None = None, next_dates: Sequence[dt.date] = (),
+                   show_full_numbers: bool | None = None, next_dates: Sequence[dt.date] | None = None,
                    deputy_uids: Collection[str] | None = None) -> Layout:
     """三亮 (亮身份、亮服务、亮承诺): one A5 page per active deputy (or per chosen deputy)."""
     from station_app.printing.cards import render_sanliang
@@ -211,7 +240,7 @@ def print_nameplate(out: str | Path, station_code: str | None = None,
 
 
 def print_poster(out: str | Path, qr: QrOptions | None = None, station_code: str | None = None,
-                 next_dates: Sequence[dt.date] = ()) -> Layout:
+                 next_dates: Sequence[dt.date] | None = None) -> Layout:
     """The station's own QR poster (A4)."""
     from station_app.printing.board import render_poster
 

@@ -352,3 +352,25 @@ def test_main_py_print_board(make_db, tmp_path):
                           "--paper", "B5"], capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and "参数错误" in bad.stderr
     open_database(db)
+
+
+def test_board_prints_the_next_reception_days_from_the_rule(tmp_path, station_db):
+    """The board's 近期接待日 come from the reception rule, moved off holidays, and never
+    from a year whose holidays are not yet known."""
+    import datetime as dt
+
+    from station_app.domain.records import DeputyData
+    from station_app.services import deputies as deputy_service
+
+    deputy_service.create(DeputyData(name="赛山·托西别克", levels=("county",), phone="13912345678"))
+    # 2026: the first Tuesday of October (10-06) is inside the National Day holiday
+    got = printing.upcoming_reception_dates(dt.date(2026, 9, 20), rule_text="每月第一个周二")
+    assert got[0] == dt.date(2026, 10, 8) and got[1:] == (dt.date(2026, 11, 3), dt.date(2026, 12, 1))
+    # 2027 is beyond the holiday data: only the 2026 date is given, nothing guessed
+    assert printing.upcoming_reception_dates(dt.date(2026, 12, 1), rule_text="每月15日") == (dt.date(2026, 12, 15),)
+    assert printing.upcoming_reception_dates(dt.date(2026, 1, 1), rule_text="逢年过节") == ()
+
+    settings.set("station.reception_rule", "每月15日")
+    layout = printing.print_board(tmp_path / "b.pdf", "A4", next_dates=(dt.date(2026, 12, 15),))
+    text = subprocess.run(["pdftotext", str(layout.path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "近期接待日：12月15日（周二）" in text
