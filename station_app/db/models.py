@@ -75,6 +75,61 @@ class Deputy(TravelModel):
     sort_order = pw.IntegerField(default=0)
 
 
+class ActivityDay(TravelModel):
+    """代表活动日 (EXCHANGE_FORMAT §2.3 activity_days). At most one live (not deleted, not
+    cancelled) day per station and date: a partial unique index (migration 3) guards it."""
+
+    date = IsoDateField(index=True)
+    start_time = pw.CharField(max_length=5, null=True)  # HH:MM
+    end_time = pw.CharField(max_length=5, null=True)
+    kind = pw.CharField(max_length=16, default="reception")
+    theme = pw.CharField(max_length=200, default="")
+    place = pw.CharField(max_length=200, default="")
+    host = pw.CharField(max_length=40, default="")
+    status = pw.CharField(max_length=12, default="planned")
+    agenda = pw.TextField(default="")  # 会议纪要: 议程
+    discussion = pw.TextField(default="")  # 讨论情况
+    decisions = pw.TextField(default="")  # 议定事项
+    follow_ups = pw.TextField(default="")  # 后续跟进
+    origin = pw.CharField(max_length=12, default="manual")  # rule / manual
+    original_date = IsoDateField(null=True)  # the rule's date before a holiday shift or a move
+    change_reason = pw.CharField(max_length=200, default="")  # why it was moved, shifted or cancelled
+
+
+class Duty(TravelModel):
+    """One deputy on duty (值班) at one activity day; ``manual`` marks a recorded swap."""
+
+    activity_day_uid = pw.CharField(max_length=36, index=True)
+    deputy_uid = pw.CharField(max_length=36, index=True)
+    manual = pw.BooleanField(default=False)
+    note = pw.CharField(max_length=200, default="")
+
+
+class Attendance(TravelModel):
+    """签到 (EXCHANGE_FORMAT §2.3 attendances): one row per activity day and deputy."""
+
+    activity_day_uid = pw.CharField(max_length=36, index=True)
+    deputy_uid = pw.CharField(max_length=36, index=True)
+    status = pw.CharField(max_length=8)
+
+
+class HolidayOverride(BaseModel):
+    """The clerk's correction of the holiday calendar (e.g. next year's arrangement)."""
+
+    date = IsoDateField(unique=True)
+    kind = pw.CharField(max_length=8)  # holiday / workday
+    note = pw.CharField(max_length=100, default="")
+
+
+class DeputyUnavailable(BaseModel):
+    """A deputy cannot take duty from ``date_from`` to ``date_to`` (请假、外出)."""
+
+    deputy_uid = pw.CharField(max_length=36, index=True)
+    date_from = IsoDateField()
+    date_to = IsoDateField()
+    reason = pw.CharField(max_length=100, default="")
+
+
 class Setting(BaseModel):
     """Stored settings (declared with defaults in ``services.settings``)."""
 
@@ -113,4 +168,5 @@ class SchemaVersion(BaseModel):
     applied_at = TimestampField(default=clock.now_ts)
 
 
-ALL_MODELS = [Station, Deputy, Setting, User, AuditLog, SchemaVersion]
+ALL_MODELS = [Station, Deputy, Setting, User, AuditLog, SchemaVersion, ActivityDay, Duty, Attendance,
+              HolidayOverride, DeputyUnavailable]

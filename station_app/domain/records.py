@@ -101,3 +101,62 @@ class AuditEntry:
     summary: str
     before: dict | None
     after: dict | None
+
+
+@dataclass(frozen=True)
+class DutyDeputy:
+    uid: str
+    name: str
+    manual: bool = False  # put there by a recorded swap
+
+
+@dataclass(frozen=True)
+class ActivityDayRecord:
+    """One 代表活动日 with its duty deputies (in rota order)."""
+
+    uid: str
+    station_code: str
+    date: dt.date
+    start_time: str | None
+    end_time: str | None
+    kind: str
+    theme: str
+    place: str
+    host: str
+    status: str
+    agenda: str
+    discussion: str
+    decisions: str
+    follow_ups: str
+    origin: str
+    original_date: dt.date | None
+    change_reason: str
+    duty: tuple[DutyDeputy, ...] = ()
+
+    @property
+    def duty_names(self) -> tuple[str, ...]:
+        return tuple(d.name for d in self.duty)
+
+
+@dataclass(frozen=True)
+class GenerateSummary:
+    year: int
+    created: int
+    existing: int
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AttendanceFacts:
+    """A deputy's sign-ins at held activity days in a period (source of duty points)."""
+
+    deputy_uid: str
+    present: int = 0
+    late: int = 0
+    leave: int = 0
+    absent: int = 0
+    day_uids: tuple[str, ...] = ()  # every held day counted, in date order
+
+    @property
+    def attended(self) -> int:
+        return self.present + self.late

@@ -26,6 +26,15 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("qr.station_template", "", "联络站二维码网址模板（如 https://…/s/{station_code}）"),
     SettingSpec("station.reception_rule", "每月15日", "接待日规则（印在公示栏上）"),
     SettingSpec("export.password", "", "导出数据包加密密码（留空则不加密）"),
+    SettingSpec("schedule.rules", ["每月15日"], "活动日规则（每行一条，如 每月15日、每月第一个周二、每周三）"),
+    SettingSpec("schedule.shift_policy", "next_workday", "活动日遇法定节假日",
+                (("next_workday", "顺延至下一个工作日"), ("previous_workday", "提前至上一个工作日"), ("keep", "不调整"))),
+    SettingSpec("schedule.keep_adjusted_workdays", True, "调休上班的周末照常举行活动日"),
+    SettingSpec("schedule.duty_per_day", 2, "每个活动日值班代表人数"),
+    SettingSpec("schedule.default_place", "", "活动地点（默认）"),
+    SettingSpec("schedule.default_start", "09:00", "开始时间（默认）"),
+    SettingSpec("schedule.default_end", "11:30", "结束时间（默认）"),
+    SettingSpec("schedule.extra_holiday_years", [], "已手工录入全年节假日安排的年份"),
 )
 _BY_KEY = {s.key: s for s in SPECS}
 
@@ -74,6 +83,8 @@ def validate(values: dict[str, Any]) -> dict[str, str]:
             errors[key] = f"{sp.label}：不认识的选项 {value}"
         elif isinstance(sp.default, bool) and not isinstance(value, bool):
             errors[key] = f"{sp.label}：应为 是 或 否"
+        elif isinstance(sp.default, list) and not isinstance(value, list):
+            errors[key] = f"{sp.label}：应为一个列表"
         elif isinstance(sp.default, int) and not isinstance(sp.default, bool) and (
                 not isinstance(value, int) or value < 1):
             errors[key] = f"{sp.label}：应为正整数"

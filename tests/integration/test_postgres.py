@@ -60,3 +60,22 @@ def test_migrations_and_roster_on_postgres(pg_url):
     assert [d.name for d in deputies.all_deputies()] == ["赛山·托西别克"]
     assert deputies.count(deputies.DeputyFilter(text="托西")) == 0  # deactivated: not in the default filter
     assert deputies.count(deputies.DeputyFilter(text="托西", active=None)) == 1
+
+
+def test_activity_days_on_postgres(pg_url):
+    import datetime as dt
+
+    from station_app.errors import ValidationError
+    from station_app.services import activity
+
+    open_database(pg_url)
+    station.save_home_station(TEST_STATION)
+    uids = [deputies.create(DeputyData(name=n, levels=("township",))).uid for n in ("王建国", "李秀英", "张伟")]
+    settings.set("schedule.rules", ["每月15日"])
+    assert activity.generate_year(2026, today=dt.date(2026, 1, 1)).created == 12
+    march = activity.month_days(2026, 3)[0]
+    with pytest.raises(ValidationError):
+        activity.add_day(march.date)
+    assert activity.sign_in(march.uid, {uids[0]: "present", uids[1]: "absent"}).status == "held"
+    facts = activity.attendance_facts(dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    assert facts[uids[0]].present == 1 and facts[uids[1]].absent == 1

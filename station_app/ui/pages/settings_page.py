@@ -52,8 +52,8 @@ class SettingsPage(QWidget):
         box.setLayout(self.form.layout)
         self.editors: dict[str, QWidget] = {}
         for spec in settings.SPECS:
-            if spec.key == "timezone":
-                continue
+            if spec.key == "timezone" or isinstance(spec.default, list):
+                continue  # lists (活动日规则, 节假日年份) are edited on their own pages
             if spec.choices:
                 w = QComboBox()
                 for value, label in spec.choices:

@@ -1,0 +1,489 @@
+"""代表活动日: the year's schedule from the station's rules, the duty rota, sign-in, minutes.
+
+The rules (``schedule.rules``: texts such as 每月15日, 每月第一个周二, 每周三), the holiday policy
+(``schedule.shift_policy``, ``schedule.keep_adjusted_workdays``) and the rota size
+(``schedule.duty_per_day``) are settings. Dates come from :mod:`station_app.domain.schedule`
+(chinese-calendar plus the clerk's :class:`HolidayOverride` rows); the rota from
+:mod:`station_app.domain.rota`.
+
+House rules kept here:
+
+- never two live activity days of a station on one date (checked with a Chinese message, and
+  guarded by a partial unique index in SQL);
+- generating a year again only adds what is missing: moved, cancelled and edited days stay;
+- a year without holiday data is refused with a plain message, never guessed
+  (:class:`~station_app.domain.schedule.HolidayDataMissing`), unless the clerk has entered
+  that year's arrangement and listed it in ``schedule.extra_holiday_years``;
+- the rota is rebalanced only on future planned days; days with a recorded swap stay as they are
+  and count towards fairness, like the days already past;
+- every change is audited in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+
+from station_app.db.connection import database
+from station_app.db.models import ActivityDay, Attendance, Deputy, DeputyUnavailable, Duty, HolidayOverride
+from station_app.domain import clock
+from station_app.domain.codes import ActivityKind, ActivityStatus, AttendanceStatus
+from station_app.domain.records import ActivityDayRecord, AttendanceFacts, DutyDeputy, GenerateSummary
+from station_app.domain.rota import assign_rota
+from station_app.domain.schedule import (
+    HOLIDAY,
+    WORKDAY,
+    HolidayCalendar,
+    HolidayDataMissing,
+    ScheduleResult,
+    format_date,
+    generate,
+    parse_rule,
+)
+from station_app.errors import KnownError, NotFoundError, ValidationError
+from station_app.services import audit, settings
+from station_app.services.station import home_code
+
+_TIME_FIELDS = ("start_time", "end_time")
+EDITABLE = ("start_time", "end_time", "kind", "theme", "place", "host", "agenda", "discussion", "decisions",
+            "follow_ups")
+
+
+# --- rules and holidays ----------------------------------------------------------------------------
+
+def rules() -> list[str]:
+    return [str(r) for r in settings.get("schedule.rules")]
+
+
+def save_rules(texts: Iterable[str]) -> list[str]:
+    """Check every rule text (Chinese message naming the bad one) and save them all or none."""
+    cleaned = [t.strip() for t in texts if t and t.strip()]
+    if not cleaned:
+        raise ValidationError({"schedule.rules": "请至少填写一条活动日规则，如 每月15日"})
+    for text in cleaned:
+        try:
+            parse_rule(text)
+        except (KnownError, ValueError) as exc:
+            raise ValidationError({"schedule.rules": f"看不懂规则“{text}”：{exc}"}) from None
+    settings.set("schedule.rules", cleaned)
+    return cleaned
+
+
+def holiday_calendar() -> HolidayCalendar:
+    overrides = {o.date: o.kind for o in HolidayOverride.select()}
+    return HolidayCalendar(overrides, settings.get("schedule.extra_holiday_years") or ())
+
+
+def set_holiday_override(day: dt.date, kind: str | None, note: str = "") -> None:
+    """``kind`` 'holiday' (放假) or 'workday' (上班); ``None`` removes the override."""
+    if kind not in (HOLIDAY, WORKDAY, None):
+        raise ValidationError({"kind": "应为 放假 或 上班"})
+    with database.atomic():
+        before = HolidayOverride.get_or_none(HolidayOverride.date == day)
+        HolidayOverride.delete().where(HolidayOverride.date == day).execute()
+        if kind is not None:
+            HolidayOverride.create(date=day, kind=kind, note=note[:100])
+        audit.record("update", "holiday_override", day.isoformat(), before and {"kind": before.kind},
+                     kind and {"kind": kind, "note": note}, summary=f"节假日设置 {format_date(day)}")
+
+
+def mark_year_entered(year: int, entered: bool = True) -> None:
+    """The clerk has entered (or withdraws) the whole holiday arrangement of ``year``."""
+    years = set(settings.get("schedule.extra_holiday_years") or ())
+    years = years | {year} if entered else years - {year}
+    settings.set("schedule.extra_holiday_years", sorted(years))
+
+
+def _parsed_rules():
+    return [parse_rule(t) for t in rules()]
+
+
+def preview_year(year: int) -> ScheduleResult:
+    """The dates the rules give for ``year`` (nothing saved). Raises HolidayDataMissing for a
+    year the holiday data does not cover."""
+    cal = holiday_calendar()
+    if not cal.covers(year):
+        raise HolidayDataMissing(year)
+    return generate(_parsed_rules(), year, cal, settings.get("schedule.shift_policy"),
+                    keep_adjusted_workdays=bool(settings.get("schedule.keep_adjusted_workdays")))
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+def _duty_of(day_uids: list[str]) -> dict[str, list[DutyDeputy]]:
+    out: dict[str, list[DutyDeputy]] = {u: [] for u in day_uids}
+    if not day_uids:
+        return out
+    q = (Duty.select(Duty.activity_day_uid, Duty.deputy_uid, Duty.manual, Deputy.name)
+         .join(Deputy, on=(Deputy.uid == Duty.deputy_uid))
+         .where(Duty.activity_day_uid.in_(day_uids), Duty.deleted_at.is_null())
+         .order_by(Duty.id).objects())
+    for row in q:
+        out[row.activity_day_uid].append(DutyDeputy(row.deputy_uid, row.name, row.manual))
+    return out
+
+
+def _to_records(rows: list[ActivityDay]) -> list[ActivityDayRecord]:
+    duty = _duty_of([r.uid for r in rows])
+    return [ActivityDayRecord(
+        uid=r.uid, station_code=r.station_code, date=_d(r.date), start_time=r.start_time, end_time=r.end_time,
+        kind=r.kind, theme=r.theme, place=r.place, host=r.host, status=r.status, agenda=r.agenda,
+        discussion=r.discussion, decisions=r.decisions, follow_ups=r.follow_ups, origin=r.origin,
+        original_date=_d(r.original_date) if r.original_date else None, change_reason=r.change_reason,
+        duty=tuple(duty[r.uid])) for r in rows]
+
+
+def _d(value) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def get(uid: str) -> ActivityDayRecord:
+    row = ActivityDay.alive().where(ActivityDay.uid == uid).first()
+    if row is None:
+        raise NotFoundError("找不到这个活动日（可能已被删除）")
+    return _to_records([row])[0]
+
+
+def days_in_range(date_from: dt.date, date_to: dt.date, include_cancelled: bool = True,
+                  station_code: str | None = None) -> list[ActivityDayRecord]:
+    code = station_code or home_code()
+    q = ActivityDay.alive().where(ActivityDay.station_code == code, ActivityDay.date >= date_from,
+                                  ActivityDay.date <= date_to)
+    if not include_cancelled:
+        q = q.where(ActivityDay.status != ActivityStatus.CANCELLED.value)
+    return _to_records(list(q.order_by(ActivityDay.date, ActivityDay.id)))
+
+
+def month_days(year: int, month: int) -> list[ActivityDayRecord]:
+    first = dt.date(year, month, 1)
+    last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    return days_in_range(first, last)
+
+
+def next_activity_day(today: dt.date | None = None) -> ActivityDayRecord | None:
+    """The first planned (or already held today) activity day on or after ``today``."""
+    today = today or clock.today()
+    row = (ActivityDay.alive()
+           .where(ActivityDay.station_code == home_code(), ActivityDay.date >= today,
+                  ActivityDay.status != ActivityStatus.CANCELLED.value)
+           .order_by(ActivityDay.date).first())
+    return None if row is None else _to_records([row])[0]
+
+
+# --- writing -------------------------------------------------------------------------------------
+
+def _live_on(code: str, day: dt.date, except_uid: str | None = None):
+    q = ActivityDay.alive().where(ActivityDay.station_code == code, ActivityDay.date == day,
+                                  ActivityDay.status != ActivityStatus.CANCELLED.value)
+    if except_uid:
+        q = q.where(ActivityDay.uid != except_uid)
+    return q.first()
+
+
+def _refuse_clash(code: str, day: dt.date, except_uid: str | None = None) -> None:
+    other = _live_on(code, day, except_uid)
+    if other is not None:
+        theme = f"（{other.theme}）" if other.theme else ""
+        raise ValidationError({"date": f"{format_date(day)}已经有一个活动日{theme}；同一天不能安排两个活动日，"
+                                       "请换一天，或先取消原来的活动日"})
+
+
+def _check_fields(fields: Mapping) -> dict:
+    errors: dict[str, str] = {}
+    clean = {}
+    for key, value in fields.items():
+        if key not in EDITABLE:
+            raise KeyError(key)
+        if key in _TIME_FIELDS:
+            value = (value or "").strip() or None
+            if value is not None:
+                try:
+                    value = dt.time.fromisoformat(value).strftime("%H:%M")
+                except ValueError:
+                    errors[key] = "时间格式应为 09:00"
+        elif key == "kind":
+            if value not in ActivityKind.codes():
+                errors[key] = f"不认识的活动形式：{value}"
+        else:
+            value = (value or "").strip()
+            limit = {"theme": 200, "place": 200, "host": 40}.get(key)
+            if limit and len(value) > limit:
+                errors[key] = f"太长了：最多 {limit} 个字"
+        clean[key] = value
+    if not errors and clean.get("start_time") and clean.get("end_time") and clean["end_time"] <= clean["start_time"]:
+        errors["end_time"] = "结束时间应晚于开始时间"
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def _defaults() -> dict:
+    return {"start_time": settings.get("schedule.default_start") or None,
+            "end_time": settings.get("schedule.default_end") or None,
+            "place": settings.get("schedule.default_place") or ""}
+
+
+def add_day(day: dt.date, **fields) -> ActivityDayRecord:
+    """A one-off activity day (临时安排), with the default time and place unless given."""
+    code = home_code()
+    values = {**_defaults(), "kind": ActivityKind.RECEPTION.value, **_check_fields(fields)}
+    with database.atomic():
+        _refuse_clash(code, day)
+        row = ActivityDay.create(station_code=code, date=day, origin="manual", **values)
+        rec = _to_records([row])[0]
+        audit.record("create", "activity_day", row.uid, None, _audit_dict(rec),
+                     summary=f"新增活动日 {format_date(day)}", station_code=code)
+    return rec
+
+
+def _audit_dict(rec: ActivityDayRecord) -> dict:
+    return {"date": rec.date.isoformat(), "status": rec.status, "theme": rec.theme, "place": rec.place,
+            "start_time": rec.start_time, "end_time": rec.end_time, "kind": rec.kind, "host": rec.host}
+
+
+def update_day(uid: str, **fields) -> ActivityDayRecord:
+    clean = _check_fields(fields)
+    with database.atomic():
+        before = get(uid)
+        changed = {k: v for k, v in clean.items() if getattr(before, k) != v}
+        if not changed:
+            return before
+        ActivityDay.update(**changed, updated_at=clock.now_ts()).where(ActivityDay.uid == uid).execute()
+        after = get(uid)
+        audit.record("update", "activity_day", uid, {k: getattr(before, k) for k in changed}, changed,
+                     summary=f"修改活动日 {format_date(after.date)}", station_code=after.station_code)
+    return after
+
+
+def move_day(uid: str, new_date: dt.date, reason: str) -> ActivityDayRecord:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "请写明改期原因（会记入活动日记录）"})
+    with database.atomic():
+        before = get(uid)
+        if before.status == ActivityStatus.HELD.value:
+            raise ValidationError({"date": "这个活动日已经举行，不能改期"})
+        _refuse_clash(before.station_code, new_date, except_uid=uid)
+        ActivityDay.update(date=new_date, original_date=before.original_date or before.date,
+                           change_reason=reason[:200], updated_at=clock.now_ts()).where(ActivityDay.uid == uid).execute()
+        after = get(uid)
+        audit.record("move", "activity_day", uid, {"date": before.date.isoformat()},
+                     {"date": new_date.isoformat(), "reason": reason},
+                     summary=f"活动日 {format_date(before.date)} 改到 {format_date(new_date)}：{reason}",
+                     station_code=after.station_code)
+    return after
+
+
+def cancel_day(uid: str, reason: str) -> ActivityDayRecord:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "请写明取消原因（会记入活动日记录）"})
+    with database.atomic():
+        before = get(uid)
+        if before.status == ActivityStatus.HELD.value:
+            raise ValidationError({"status": "这个活动日已经举行，不能取消"})
+        ActivityDay.update(status=ActivityStatus.CANCELLED.value, change_reason=reason[:200],
+                           updated_at=clock.now_ts()).where(ActivityDay.uid == uid).execute()
+        audit.record("cancel", "activity_day", uid, {"status": before.status},
+                     {"status": ActivityStatus.CANCELLED.value, "reason": reason},
+                     summary=f"取消活动日 {format_date(before.date)}：{reason}", station_code=before.station_code)
+    return get(uid)
+
+
+def set_month_theme(year: int, month: int, theme: str) -> int:
+    """Apply the county's theme of the month to that month's planned days. Returns how many."""
+    theme = (theme or "").strip()
+    if not theme:
+        raise ValidationError({"theme": "请填写本月主题"})
+    n = 0
+    with database.atomic():
+        for rec in month_days(year, month):
+            if rec.status == ActivityStatus.PLANNED.value and rec.theme != theme:
+                update_day(rec.uid, theme=theme)
+                n += 1
+    return n
+
+
+def generate_year(year: int, today: dt.date | None = None) -> GenerateSummary:
+    """Add the activity days the rules give for ``year`` that are not there yet, then rebalance
+    the rota of the future planned days. Existing days (moved, cancelled, edited) are kept: a
+    rule date counts as present when a day with that original date or on that date exists."""
+    result = preview_year(year)
+    code = home_code()
+    defaults = _defaults()
+    created = existing = 0
+    with database.atomic():
+        rows = list(ActivityDay.alive().where(ActivityDay.station_code == code,
+                                              ActivityDay.date.between(dt.date(year, 1, 1), dt.date(year, 12, 31))))
+        originals = {_d(r.original_date) for r in rows if r.original_date} | {_d(r.date) for r in rows}
+        for planned in result.dates:
+            if planned.original_date in originals or planned.date in originals \
+                    or _live_on(code, planned.date) is not None:
+                existing += 1
+                continue
+            ActivityDay.create(station_code=code, date=planned.date, origin="rule",
+                                     original_date=planned.original_date, change_reason=planned.shifted_reason or "",
+                                     kind=ActivityKind.RECEPTION.value, **defaults)
+            created += 1
+            originals.add(planned.date)
+        audit.record("generate", "activity_day", f"year-{year}", None, {"created": created, "existing": existing},
+                     summary=f"生成 {year} 年活动日：新增 {created} 个", station_code=code)
+        warnings = list(result.warnings) + reassign_rota(year, today)
+    return GenerateSummary(year, created, existing, tuple(warnings))
+
+
+def _unavailable(deputy_uids: list[str], days: list[dt.date]) -> dict[str, set[dt.date]]:
+    out: dict[str, set[dt.date]] = {}
+    day_set = set(days)
+    for row in DeputyUnavailable.select().where(DeputyUnavailable.deputy_uid.in_(deputy_uids)):
+        d, end = _d(row.date_from), _d(row.date_to)
+        while d <= end:
+            if d in day_set:
+                out.setdefault(row.deputy_uid, set()).add(d)
+            d += dt.timedelta(days=1)
+    return out
+
+
+def reassign_rota(year: int, today: dt.date | None = None) -> list[str]:
+    """Rebalance duty on the future planned days of ``year`` among active deputies; days already
+    past, held, or with a recorded swap keep their duty and count towards fairness."""
+    today = today or clock.today()
+    code = home_code()
+    per_day = int(settings.get("schedule.duty_per_day"))
+    people = list(Deputy.alive().where(Deputy.station_code == code, Deputy.active == True)  # noqa: E712
+                  .order_by(Deputy.sort_order, Deputy.name, Deputy.id))
+    uids = [p.uid for p in people]
+    if not uids:
+        return ["还没有在任代表，值班表未排"]
+    rows = list(ActivityDay.alive().where(ActivityDay.station_code == code,
+                                          ActivityDay.date.between(dt.date(year, 1, 1), dt.date(year, 12, 31)),
+                                          ActivityDay.status != ActivityStatus.CANCELLED.value).order_by(ActivityDay.date))
+    manual_days = {d.activity_day_uid for d in Duty.alive().where(Duty.manual == True,  # noqa: E712
+                                                                   Duty.activity_day_uid.in_([r.uid for r in rows]))}
+    fixed = [r for r in rows if _d(r.date) < today or r.status == ActivityStatus.HELD.value or r.uid in manual_days]
+    open_rows = [r for r in rows if r not in fixed]
+    previous: dict[str, int] = dict.fromkeys(uids, 0)
+    for duty in Duty.alive().where(Duty.activity_day_uid.in_([r.uid for r in fixed])):
+        if duty.deputy_uid in previous:
+            previous[duty.deputy_uid] += 1
+    days = [_d(r.date) for r in open_rows]
+    result = assign_rota(days, uids, per_day, _unavailable(uids, days), previous,
+                         names={p.uid: p.name for p in people})
+    now = clock.now_ts()
+    with database.atomic():
+        if open_rows:
+            Duty.update(deleted_at=now, updated_at=now).where(
+                Duty.activity_day_uid.in_([r.uid for r in open_rows]), Duty.deleted_at.is_null()).execute()
+        for r in open_rows:
+            for uid in result.on_duty(_d(r.date)):
+                Duty.create(station_code=code, activity_day_uid=r.uid, deputy_uid=uid)
+    return list(result.warnings)
+
+
+def add_unavailable(deputy_uid: str, date_from: dt.date, date_to: dt.date, reason: str = "") -> None:
+    if date_to < date_from:
+        raise ValidationError({"date_to": "结束日期不能早于开始日期"})
+    with database.atomic():
+        DeputyUnavailable.create(deputy_uid=deputy_uid, date_from=date_from, date_to=date_to, reason=reason[:100])
+        audit.record("create", "deputy_unavailable", deputy_uid, None,
+                     {"from": date_from.isoformat(), "to": date_to.isoformat(), "reason": reason},
+                     summary=f"登记不能值班 {format_date(date_from)}—{format_date(date_to)}")
+
+
+def swap_duty(day_uid: str, out_uid: str, in_uid: str, reason: str) -> ActivityDayRecord:
+    """换班: ``in_uid`` takes ``out_uid``'s turn on that day. Recorded (the day's duty becomes
+    manual, so rebalancing leaves it alone) and audited."""
+    reason = (reason or "").strip()
+    with database.atomic():
+        day = get(day_uid)
+        on = {d.uid for d in day.duty}
+        if out_uid not in on:
+            raise ValidationError({"out": "这位代表当天不值班"})
+        if in_uid in on:
+            raise ValidationError({"in": "这位代表当天已经在值班"})
+        person = Deputy.alive().where(Deputy.uid == in_uid, Deputy.active == True).first()  # noqa: E712
+        if person is None:
+            raise ValidationError({"in": "只能换成在任代表"})
+        now = clock.now_ts()
+        Duty.update(deleted_at=now, updated_at=now).where(
+            Duty.activity_day_uid == day_uid, Duty.deputy_uid == out_uid, Duty.deleted_at.is_null()).execute()
+        Duty.create(station_code=day.station_code, activity_day_uid=day_uid, deputy_uid=in_uid, manual=True,
+                    note=reason[:200])
+        Duty.update(manual=True, updated_at=now).where(Duty.activity_day_uid == day_uid,
+                                                       Duty.deleted_at.is_null()).execute()
+        out_name = next(d.name for d in day.duty if d.uid == out_uid)
+        audit.record("swap", "activity_day", day_uid, {"duty": out_uid}, {"duty": in_uid, "reason": reason},
+                     summary=f"{format_date(day.date)} 换班：{person.name} 替 {out_name}" + (f"（{reason}）" if reason else ""),
+                     station_code=day.station_code)
+    return get(day_uid)
+
+
+# --- on the day ----------------------------------------------------------------------------------
+
+def attendance_of(day_uid: str) -> dict[str, str]:
+    return {a.deputy_uid: a.status for a in Attendance.alive().where(Attendance.activity_day_uid == day_uid)}
+
+
+def sign_in(day_uid: str, statuses: Mapping[str, str | None]) -> ActivityDayRecord:
+    """Record 签到 for several deputies at once (``None`` clears one) and mark the day held when
+    anyone is present or late. All or nothing."""
+    for status in statuses.values():
+        if status is not None and status not in AttendanceStatus.codes():
+            raise ValidationError({"status": f"不认识的签到状态：{status}"})
+    with database.atomic():
+        day = get(day_uid)
+        if day.status == ActivityStatus.CANCELLED.value:
+            raise ValidationError({"status": "这个活动日已取消，不能签到"})
+        if day.date > clock.today():
+            raise ValidationError({"status": f"{format_date(day.date)}还没到，不能签到"})
+        before = attendance_of(day_uid)
+        now = clock.now_ts()
+        for deputy_uid, status in statuses.items():
+            old = before.get(deputy_uid)
+            if old == status:
+                continue
+            if old is not None:
+                Attendance.update(deleted_at=now, updated_at=now).where(
+                    Attendance.activity_day_uid == day_uid, Attendance.deputy_uid == deputy_uid,
+                    Attendance.deleted_at.is_null()).execute()
+            if status is not None:
+                Attendance.create(station_code=day.station_code, activity_day_uid=day_uid, deputy_uid=deputy_uid,
+                                  status=status)
+        after = attendance_of(day_uid)
+        if after != before:
+            audit.record("sign_in", "activity_day", day_uid, before, after,
+                         summary=f"{format_date(day.date)} 签到", station_code=day.station_code)
+        came = any(s in (AttendanceStatus.PRESENT.value, AttendanceStatus.LATE.value) for s in after.values())
+        if came and day.status == ActivityStatus.PLANNED.value:
+            ActivityDay.update(status=ActivityStatus.HELD.value, updated_at=now).where(ActivityDay.uid == day_uid).execute()
+    return get(day_uid)
+
+
+def save_minutes(day_uid: str, agenda: str, discussion: str, decisions: str, follow_ups: str) -> ActivityDayRecord:
+    return update_day(day_uid, agenda=agenda, discussion=discussion, decisions=decisions, follow_ups=follow_ups)
+
+
+def attendance_facts(date_from: dt.date, date_to: dt.date, station_code: str | None = None) -> dict[str, AttendanceFacts]:
+    """Per deputy, the sign-ins at *held* activity days with ``date_from <= date <= date_to``.
+
+    The scoring issue turns these into duty points (出席/迟到 earn, 缺席 may deduct). Deleted
+    rows and cancelled or planned days never count; each counted day is listed in
+    ``day_uids`` so a score can open to the records behind it.
+    """
+    code = station_code or home_code()
+    q = (Attendance.select(Attendance.deputy_uid, Attendance.status, ActivityDay.uid.alias("day_uid"),
+                           ActivityDay.date)
+         .join(ActivityDay, on=(ActivityDay.uid == Attendance.activity_day_uid))
+         .where(Attendance.deleted_at.is_null(), ActivityDay.deleted_at.is_null(),
+                ActivityDay.station_code == code, ActivityDay.status == ActivityStatus.HELD.value,
+                ActivityDay.date.between(date_from, date_to))
+         .order_by(ActivityDay.date, ActivityDay.id).dicts())
+    counts: dict[str, dict] = {}
+    for row in q:
+        c = counts.setdefault(row["deputy_uid"], {"present": 0, "late": 0, "leave": 0, "absent": 0, "days": []})
+        c[row["status"]] += 1
+        c["days"].append(row["day_uid"])
+    return {uid: AttendanceFacts(uid, c["present"], c["late"], c["leave"], c["absent"], tuple(c["days"]))
+            for uid, c in counts.items()}
+
+
