@@ -20,6 +20,7 @@ from station_app import APP_TITLE, __version__
 from station_app.errors import KnownError
 from station_app.services import station
 from station_app.ui.dialogs.station_dialog import StationDialog
+from station_app.ui.pages.activities import ActivitiesPage
 from station_app.ui.pages.deputies import DeputiesPage
 from station_app.ui.pages.home import HomePage
 from station_app.ui.pages.placeholder import PlaceholderPage
@@ -40,8 +41,7 @@ STYLE = """
 # (key, title, what is coming — for pages whose issue is not done yet)
 PAGES = (
     ("home", "首页", None),
-    ("activity", "活动日", "代表活动日：按“每月15日”“每月第一个周二”等规则生成全年活动日，自动避开法定节假日和调休；"
-                           "代表轮流值班排班、签到、活动记录和接访计划公示。"),
+    ("activities", "活动日", None),
     ("reception", "接待登记", "接待登记：快速登记来访群众（30秒内完成一次简单登记），自动带出当天值班代表，"
                             "重复来访者和未办结事项一目了然。"),
     ("cases", "意见办理", "意见建议办理：收集 → 交办 → 督办 → 反馈 → 群众评价，不满意的再次交办直至满意；"
@@ -76,6 +76,8 @@ class MainWindow(QMainWindow):
                 page = DeputiesPage()
             elif key == "settings":
                 page = SettingsPage()
+            elif key == "activities":
+                page = ActivitiesPage()
             elif key == "print":
                 page = PrintPage()
             else:
@@ -103,6 +105,7 @@ class MainWindow(QMainWindow):
 
         self.home.add_deputy_requested.connect(self.new_deputy)
         self.deputies.changed.connect(self.home.refresh)
+        self.activities.changed.connect(self.home.refresh)
         self.settings_page.station_changed.connect(self._on_station_changed)
         self.nav.setCurrentRow(0)
         self._update_status()
@@ -120,6 +123,10 @@ class MainWindow(QMainWindow):
     @property
     def settings_page(self) -> SettingsPage:
         return self.pages["settings"]
+
+    @property
+    def activities(self) -> ActivitiesPage:
+        return self.pages["activities"]
 
     @property
     def print_page(self) -> PrintPage:
@@ -210,6 +217,7 @@ class MainWindow(QMainWindow):
         self._update_status()
         self.home.refresh()
         self.settings_page.refresh()
+        self.activities.refresh()
 
     def _update_status(self) -> None:
         st = station.home_station()

@@ -57,7 +57,6 @@ class HomePage(QWidget):
         lay.addWidget(add)
         lay.addStretch(1)
         coming = self.tr("功能建设中，完成后在此显示。")
-        self.tile_activity.value.setText(coming)
         self.tile_cases.value.setText(coming)
         self.tile_quota.value.setText(coming)
         self.refresh()
@@ -77,7 +76,29 @@ class HomePage(QWidget):
             n = deputies.count(DeputyFilter(active=True, level=lv.value))
             if n:
                 by_level.append(f"{lv.label}级 {n}")
+        self._refresh_activity(today)
         text = self.tr("在任代表 {0} 名（共 {1} 名）").format(active, total)
         if by_level:
             text += "\n" + "　".join(by_level)
         self.tile_deputies.value.setText(text)
+
+    def _refresh_activity(self, today) -> None:
+        from station_app.domain.codes import ActivityKind
+        from station_app.services import activity
+
+        if station.home_station() is None:
+            self.tile_activity.value.setText(self.tr("请先填写站点信息"))
+            return
+        day = activity.next_activity_day(today)
+        if day is None:
+            self.tile_activity.value.setText(self.tr("还没有安排活动日：到“活动日”页按规则生成全年活动日"))
+            return
+        weekday = "一二三四五六日"[day.date.weekday()]
+        when = self.tr("{0}月{1}日 星期{2}").format(day.date.month, day.date.day, weekday)
+        if day.start_time:
+            when += f" {day.start_time}" + (f"—{day.end_time}" if day.end_time else "")
+        lines = [when + ("（今天）" if day.date == today else "")]
+        lines.append(day.theme or ActivityKind.label_of(day.kind))
+        duty = "、".join(day.duty_names) or self.tr("未排")
+        lines.append(self.tr("值班代表：{0}").format(duty))
+        self.tile_activity.value.setText("\n".join(lines))

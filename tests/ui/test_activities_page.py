@@ -1,0 +1,91 @@
+"""活动日 page driven through real widgets: generate a year, sign in, write minutes; 首页 follows."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from station_app.db.models import AuditLog
+from station_app.domain.records import DeputyData
+from station_app.services import activity, deputies, settings, station
+from tests.conftest import TEST_STATION
+from tests.ui.conftest import type_text, when_modal
+
+
+def _setup(names):
+    station.save_home_station(TEST_STATION)
+    settings.set("schedule.rules", ["每月15日"])
+    return [deputies.create(DeputyData(name=n, levels=("township",))).uid for n in names]
+
+
+def test_generate_sign_in_and_minutes_through_the_page(open_window, qtbot, db_path):
+    win = open_window(db_path)
+    uids = _setup(["赛山·托西别克", "王建国", "李秀英", "张伟"])
+    win.show_page("activities")
+    page = win.activities
+    # the rota as it stood at the start of the year (the page itself rosters from today on)
+    activity.generate_year(2026, today=dt.date(2026, 1, 1))
+    activity.cancel_day(activity.month_days(2026, 5)[0].uid, "劳动节后调整")
+    page.refresh()
+    page.year.setValue(2026)
+
+    def confirm(box):
+        assert isinstance(box, QMessageBox) and "12 个活动日" in box.text()
+        box.button(QMessageBox.StandardButton.Yes).click()
+
+    state = when_modal(qtbot, confirm)
+    qtbot.mouseClick(page.generate_button, Qt.MouseButton.LeftButton)
+    assert state["ran"]
+    days = activity.days_in_range(dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    assert len(days) == 12 and [d.status for d in days].count("cancelled") == 1  # regenerating kept it
+
+    # March 2026: the 15th is a Sunday (no 调休 that day) → moved to Monday the 16th
+    page.select_date(dt.date(2026, 3, 16))
+    day = page.current_day()
+    assert day is not None and day.original_date == dt.date(2026, 3, 15) and len(day.duty) == 2
+    assert page.list.rowCount() == 1 and "、".join(day.duty_names) == page.list.item(0, 3).text()
+
+    qtbot.mouseClick(page.all_present, Qt.MouseButton.LeftButton)
+    late = next(u for u in uids if u not in {d.uid for d in day.duty})
+    combo = page.sign_in_combo(late)
+    combo.setCurrentIndex(combo.findData("late"))
+    qtbot.mouseClick(page.save_sign, Qt.MouseButton.LeftButton)
+    marks = activity.attendance_of(day.uid)
+    assert marks == {**{d.uid: "present" for d in day.duty}, late: "late"}
+    assert page.current_day().status == "held" and "签到已保存" in page.message.text()
+
+    page.tabs.setCurrentIndex(1)
+    type_text(qtbot, page.minutes["discussion"], "群众反映村道破损，代表现场查看。")
+    type_text(qtbot, page.minutes["decisions"], "交办镇交通所，月底前答复。")
+    qtbot.mouseClick(page.save_minutes_button, Qt.MouseButton.LeftButton)
+    saved = activity.get(day.uid)
+    assert saved.discussion == "群众反映村道破损，代表现场查看。" and saved.decisions == "交办镇交通所，月底前答复。"
+    assert AuditLog.select().where(AuditLog.record_uid == day.uid, AuditLog.action == "sign_in").count() == 1
+
+    # 首页 shows the next activity day and who is on duty
+    nxt = activity.next_activity_day()
+    if nxt is not None:
+        text = win.home.tile_activity.value.text()
+        assert f"{nxt.date.month}月{nxt.date.day}日" in text and nxt.duty_names[0] in text
+
+
+def test_a_clash_is_refused_on_the_page_and_nothing_changes(open_window, qtbot, db_path):
+    win = open_window(db_path)
+    _setup(["王建国", "李秀英"])
+    activity.generate_year(2026, today=dt.date(2026, 1, 1))
+    page = win.activities
+    win.show_page("activities")
+    page.select_date(dt.date(2026, 7, 15))
+    july = page.current_day()
+
+    def move_onto_june(dlg):
+        dlg.date.setDate(dlg.date.date().addMonths(-1))  # 6-15, which already has a day
+        type_text(qtbot, dlg.reason, "冲突测试")
+        dlg.accept()
+
+    when_modal(qtbot, move_onto_june)
+    qtbot.mouseClick(page.move_button, Qt.MouseButton.LeftButton)
+    assert "已经有一个活动日" in page.message.text()
+    assert activity.get(july.uid).date == dt.date(2026, 7, 15)
