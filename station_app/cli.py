@@ -84,7 +84,8 @@ def cmd_demo(args) -> int:
         print("提示：接待登记的演示数据将在接待功能完成后提供，本次只生成站点和代表。", file=sys.stderr)
     _open(args.db)
     summary = make_demo(seed=args.seed, deputies=args.deputies)
-    print(f"已生成演示数据：站点 {summary.station_code}，代表 {summary.deputies} 名 → {args.db}")
+    print(f"已生成演示数据：站点 {summary.station_code}，代表 {summary.deputies} 名，"
+          f"活动日 {summary.activity_days} 个（签到 {summary.attendances} 人次） → {args.db}")
     return 0
 
 

@@ -48,6 +48,17 @@ DEMO_STATION = StationProfile(code="DEMO-CG01", name="长官镇人大代表联�
 class DemoSummary:
     station_code: str
     deputies: int
+    activity_days: int = 0
+    attendances: int = 0
+
+
+MONTH_THEMES = ("学习贯彻全国两会精神", "春耕生产与农资保障", "农村人居环境整治", "防汛备汛和安全生产",
+                "优化营商环境", "义务教育与校园安全", "高温天气下的民生保障", "基层医疗服务",
+                "秋粮收购与农民增收", "养老服务体系建设", "冬季供暖和清洁取暖", "年度履职情况述职")
+DISCUSSIONS = ("群众反映村内道路破损，雨天出行不便，代表现场查看后建议纳入明年村道硬化计划。",
+               "有群众反映农资价格上涨，代表介绍了县里的补贴政策，答应向镇农业服务中心反映。",
+               "几位老人询问居家养老服务，代表当场解答了申请条件和办理流程。",
+               "群众对垃圾清运不及时有意见，代表与村两委商量增加清运次数。")
 
 
 class _Gen:
@@ -122,6 +133,51 @@ def make_demo(seed: int = 1, deputies: int = 30) -> DemoSummary:
         bulk_insert(Deputy, fields, rows)
         audit.record("import", "deputy", f"demo-seed-{seed}", None, {"deputies": deputies},
                      summary=f"生成演示数据（种子 {seed}，代表 {deputies} 名）", station_code=code)
-    return DemoSummary(station_code=code, deputies=deputies)
+    days, marks = _demo_activity_days(rng, year)
+    return DemoSummary(station_code=code, deputies=deputies, activity_days=days, attendances=marks)
+
+
+def _demo_activity_days(rng, year: int) -> tuple[int, int]:
+    """A year of 每月15日 activity days with themes, rota, sign-ins and minutes of the past ones,
+    one day moved and one cancelled. Uses the services, so it is what a clerk would have made.
+    A year beyond the holiday data uses the last year the data covers (nothing guessed)."""
+    from station_app.domain.schedule import HolidayCalendar
+    from station_app.services import activity, settings
+
+    cal = HolidayCalendar()
+    while not cal.covers(year) and year > 2004:
+        year -= 1
+    settings.set("schedule.rules", ["每月15日"])
+    settings.set("schedule.default_place", "联络站接待室")
+    activity.generate_year(year, today=dt.date(year, 1, 1))
+    for month, theme in enumerate(MONTH_THEMES, start=1):
+        activity.set_month_theme(year, month, theme)
+    today = clock.today()
+    people = [d.uid for d in Deputy.alive().where(Deputy.active == True).order_by(Deputy.id)]  # noqa: E712
+    days = activity.days_in_range(dt.date(year, 1, 1), dt.date(year, 12, 31))
+    marks = 0
+    for day in days:
+        if day.date > today:
+            continue
+        statuses = {}
+        for d in day.duty:
+            statuses[d.uid] = rng.choices(("present", "late", "leave", "absent"), (85, 7, 6, 2))[0]
+        for uid in rng.sample(people, k=min(len(people), rng.randint(1, 4))):
+            statuses.setdefault(uid, "present")
+        activity.sign_in(day.uid, statuses)
+        marks += len(statuses)
+        activity.save_minutes(day.uid, f"一、学习{day.theme}有关精神\n二、接待来访群众\n三、研究群众意见的办理",
+                              rng.choice(DISCUSSIONS), "对群众反映的问题逐条登记，分别交办有关站所。",
+                              "下次活动日前通报办理情况。")
+    future = [d for d in days if d.date > today]
+    if len(future) >= 2:
+        activity.cancel_day(future[-1].uid, "与县人代会会期冲突")
+        moved = future[0]
+        target = moved.date + dt.timedelta(days=1)
+        while target.weekday() >= 5 or not cal.is_workday(target):
+            target += dt.timedelta(days=1)
+        if target.year == year:
+            activity.move_day(moved.uid, target, "镇里召开防汛专题会议")
+    return len(days), marks
 
 

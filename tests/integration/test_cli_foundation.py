@@ -49,6 +49,28 @@ def test_demo_is_deterministic_and_checks_clean(tmp_path):
     assert any("·" in n for n in names) or len(names) == 60
     res = run("check", "--db", str(a))
     assert res.returncode == 0, res.stderr
+    assert _activity_content(a) == _activity_content(b)
+    days, marks = _activity_content(a)
+    assert len(days) == 12 and any(reason for *_x, reason in days)  # some moved off a holiday
+    import datetime as dt
+
+    past_days = [d for d in days if d[0] < dt.date.today().isoformat()]
+    assert {m[0] for m in marks} == {d[0] for d in past_days}  # every past day was signed in
+    assert {m[2] for m in marks} <= {"present", "late", "leave", "absent"}
+
+
+def _activity_content(path):
+    """Activity days and sign-ins as content (their uids are random, deputies' are seeded)."""
+    import sqlite3
+
+    con = sqlite3.connect(path)
+    try:
+        days = con.execute("SELECT date, status, theme, change_reason FROM activity_day ORDER BY date").fetchall()
+        marks = con.execute("SELECT d.date, a.deputy_uid, a.status FROM attendance a JOIN activity_day d"
+                            " ON d.uid = a.activity_day_uid WHERE a.deleted_at IS NULL ORDER BY 1, 2").fetchall()
+        return days, marks
+    finally:
+        con.close()
     assert "检查通过" in res.stdout
     res = run("demo", "--db", str(a))
     assert res.returncode == 1 and "已经有数据" in res.stderr
