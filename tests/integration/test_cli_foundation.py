@@ -58,19 +58,6 @@ def test_demo_is_deterministic_and_checks_clean(tmp_path):
     assert {m[0] for m in marks} == {d[0] for d in past_days}  # every past day was signed in
     assert {m[2] for m in marks} <= {"present", "late", "leave", "absent"}
 
-
-def _activity_content(path):
-    """Activity days and sign-ins as content (their uids are random, deputies' are seeded)."""
-    import sqlite3
-
-    con = sqlite3.connect(path)
-    try:
-        days = con.execute("SELECT date, status, theme, change_reason FROM activity_day ORDER BY date").fetchall()
-        marks = con.execute("SELECT d.date, a.deputy_uid, a.status FROM attendance a JOIN activity_day d"
-                            " ON d.uid = a.activity_day_uid WHERE a.deleted_at IS NULL ORDER BY 1, 2").fetchall()
-        return days, marks
-    finally:
-        con.close()
     assert "检查通过" in res.stdout
     res = run("demo", "--db", str(a))
     assert res.returncode == 1 and "已经有数据" in res.stderr
@@ -147,3 +134,17 @@ def test_entry_points_agree(tmp_path, entry):
     cmd = [sys.executable, str(ROOT / "main.py")] if entry == "main" else [sys.executable, "-m", "station_app"]
     res = subprocess.run([*cmd, "--version"], capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert res.returncode == 0 and "联络站工作台" in res.stdout
+
+
+def _activity_content(path):
+    """Activity days and sign-ins as content (their uids are random, deputies' are seeded)."""
+    import sqlite3
+
+    con = sqlite3.connect(path)
+    try:
+        days = con.execute("SELECT date, status, theme, change_reason FROM activity_day ORDER BY date").fetchall()
+        marks = con.execute("SELECT d.date, a.deputy_uid, a.status FROM attendance a JOIN activity_day d"
+                            " ON d.uid = a.activity_day_uid WHERE a.deleted_at IS NULL ORDER BY 1, 2").fetchall()
+        return days, marks
+    finally:
+        con.close()
