@@ -6,7 +6,7 @@ import re
 
 from station_app.db.connection import database, is_sqlite
 from station_app.db.migrations import current_version, latest_version
-from station_app.db.models import Deputy, Station
+from station_app.db.models import ActivityDay, Attendance, Deputy, Duty, Station
 from station_app.domain.codes import Gender, Level
 from station_app.domain.records import CheckFinding
 from station_app.domain.validators import check_phone
@@ -58,4 +58,26 @@ def run_check() -> list[CheckFinding]:
             warn(f"{who} 的电话格式不对：{d.phone}")
         if d.photo and not photo_path(d.photo).is_file():
             warn(f"{who} 的照片文件不见了：{d.photo}")
+    _check_activity_days(err)
     return out
+
+
+def _check_activity_days(err) -> None:
+    deputies = {d.uid: d.station_code for d in Deputy.select(Deputy.uid, Deputy.station_code)}
+    days = {a.uid: a for a in ActivityDay.select()}
+    seen: dict[tuple[str, str], str] = {}
+    for day in days.values():
+        if day.deleted_at is None and day.status != "cancelled":
+            key = (day.station_code, str(day.date))
+            if key in seen:
+                err(f"{day.station_code} 站 {day.date} 有两个活动日")
+            seen[key] = day.uid
+    for model, what in ((Duty, "值班"), (Attendance, "签到")):
+        for row in model.select().where(model.deleted_at.is_null()):
+            day = days.get(row.activity_day_uid)
+            if day is None:
+                err(f"{what}记录 {row.uid} 指向不存在的活动日")
+            elif row.deputy_uid not in deputies:
+                err(f"{what}记录 {row.uid} 指向不存在的代表")
+            elif deputies[row.deputy_uid] != day.station_code:
+                err(f"{what}记录 {row.uid}：代表不属于活动日所在的站点")

@@ -148,3 +148,17 @@ def _activity_content(path):
         return days, marks
     finally:
         con.close()
+
+
+def test_check_finds_broken_activity_records(tmp_path):
+    db = tmp_path / "act.db"
+    assert run("demo", "--db", str(db), "--deputies", "6").returncode == 0
+    con = sqlite3.connect(db)
+    con.execute("DROP INDEX activity_day_one_per_date")  # as if written by a faulty tool
+    con.execute("UPDATE activity_day SET date = (SELECT MIN(date) FROM activity_day) WHERE id = 2")
+    con.execute("UPDATE duty SET deputy_uid = 'gone' WHERE id = 1")
+    con.commit()
+    con.close()
+    res = run("check", "--db", str(db))
+    assert res.returncode == 1
+    assert "有两个活动日" in res.stdout + res.stderr and "指向不存在的代表" in res.stdout + res.stderr
