@@ -66,7 +66,41 @@ def add_print_parser(subparsers) -> argparse._SubParsersAction:
     add("nameplate", "桌牌：A4 横向对折，正反两面都是代表姓名", ("A4",), _run_nameplate, qr=False, phones=False,
         chosen=True)
     add("poster", "联络站二维码海报（A4）", ("A4",), _run_poster, phones=False)
+
+    k = kinds.add_parser("minutes", help="活动日活动记录（会议纪要）", description="一个活动日的活动记录（A4）")
+    k.add_argument("--db", required=True, help="数据库：文件路径或数据库地址")
+    k.add_argument("--out", required=True, help="输出的 PDF 文件")
+    k.add_argument("--activity-day", required=True, metavar="UID_OR_DATE", help="活动日的 uid 或日期（如 2026-03-16）")
+    k.set_defaults(print_run=_run_minutes)
+    k = kinds.add_parser("notice", help="接访计划公示：时间段内的活动日和值班代表",
+                         description="接访计划公示（A4）：日期、主题、值班代表和联络站二维码")
+    k.add_argument("--db", required=True, help="数据库：文件路径或数据库地址")
+    k.add_argument("--out", required=True, help="输出的 PDF 文件")
+    k.add_argument("--from", dest="date_from", required=True, type=_date, metavar="YYYY-MM-DD", help="开始日期")
+    k.add_argument("--to", dest="date_to", required=True, type=_date, metavar="YYYY-MM-DD", help="结束日期")
+    k.set_defaults(print_run=_run_notice)
     return kinds
+
+
+def _date(text: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期应写成 2026-01-31，不是 {text}") from None
+
+
+def _run_minutes(args):
+    from station_app.services.activity import print_minutes
+
+    return print_minutes(args.activity_day, args.out)
+
+
+def _run_notice(args):
+    from station_app.services.activity import print_notice
+
+    return print_notice(args.date_from, args.date_to, args.out)
 
 
 def cmd_print(args) -> int:

@@ -160,3 +160,64 @@ class AttendanceFacts:
     @property
     def attended(self) -> int:
         return self.present + self.late
+
+
+@dataclass(frozen=True)
+class MinutesAttendee:
+    name: str
+    levels: str
+    status_label: str  # 出席/迟到/请假/缺席/未签到
+    on_duty: bool = False
+
+
+@dataclass(frozen=True)
+class MinutesCase:
+    number: str
+    visitor: str
+    content: str
+    handling: str
+
+
+@dataclass(frozen=True)
+class MinutesData:
+    """What the minutes PDF (活动记录) of one activity day shows."""
+
+    station_name: str
+    date: dt.date
+    time_text: str
+    place: str
+    host: str
+    kind_label: str
+    theme: str
+    status_label: str
+    attendees: tuple[MinutesAttendee, ...]
+    visitors_count: int
+    cases: tuple[MinutesCase, ...]
+    agenda: str
+    discussion: str
+    decisions: str
+    follow_ups: str
+
+
+@dataclass(frozen=True)
+class NoticeDay:
+    date: dt.date
+    time_text: str
+    place: str
+    theme: str
+    duty_names: tuple[str, ...]
+    status_label: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class NoticeData:
+    """What the schedule notice (接访计划公示) shows."""
+
+    station_name: str
+    period_label: str
+    days: tuple[NoticeDay, ...]
+    station_qr: str
+    address: str
+    phone: str
+    rule_text: str

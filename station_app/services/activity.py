@@ -23,12 +23,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 
 from station_app.db.connection import database
 from station_app.db.models import ActivityDay, Attendance, Deputy, DeputyUnavailable, Duty, HolidayOverride
 from station_app.domain import clock
 from station_app.domain.codes import ActivityKind, ActivityStatus, AttendanceStatus
-from station_app.domain.records import ActivityDayRecord, AttendanceFacts, DutyDeputy, GenerateSummary
+from station_app.domain.records import (
+    ActivityDayRecord,
+    AttendanceFacts,
+    DutyDeputy,
+    GenerateSummary,
+    MinutesAttendee,
+    MinutesData,
+    NoticeData,
+    NoticeDay,
+)
 from station_app.domain.rota import assign_rota
 from station_app.domain.schedule import (
     HOLIDAY,
@@ -487,3 +497,78 @@ def attendance_facts(date_from: dt.date, date_to: dt.date, station_code: str | N
             for uid, c in counts.items()}
 
 
+
+
+# --- printouts -----------------------------------------------------------------------------------
+
+def _time_text(day: ActivityDayRecord) -> str:
+    if not day.start_time:
+        return ""
+    return day.start_time + (f"—{day.end_time}" if day.end_time else "")
+
+
+def find_day(uid_or_date: str) -> ActivityDayRecord:
+    """An activity day by uid or by date (YYYY-MM-DD; the live one of the home station)."""
+    text = (uid_or_date or "").strip()
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        return get(text)
+    row = _live_on(home_code(), day) or ActivityDay.alive().where(
+        ActivityDay.station_code == home_code(), ActivityDay.date == day).first()
+    if row is None:
+        raise NotFoundError(f"{format_date(day)}没有活动日")
+    return _to_records([row])[0]
+
+
+def minutes_data(uid: str) -> MinutesData:
+    """The minutes of one day as plain data. Receptions and opinions of the day are empty until
+    the reception issue links them (TODO issue 4: fill visitors_count and cases)."""
+    from station_app.domain.codes import levels_label
+    from station_app.services import deputies, station
+
+    day = get(uid)
+    marks = attendance_of(uid)
+    duty = {d.uid for d in day.duty}
+    people = deputies.all_deputies(deputies.DeputyFilter(active=None))
+    attendees = [MinutesAttendee(p.name, levels_label(p.levels), AttendanceStatus.label_of(marks[p.uid]) if p.uid in marks
+                                 else "未签到", p.uid in duty)
+                 for p in people if p.uid in marks or p.uid in duty]
+    attendees.sort(key=lambda a: not a.on_duty)
+    st = station.home_station()
+    return MinutesData(
+        station_name=st.name, date=day.date, time_text=_time_text(day), place=day.place, host=day.host,
+        kind_label=ActivityKind.label_of(day.kind), theme=day.theme, status_label=ActivityStatus.label_of(day.status),
+        attendees=tuple(attendees), visitors_count=0, cases=(), agenda=day.agenda, discussion=day.discussion,
+        decisions=day.decisions, follow_ups=day.follow_ups)
+
+
+def notice_data(date_from: dt.date, date_to: dt.date) -> NoticeData:
+    from station_app.domain import qrcontent
+    from station_app.services import printing, station
+
+    if date_to < date_from:
+        raise ValidationError({"date_to": "结束日期不能早于开始日期"})
+    st = station.home_station()
+    rule = str(settings.get("station.reception_rule") or "")
+    days = tuple(NoticeDay(d.date, _time_text(d), d.place, d.theme, d.duty_names, ActivityStatus.label_of(d.status),
+                           d.change_reason if d.status == ActivityStatus.CANCELLED.value else "")
+                 for d in days_in_range(date_from, date_to))
+    if date_from.day == 1 and date_to == (date_from.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1):
+        period = f"{date_from.year}年{date_from.month}月"
+    else:
+        period = f"{format_date(date_from)} 至 {format_date(date_to)}"
+    return NoticeData(st.name, period, days, qrcontent.station_content(st, rule, printing.qr_options()),
+                      st.address, st.phone, "；".join(rules()))
+
+
+def print_minutes(uid_or_date: str, out) -> Path:
+    from station_app.printing.activity_docs import render_minutes
+
+    return render_minutes(minutes_data(find_day(uid_or_date).uid), out)
+
+
+def print_notice(date_from: dt.date, date_to: dt.date, out) -> Path:
+    from station_app.printing.activity_docs import render_notice
+
+    return render_notice(notice_data(date_from, date_to), out)

@@ -89,3 +89,24 @@ def test_a_clash_is_refused_on_the_page_and_nothing_changes(open_window, qtbot, 
     qtbot.mouseClick(page.move_button, Qt.MouseButton.LeftButton)
     assert "已经有一个活动日" in page.message.text()
     assert activity.get(july.uid).date == dt.date(2026, 7, 15)
+
+
+def test_minutes_pdf_from_the_page(open_window, qtbot, db_path, tmp_path, monkeypatch):
+    import subprocess
+
+    from PySide6.QtWidgets import QFileDialog
+
+    win = open_window(db_path)
+    uids = _setup(["赛山·托西别克", "王建国"])
+    activity.generate_year(2026, today=dt.date(2026, 1, 1))
+    day = activity.month_days(2026, 4)[0]
+    activity.update_day(day.uid, theme="农村人居环境整治")
+    activity.sign_in(day.uid, {uids[0]: "present"})
+    page = win.activities
+    win.show_page("activities")
+    page.select_date(day.date)
+    target = tmp_path / "记录.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))  # Qt's dialog only
+    qtbot.mouseClick(page.minutes_pdf_button, Qt.MouseButton.LeftButton)
+    text = subprocess.run(["pdftotext", str(target), "-"], capture_output=True, text=True, check=True).stdout
+    assert "农村人居环境整治" in text.replace(" ", "") and "赛山·托西别克" in text

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -112,6 +113,9 @@ class ActivitiesPage(QWidget):
         self.theme_button = QPushButton(self.tr("本月主题…"))
         self.theme_button.clicked.connect(self._on_theme)
         top.addWidget(self.theme_button)
+        self.notice_button = QPushButton(self.tr("本月接访计划公示PDF…"))
+        self.notice_button.clicked.connect(self._on_notice_pdf)
+        top.addWidget(self.notice_button)
         self.rules_button = QPushButton(self.tr("活动日规则…"))
         self.rules_button.clicked.connect(self._on_rules)
         top.addWidget(self.rules_button)
@@ -162,7 +166,9 @@ class ActivitiesPage(QWidget):
         self.cancel_button.clicked.connect(self._on_cancel)
         self.swap_button = QPushButton(self.tr("换班…"))
         self.swap_button.clicked.connect(self._on_swap)
-        for b in (self.move_button, self.cancel_button, self.swap_button):
+        self.minutes_pdf_button = QPushButton(self.tr("活动记录PDF…"))
+        self.minutes_pdf_button.clicked.connect(self._on_minutes_pdf)
+        for b in (self.move_button, self.cancel_button, self.swap_button, self.minutes_pdf_button):
             actions.addWidget(b)
         actions.addStretch(1)
         rl.addLayout(actions)
@@ -247,7 +253,7 @@ class ActivitiesPage(QWidget):
 
     def _set_day(self, day: ActivityDayRecord | None) -> None:
         self._current = day
-        for w in (self.move_button, self.cancel_button, self.swap_button, self.tabs):
+        for w in (self.move_button, self.cancel_button, self.swap_button, self.minutes_pdf_button, self.tabs):
             w.setEnabled(day is not None)
         if day is None:
             self.detail.setText(self.tr("在日历或列表中选择一个活动日"))
@@ -387,6 +393,23 @@ class ActivitiesPage(QWidget):
         out_uid = next(d.uid for d in day.duty if d.name == out_name)
         in_uid = next(p.uid for p in others if p.name == in_name)
         self._run(lambda: activity.swap_duty(day.uid, out_uid, in_uid, ""), self.tr("已换班并记录"))
+
+    def _save_pdf(self, default_name: str, write) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("保存PDF"), default_name, self.tr("PDF 文件 (*.pdf)"))
+        if path:
+            if not path.lower().endswith(".pdf"):
+                path += ".pdf"
+            self._run(lambda: write(path), self.tr("已保存：{0}").format(path))
+
+    def _on_minutes_pdf(self) -> None:
+        day = self._current
+        self._save_pdf(f"活动记录-{day.date.isoformat()}.pdf", lambda p: activity.print_minutes(day.uid, p))
+
+    def _on_notice_pdf(self) -> None:
+        y, m = self.calendar.yearShown(), self.calendar.monthShown()
+        first = dt.date(y, m, 1)
+        last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+        self._save_pdf(f"接访计划公示-{y}年{m}月.pdf", lambda p: activity.print_notice(first, last, p))
 
     def _on_all_duty_present(self) -> None:
         for d in self._current.duty:
