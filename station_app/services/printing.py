@@ -143,12 +143,18 @@ def upcoming_reception_dates(today: dt.date | None = None, count: int = 3,
     Only years the holiday data covers are used: a printed board never shows a date that may
     fall on a holiday not yet announced. A rule the parser does not understand (free text)
     gives no dates; the rule itself is still printed.
-    TODO(issue 3): once activity days are stored, print the planned days instead.
+    When activity days have been scheduled (活动日 page), the planned ones are printed instead,
+    moves and cancellations included.
     """
     from station_app.domain import clock
     from station_app.domain.schedule import HolidayCalendar, generate, parse_rule
+    from station_app.services import activity
 
     today = today or clock.today()
+    if rule_text is None and station.home_station() is not None:
+        planned = activity.days_in_range(today, today + dt.timedelta(days=400), include_cancelled=False)
+        if planned:
+            return tuple(d.date for d in planned[:count])
     text = settings.get("station.reception_rule") if rule_text is None else rule_text
     try:
         rule = parse_rule(str(text or "").strip())

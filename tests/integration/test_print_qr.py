@@ -374,3 +374,18 @@ def test_board_prints_the_next_reception_days_from_the_rule(tmp_path, station_db
     layout = printing.print_board(tmp_path / "b.pdf", "A4", next_dates=(dt.date(2026, 12, 15),))
     text = subprocess.run(["pdftotext", str(layout.path), "-"], capture_output=True, text=True, check=True).stdout
     assert "近期接待日：12月15日（周二）" in text
+
+
+def test_board_prefers_the_scheduled_activity_days(station_db):
+    import datetime as dt
+
+    from station_app.services import activity
+
+    deputies.create(DeputyData(name="王建国", levels=("township",)))
+    settings.set("schedule.rules", ["每月15日"])
+    activity.generate_year(2026, today=dt.date(2026, 1, 1))
+    dec = activity.month_days(2026, 12)[0]
+    nov = activity.month_days(2026, 11)[0]
+    activity.move_day(dec.uid, dt.date(2026, 12, 17), "县人代会")
+    activity.cancel_day(nov.uid, "暴雪")
+    assert printing.upcoming_reception_dates(dt.date(2026, 11, 1)) == (dt.date(2026, 12, 17),)
