@@ -97,6 +97,17 @@ def set_holiday_override(day: dt.date, kind: str | None, note: str = "") -> None
                      kind and {"kind": kind, "note": note}, summary=f"节假日设置 {format_date(day)}")
 
 
+def holiday_overrides(year: int) -> list[tuple[dt.date, str, str]]:
+    """The clerk's overrides in ``year``: (date, 'holiday'|'workday', note), by date."""
+    q = (HolidayOverride.select().where(HolidayOverride.date.between(dt.date(year, 1, 1), dt.date(year, 12, 31)))
+         .order_by(HolidayOverride.date))
+    return [(_d(o.date), o.kind, o.note) for o in q]
+
+
+def year_entered(year: int) -> bool:
+    return year in (settings.get("schedule.extra_holiday_years") or [])
+
+
 def mark_year_entered(year: int, entered: bool = True) -> None:
     """The clerk has entered (or withdraws) the whole holiday arrangement of ``year``."""
     years = set(settings.get("schedule.extra_holiday_years") or ())

@@ -110,3 +110,39 @@ def test_minutes_pdf_from_the_page(open_window, qtbot, db_path, tmp_path, monkey
     qtbot.mouseClick(page.minutes_pdf_button, Qt.MouseButton.LeftButton)
     text = subprocess.run(["pdftotext", str(target), "-"], capture_output=True, text=True, check=True).stdout
     assert "农村人居环境整治" in text.replace(" ", "") and "赛山·托西别克" in text
+
+
+def test_entering_next_years_holidays_lets_the_page_generate_it(open_window, qtbot, db_path):
+    from station_app.ui.dialogs.holiday_dialog import HolidayDialog
+
+    win = open_window(db_path)
+    _setup(["王建国", "李秀英"])
+    page = win.activities
+    win.show_page("activities")
+    page.year.setValue(2027)
+
+    def refuse(box):
+        seen["text"] = box.text()
+        box.accept()
+
+    seen = {}
+    when_modal(qtbot, refuse)
+    qtbot.mouseClick(page.generate_button, Qt.MouseButton.LeftButton)
+    assert "2027年的法定节假日安排尚未收录" in seen["text"]
+    assert activity.days_in_range(dt.date(2027, 1, 1), dt.date(2027, 12, 31)) == []
+
+    def enter(dlg):
+        assert isinstance(dlg, HolidayDialog) and "尚未收录" in dlg.covered.text()
+        dlg.date.setDate(dlg.date.date().addDays(14))  # 2027-01-15 off (a made-up arrangement)
+        type_text(qtbot, dlg.note, "测试假日")
+        qtbot.mouseClick(dlg.add_button, Qt.MouseButton.LeftButton)
+        dlg.entered.setChecked(True)
+        seen["after"] = dlg.covered.text()
+        dlg.reject()
+
+    when_modal(qtbot, enter)
+    qtbot.mouseClick(page.holiday_button, Qt.MouseButton.LeftButton)
+    assert "可以为 2027 年生成活动日" in seen["after"]
+    summary = activity.generate_year(2027, today=dt.date(2027, 1, 1))
+    jan = activity.month_days(2027, 1)[0]
+    assert summary.created == 12 and jan.date == dt.date(2027, 1, 18)  # 15th off → next workday (Monday)

@@ -119,6 +119,9 @@ class ActivitiesPage(QWidget):
         self.rules_button = QPushButton(self.tr("活动日规则…"))
         self.rules_button.clicked.connect(self._on_rules)
         top.addWidget(self.rules_button)
+        self.holiday_button = QPushButton(self.tr("节假日设置…"))
+        self.holiday_button.clicked.connect(self._on_holidays)
+        top.addWidget(self.holiday_button)
         lay.addLayout(top)
         self.rules_label = QLabel()
         self.rules_label.setStyleSheet("color: #555;")
@@ -363,6 +366,12 @@ class ActivitiesPage(QWidget):
                                                  "\n".join(activity.rules()))
         if ok:
             self._run(lambda: activity.save_rules(text.splitlines()), self.tr("规则已保存"))
+
+    def _on_holidays(self) -> None:
+        from station_app.ui.dialogs.holiday_dialog import HolidayDialog
+
+        HolidayDialog(self.year.value(), self).exec()
+        self.refresh()
 
     def _on_move(self) -> None:
         day = self._current
