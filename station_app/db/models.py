@@ -113,6 +113,14 @@ class Attendance(TravelModel):
     status = pw.CharField(max_length=8)
 
 
+class ActivityPhoto(TravelModel):
+    """A photo of an activity day (attachments/{sha256}.jpg beside the database)."""
+
+    activity_day_uid = pw.CharField(max_length=36, index=True)
+    photo = pw.CharField(max_length=120)
+    caption = pw.CharField(max_length=200, default="")
+
+
 class HolidayOverride(BaseModel):
     """The clerk's correction of the holiday calendar (e.g. next year's arrangement)."""
 
@@ -169,4 +177,4 @@ class SchemaVersion(BaseModel):
 
 
 ALL_MODELS = [Station, Deputy, Setting, User, AuditLog, SchemaVersion, ActivityDay, Duty, Attendance,
-              HolidayOverride, DeputyUnavailable]
+              HolidayOverride, DeputyUnavailable, ActivityPhoto]

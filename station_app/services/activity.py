@@ -26,7 +26,15 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from station_app.db.connection import database
-from station_app.db.models import ActivityDay, Attendance, Deputy, DeputyUnavailable, Duty, HolidayOverride
+from station_app.db.models import (
+    ActivityDay,
+    ActivityPhoto,
+    Attendance,
+    Deputy,
+    DeputyUnavailable,
+    Duty,
+    HolidayOverride,
+)
 from station_app.domain import clock
 from station_app.domain.codes import ActivityKind, ActivityStatus, AttendanceStatus
 from station_app.domain.records import (
@@ -478,6 +486,40 @@ def sign_in(day_uid: str, statuses: Mapping[str, str | None]) -> ActivityDayReco
         if came and day.status == ActivityStatus.PLANNED.value:
             ActivityDay.update(status=ActivityStatus.HELD.value, updated_at=now).where(ActivityDay.uid == day_uid).execute()
     return get(day_uid)
+
+
+def photos(day_uid: str) -> list[tuple[str, Path, str]]:
+    """The day's photos: (uid, file, caption), oldest first."""
+    from station_app.services.deputies import photo_path
+
+    q = ActivityPhoto.alive().where(ActivityPhoto.activity_day_uid == day_uid).order_by(ActivityPhoto.id)
+    return [(p.uid, photo_path(p.photo), p.caption) for p in q]
+
+
+def add_photo(day_uid: str, source, caption: str = "") -> str:
+    """Store a photo of the day (scaled, content-addressed) and link it; returns its uid."""
+    from station_app.services.deputies import import_picture
+
+    day = get(day_uid)
+    name = import_picture(source)
+    with database.atomic():
+        row = ActivityPhoto.create(station_code=day.station_code, activity_day_uid=day_uid, photo=name,
+                                   caption=(caption or "").strip()[:200])
+        audit.record("create", "activity_photo", row.uid, None, {"day": day_uid, "photo": name},
+                     summary=f"{format_date(day.date)} 添加活动照片", station_code=day.station_code)
+    return row.uid
+
+
+def remove_photo(photo_uid: str) -> None:
+    """Tombstone the link (the file stays: it may have been exported)."""
+    with database.atomic():
+        row = ActivityPhoto.alive().where(ActivityPhoto.uid == photo_uid).first()
+        if row is None:
+            raise NotFoundError("找不到这张照片")
+        now = clock.now_ts()
+        ActivityPhoto.update(deleted_at=now, updated_at=now).where(ActivityPhoto.uid == photo_uid).execute()
+        audit.record("delete", "activity_photo", photo_uid, {"photo": row.photo}, None, summary="删除活动照片",
+                     station_code=row.station_code)
 
 
 def save_minutes(day_uid: str, agenda: str, discussion: str, decisions: str, follow_ups: str) -> ActivityDayRecord:

@@ -260,29 +260,20 @@ def distinct_values(field: str) -> list[str]:
 
 # --- photos -------------------------------------------------------------------------------
 
-def import_photo(source: str | Path) -> str:
-    """Crop a photo to 3:4 (centred, a little towards the top where faces are), scale it to
-    480×640 and store it content-addressed in the data dir. Returns ``attachments/{sha256}.jpg``."""
+def _open_image(source: str | Path):
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     try:
         with Image.open(source) as img:
-            img = ImageOps.exif_transpose(img).convert("RGB")
+            return ImageOps.exif_transpose(img).convert("RGB")
     except FileNotFoundError as exc:
         raise KnownError(f"找不到照片文件：{source}") from exc
     except (UnidentifiedImageError, OSError) as exc:
         raise ValidationError({"photo": "这个文件不是能识别的照片（请用 JPG 或 PNG）"}) from exc
-    w, h = img.size
-    target = 3 / 4
-    if w / h > target:  # too wide: cut the sides
-        new_w = round(h * target)
-        left = (w - new_w) // 2
-        box = (left, 0, left + new_w, h)
-    else:  # too tall: keep more of the top
-        new_h = round(w / target)
-        top = (h - new_h) // 3
-        box = (0, top, w, top + new_h)
-    img = img.crop(box).resize(PHOTO_SIZE, Image.LANCZOS)
+
+
+def _store_jpeg(img) -> str:
+    """Store ``img`` content-addressed beside the database; return ``attachments/{sha256}.jpg``."""
     buf = io.BytesIO()
     img.save(buf, "JPEG", quality=88)
     data = buf.getvalue()
@@ -294,6 +285,32 @@ def import_photo(source: str | Path) -> str:
         except OSError as exc:  # pragma: no cover - atomic_write already translates
             raise storage_error_from_oserror(exc, path) from exc
     return name
+
+
+def import_photo(source: str | Path) -> str:
+    """Crop a photo to 3:4 (centred, a little towards the top where faces are), scale it to
+    480×640 and store it content-addressed in the data dir. Returns ``attachments/{sha256}.jpg``."""
+    from PIL import Image
+
+    img = _open_image(source)
+    w, h = img.size
+    target = 3 / 4
+    if w / h > target:  # too wide: cut the sides
+        new_w = round(h * target)
+        left = (w - new_w) // 2
+        box = (left, 0, left + new_w, h)
+    else:  # too tall: keep more of the top
+        new_h = round(w / target)
+        top = (h - new_h) // 3
+        box = (0, top, w, top + new_h)
+    return _store_jpeg(img.crop(box).resize(PHOTO_SIZE, Image.LANCZOS))
+
+
+def import_picture(source: str | Path, longest: int = 1600) -> str:
+    """An activity photo: kept whole, scaled so its longest side is at most ``longest`` pixels."""
+    img = _open_image(source)
+    img.thumbnail((longest, longest))
+    return _store_jpeg(img)
 
 
 def photo_path(photo: str) -> Path:

@@ -146,3 +146,33 @@ def test_entering_next_years_holidays_lets_the_page_generate_it(open_window, qtb
     summary = activity.generate_year(2027, today=dt.date(2027, 1, 1))
     jan = activity.month_days(2027, 1)[0]
     assert summary.created == 12 and jan.date == dt.date(2027, 1, 18)  # 15th off → next workday (Monday)
+
+
+def test_photos_of_the_day(open_window, qtbot, db_path, tmp_path, monkeypatch):
+    from PIL import Image
+    from PySide6.QtWidgets import QFileDialog
+
+    win = open_window(db_path)
+    _setup(["王建国", "李秀英"])
+    activity.generate_year(2026, today=dt.date(2026, 1, 1))
+    day = activity.month_days(2026, 4)[0]
+    page = win.activities
+    win.show_page("activities")
+    page.select_date(day.date)
+    big = tmp_path / "现场.jpg"
+    Image.new("RGB", (4000, 3000), "#3366AA").save(big)
+    bad = tmp_path / "notes.png"
+    bad.write_text("not a picture", encoding="utf-8")
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(big)], ""))
+    qtbot.mouseClick(page.add_photo_button, Qt.MouseButton.LeftButton)
+    assert page.photo_list.count() == 1
+    (uid, path, _caption), = activity.photos(day.uid)
+    assert path.is_file() and max(Image.open(path).size) == 1600  # scaled, kept whole
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(bad)], ""))
+    qtbot.mouseClick(page.add_photo_button, Qt.MouseButton.LeftButton)
+    assert "不是能识别的照片" in page.message.text() and len(activity.photos(day.uid)) == 1
+
+    page.photo_list.item(0).setSelected(True)
+    qtbot.mouseClick(page.remove_photo_button, Qt.MouseButton.LeftButton)
+    assert activity.photos(day.uid) == [] and page.photo_list.count() == 0

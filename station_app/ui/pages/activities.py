@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QColor, QTextCharFormat
+from PySide6.QtCore import QDate, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPixmap, QTextCharFormat
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCalendarWidget,
@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -206,6 +208,23 @@ class ActivitiesPage(QWidget):
         self.save_minutes_button.clicked.connect(self._on_save_minutes)
         ml.addRow("", self.save_minutes_button)
         self.tabs.addTab(minutes, self.tr("会议纪要"))
+        pics = QWidget()
+        pl = QVBoxLayout(pics)
+        self.photo_list = QListWidget()
+        self.photo_list.setViewMode(QListWidget.ViewMode.IconMode)
+        self.photo_list.setIconSize(QSize(200, 150))
+        self.photo_list.setResizeMode(QListWidget.ResizeMode.Adjust)
+        pl.addWidget(self.photo_list, 1)
+        prow = QHBoxLayout()
+        self.add_photo_button = QPushButton(self.tr("添加照片…"))
+        self.add_photo_button.clicked.connect(self._on_add_photo)
+        self.remove_photo_button = QPushButton(self.tr("删除所选照片"))
+        self.remove_photo_button.clicked.connect(self._on_remove_photo)
+        prow.addWidget(self.add_photo_button)
+        prow.addWidget(self.remove_photo_button)
+        prow.addStretch(1)
+        pl.addLayout(prow)
+        self.tabs.addTab(pics, self.tr("活动照片"))
         rl.addWidget(self.tabs, 1)
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -277,6 +296,14 @@ class ActivitiesPage(QWidget):
         self._fill_sign_in(day)
         for key, _label in MINUTES_FIELDS:
             self.minutes[key].setPlainText(getattr(day, key))
+        self._fill_photos(day)
+
+    def _fill_photos(self, day: ActivityDayRecord) -> None:
+        self.photo_list.clear()
+        for uid, path, caption in activity.photos(day.uid):
+            item = QListWidgetItem(QIcon(QPixmap(str(path))), caption or path.name[:8])
+            item.setData(Qt.ItemDataRole.UserRole, uid)
+            self.photo_list.addItem(item)
 
     def _fill_sign_in(self, day: ActivityDayRecord) -> None:
         duty = {d.uid for d in day.duty}
@@ -351,8 +378,9 @@ class ActivitiesPage(QWidget):
         dlg.setWindowTitle(self.tr("新增活动日"))
         dlg.reason.setPlaceholderText(self.tr("主题（可不填）"))
         if dlg.exec():
-            day = _pydate(dlg.date.date())
-            self._run(lambda: activity.add_day(day, theme=dlg.reason.text()), self.tr("已新增活动日"))
+            day, theme = _pydate(dlg.date.date()), dlg.reason.text()
+            self._run(lambda: activity.add_day(day, theme=theme), self.tr("已新增活动日"))
+        dlg.deleteLater()
 
     def _on_theme(self) -> None:
         y, m = self.calendar.yearShown(), self.calendar.monthShown()
@@ -370,15 +398,18 @@ class ActivitiesPage(QWidget):
     def _on_holidays(self) -> None:
         from station_app.ui.dialogs.holiday_dialog import HolidayDialog
 
-        HolidayDialog(self.year.value(), self).exec()
+        dlg = HolidayDialog(self.year.value(), self)
+        dlg.exec()
+        dlg.deleteLater()
         self.refresh()
 
     def _on_move(self) -> None:
         day = self._current
         dlg = MoveDialog(day, self)
         if dlg.exec():
-            new = _pydate(dlg.date.date())
-            self._run(lambda: activity.move_day(day.uid, new, dlg.reason.text()), self.tr("已改期"))
+            new, reason = _pydate(dlg.date.date()), dlg.reason.text()
+            self._run(lambda: activity.move_day(day.uid, new, reason), self.tr("已改期"))
+        dlg.deleteLater()
 
     def _on_cancel(self) -> None:
         day = self._current
@@ -419,6 +450,19 @@ class ActivitiesPage(QWidget):
         first = dt.date(y, m, 1)
         last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
         self._save_pdf(f"接访计划公示-{y}年{m}月.pdf", lambda p: activity.print_notice(first, last, p))
+
+    def _on_add_photo(self) -> None:
+        day = self._current
+        files, _ = QFileDialog.getOpenFileNames(self, self.tr("选择活动照片"), "", self.tr("照片 (*.jpg *.jpeg *.png)"))
+        if files:
+            self._run(lambda: [activity.add_photo(day.uid, f) for f in files],
+                      self.tr("已添加 {0} 张照片").format(len(files)))
+
+    def _on_remove_photo(self) -> None:
+        items = self.photo_list.selectedItems()
+        if items:
+            uids = [i.data(Qt.ItemDataRole.UserRole) for i in items]
+            self._run(lambda: [activity.remove_photo(u) for u in uids], self.tr("已删除照片"))
 
     def _on_all_duty_present(self) -> None:
         for d in self._current.duty:
