@@ -176,3 +176,30 @@ def test_photos_of_the_day(open_window, qtbot, db_path, tmp_path, monkeypatch):
     page.photo_list.item(0).setSelected(True)
     qtbot.mouseClick(page.remove_photo_button, Qt.MouseButton.LeftButton)
     assert activity.photos(day.uid) == [] and page.photo_list.count() == 0
+
+
+def test_leave_keeps_a_deputy_off_duty(open_window, qtbot, db_path):
+    win = open_window(db_path)
+    _setup(["赛山·托西别克", "王建国", "李秀英", "张伟"])
+    page = win.activities
+    win.show_page("activities")
+    today = dt.date.today()
+    settings.set("schedule.rules", ["每周三"])
+    activity.add_day(today + dt.timedelta(days=3))  # at least one future day, whatever today is
+    activity.reassign_rota(today.year)
+    start, end = today, today + dt.timedelta(days=60)
+    first = next(d for d in activity.days_in_range(start, end) if d.status == "planned")
+    away = first.duty[0].uid  # on duty before the leave is recorded
+
+    def fill(dlg):
+        dlg.deputy.setCurrentIndex(dlg.deputy.findData(away))
+        dlg.end.setDate(dlg.end.date().addDays(60))
+        type_text(qtbot, dlg.reason, "外出学习")
+        dlg.accept()
+
+    when_modal(qtbot, fill)
+    qtbot.mouseClick(page.leave_button, Qt.MouseButton.LeftButton)
+    assert "已登记请假" in page.message.text()
+    future = [d for d in activity.days_in_range(start, end) if d.status == "planned"]
+    assert future and all(away not in {p.uid for p in d.duty} for d in future)
+    assert all(len(d.duty) == 2 for d in future)

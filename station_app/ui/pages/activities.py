@@ -83,6 +83,40 @@ class MoveDialog(QDialog):
         lay.addRow(buttons)
 
 
+class LeaveDialog(QDialog):
+    """代表请假: a deputy cannot take duty from one date to another (the rota avoids those days)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("代表请假（不能值班的日期）"))
+        lay = QFormLayout(self)
+        self.deputy = QComboBox()
+        for p in deputies.all_deputies(DeputyFilter(active=True)):
+            self.deputy.addItem(p.name, p.uid)
+        today = clock.today()
+        self.start = QDateEdit(_qdate(today))
+        self.end = QDateEdit(_qdate(today))
+        for w in (self.start, self.end):
+            w.setDisplayFormat("yyyy-MM-dd")
+            w.setCalendarPopup(True)
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText(self.tr("如：外出学习"))
+        lay.addRow(self.tr("代表"), self.deputy)
+        lay.addRow(self.tr("从"), self.start)
+        lay.addRow(self.tr("到"), self.end)
+        lay.addRow(self.tr("原因"), self.reason)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("确定"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay.addRow(buttons)
+
+    def values(self) -> tuple[str, dt.date, dt.date, str]:
+        return (self.deputy.currentData(), _pydate(self.start.date()), _pydate(self.end.date()),
+                self.reason.text().strip())
+
+
 class ActivitiesPage(QWidget):
     """Signals:
         changed(): something about activity days changed
@@ -121,6 +155,9 @@ class ActivitiesPage(QWidget):
         self.rules_button = QPushButton(self.tr("活动日规则…"))
         self.rules_button.clicked.connect(self._on_rules)
         top.addWidget(self.rules_button)
+        self.leave_button = QPushButton(self.tr("代表请假…"))
+        self.leave_button.clicked.connect(self._on_leave)
+        top.addWidget(self.leave_button)
         self.holiday_button = QPushButton(self.tr("节假日设置…"))
         self.holiday_button.clicked.connect(self._on_holidays)
         top.addWidget(self.holiday_button)
@@ -394,6 +431,19 @@ class ActivitiesPage(QWidget):
                                                  "\n".join(activity.rules()))
         if ok:
             self._run(lambda: activity.save_rules(text.splitlines()), self.tr("规则已保存"))
+
+    def _on_leave(self) -> None:
+        dlg = LeaveDialog(self)
+        if dlg.exec():
+            uid, start, end, reason = dlg.values()
+            year = self.year.value()
+
+            def record():
+                activity.add_unavailable(uid, start, end, reason)
+                return activity.reassign_rota(year)
+
+            self._run(record, self.tr("已登记请假，今后的值班表已重新安排"))
+        dlg.deleteLater()
 
     def _on_holidays(self) -> None:
         from station_app.ui.dialogs.holiday_dialog import HolidayDialog
