@@ -203,3 +203,35 @@ def test_leave_keeps_a_deputy_off_duty(open_window, qtbot, db_path):
     future = [d for d in activity.days_in_range(start, end) if d.status == "planned"]
     assert future and all(away not in {p.uid for p in d.duty} for d in future)
     assert all(len(d.duty) == 2 for d in future)
+
+
+def test_edit_a_day_with_a_bad_time_then_a_good_one(open_window, qtbot, db_path):
+    win = open_window(db_path)
+    _setup(["王建国", "李秀英"])
+    activity.generate_year(2026, today=dt.date(2026, 1, 1))
+    day = activity.month_days(2026, 6)[0]
+    page = win.activities
+    win.show_page("activities")
+    page.select_date(day.date)
+    seen = {}
+
+    def edit(dlg):
+        dlg.edits["start_time"].clear()
+        type_text(qtbot, dlg.edits["start_time"], "9点半")
+        type_text(qtbot, dlg.edits["place"], "东营村党群服务中心")
+        dlg.kind.setCurrentIndex(dlg.kind.findData("inspection"))
+        qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
+        seen["error"] = dlg.form.error_text("start_time")
+        seen["unchanged"] = activity.get(day.uid).place
+        dlg.edits["start_time"].clear()
+        type_text(qtbot, dlg.edits["start_time"], "14:30")
+        dlg.edits["end_time"].clear()
+        type_text(qtbot, dlg.edits["end_time"], "17:00")
+        qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
+
+    when_modal(qtbot, edit)
+    qtbot.mouseClick(page.edit_button, Qt.MouseButton.LeftButton)
+    assert "09:00" in seen["error"] and seen["unchanged"] == day.place
+    saved = activity.get(day.uid)
+    assert (saved.start_time, saved.end_time, saved.kind) == ("14:30", "17:00", "inspection")
+    assert saved.place.endswith("东营村党群服务中心") and "视察调研" in page.detail.text()

@@ -83,6 +83,49 @@ class MoveDialog(QDialog):
         lay.addRow(buttons)
 
 
+class DayDialog(QDialog):
+    """编辑活动日: kind, theme, time, place, host. Bad input is shown at its field; nothing saved."""
+
+    def __init__(self, day: ActivityDayRecord, parent=None):
+        from station_app.ui.forms import FieldForm
+
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("编辑活动日 {0}").format(format_date(day.date)))
+        lay = QVBoxLayout(self)
+        self.form = FieldForm(self)
+        self.kind = QComboBox()
+        for k in ActivityKind:
+            self.kind.addItem(k.label, k.value)
+        self.kind.setCurrentIndex(self.kind.findData(day.kind))
+        self.edits = {}
+        self.form.add("kind", self.tr("活动形式"), self.kind)
+        for key, label, value in (("theme", "主题", day.theme), ("start_time", "开始时间", day.start_time or ""),
+                                  ("end_time", "结束时间", day.end_time or ""), ("place", "地点", day.place),
+                                  ("host", "主持人", day.host)):
+            self.edits[key] = self.form.add(key, self.tr(label), QLineEdit(value))
+        lay.addLayout(self.form.layout)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setText(self.tr("保存"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        buttons.accepted.connect(self._on_save)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+        self.uid = day.uid
+
+    def _on_save(self) -> None:
+        from station_app.errors import ValidationError
+
+        values = {k: e.text() for k, e in self.edits.items()}
+        values["kind"] = self.kind.currentData()
+        try:
+            activity.update_day(self.uid, **values)
+        except ValidationError as exc:
+            self.form.show_errors(exc.fields)
+            return
+        self.accept()
+
+
 class LeaveDialog(QDialog):
     """代表请假: a deputy cannot take duty from one date to another (the rota avoids those days)."""
 
@@ -202,6 +245,9 @@ class ActivitiesPage(QWidget):
         self.detail.setObjectName("tileValue")
         rl.addWidget(self.detail)
         actions = QHBoxLayout()
+        self.edit_button = QPushButton(self.tr("编辑…"))
+        self.edit_button.clicked.connect(self._on_edit)
+        actions.addWidget(self.edit_button)
         self.move_button = QPushButton(self.tr("改期…"))
         self.move_button.clicked.connect(self._on_move)
         self.cancel_button = QPushButton(self.tr("取消活动日…"))
@@ -312,7 +358,8 @@ class ActivitiesPage(QWidget):
 
     def _set_day(self, day: ActivityDayRecord | None) -> None:
         self._current = day
-        for w in (self.move_button, self.cancel_button, self.swap_button, self.minutes_pdf_button, self.tabs):
+        for w in (self.edit_button, self.move_button, self.cancel_button, self.swap_button, self.minutes_pdf_button,
+                  self.tabs):
             w.setEnabled(day is not None)
         if day is None:
             self.detail.setText(self.tr("在日历或列表中选择一个活动日"))
@@ -431,6 +478,13 @@ class ActivitiesPage(QWidget):
                                                  "\n".join(activity.rules()))
         if ok:
             self._run(lambda: activity.save_rules(text.splitlines()), self.tr("规则已保存"))
+
+    def _on_edit(self) -> None:
+        day = self._current
+        dlg = DayDialog(day, self)
+        if dlg.exec():
+            self._run(lambda: activity.get(day.uid), self.tr("已保存"))
+        dlg.deleteLater()
 
     def _on_leave(self) -> None:
         dlg = LeaveDialog(self)
