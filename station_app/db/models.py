@@ -7,7 +7,10 @@ Every record that travels to the county (``TravelModel``) has ``uid``, ``station
 
 from __future__ import annotations
 
+import threading
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import peewee as pw
 
@@ -15,9 +18,25 @@ from station_app.db.connection import database
 from station_app.db.fields import IsoDateField, JsonField, TimestampField
 from station_app.domain import clock
 
+_uid_source = threading.local()
+
 
 def new_uid() -> str:
-    return str(uuid.uuid4())
+    """A new record uid: a random UUID4, or the next of :func:`seeded_uids` in this thread."""
+    source = getattr(_uid_source, "next", None)
+    return source() if source is not None else str(uuid.uuid4())
+
+
+@contextmanager
+def seeded_uids(source: Callable[[], str]) -> Iterator[None]:
+    """Within the block, records created in this thread take their uid from ``source`` (the
+    demo uses a seeded generator so the same seed gives the same uids)."""
+    previous = getattr(_uid_source, "next", None)
+    _uid_source.next = source
+    try:
+        yield
+    finally:
+        _uid_source.next = previous
 
 
 class BaseModel(pw.Model):
@@ -138,6 +157,18 @@ class DeputyUnavailable(BaseModel):
     reason = pw.CharField(max_length=100, default="")
 
 
+class MonthlyTheme(BaseModel):
+    """The theme of a month's activity days (the county's 月度主题), per station (migration 5)."""
+
+    station_code = pw.CharField(max_length=32)
+    month = pw.CharField(max_length=7)  # YYYY-MM
+    theme = pw.CharField(max_length=200)
+    updated_at = TimestampField(default=clock.now_ts)
+
+    class Meta:
+        indexes = ((("station_code", "month"), True),)
+
+
 class Setting(BaseModel):
     """Stored settings (declared with defaults in ``services.settings``)."""
 
@@ -177,4 +208,4 @@ class SchemaVersion(BaseModel):
 
 
 ALL_MODELS = [Station, Deputy, Setting, User, AuditLog, SchemaVersion, ActivityDay, Duty, Attendance,
-              HolidayOverride, DeputyUnavailable, ActivityPhoto]
+              HolidayOverride, DeputyUnavailable, ActivityPhoto, MonthlyTheme]

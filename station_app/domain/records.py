@@ -156,10 +156,29 @@ class AttendanceFacts:
     leave: int = 0
     absent: int = 0
     day_uids: tuple[str, ...] = ()  # every held day counted, in date order
+    dates: tuple[dt.date, ...] = ()  # the dates of those days, in the same order
+    statuses: tuple[str, ...] = ()  # the sign-in status at each of those days, in the same order
 
     @property
     def attended(self) -> int:
         return self.present + self.late
+
+    @property
+    def days(self) -> int:
+        """Held days at which the deputy has a sign-in record (any status)."""
+        return len(self.day_uids)
+
+
+@dataclass(frozen=True)
+class UnavailableRecord:
+    """Dates a deputy cannot take duty (代表请假), avoided by the rota."""
+
+    id: int
+    deputy_uid: str
+    deputy_name: str
+    date_from: dt.date
+    date_to: dt.date
+    reason: str = ""
 
 
 @dataclass(frozen=True)

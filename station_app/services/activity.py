@@ -16,6 +16,9 @@ House rules kept here:
   that year's arrangement and listed it in ``schedule.extra_holiday_years``;
 - the rota is rebalanced only on future planned days; days with a recorded swap stay as they are
   and count towards fairness, like the days already past;
+- a month's theme (:class:`MonthlyTheme`) goes on the month's planned days whose theme is empty or
+  still the month's previous theme, and on the days generated later; a day given a theme of its
+  own keeps it;
 - every change is audited in the same transaction.
 """
 
@@ -34,6 +37,7 @@ from station_app.db.models import (
     DeputyUnavailable,
     Duty,
     HolidayOverride,
+    MonthlyTheme,
 )
 from station_app.domain import clock
 from station_app.domain.codes import ActivityKind, ActivityStatus, AttendanceStatus
@@ -46,6 +50,7 @@ from station_app.domain.records import (
     MinutesData,
     NoticeData,
     NoticeDay,
+    UnavailableRecord,
 )
 from station_app.domain.rota import assign_rota
 from station_app.domain.schedule import (
@@ -85,6 +90,14 @@ def save_rules(texts: Iterable[str]) -> list[str]:
             raise ValidationError({"schedule.rules": f"看不懂规则“{text}”：{exc}"}) from None
     settings.set("schedule.rules", cleaned)
     return cleaned
+
+
+def delete_rule(text: str) -> list[str]:
+    """Remove one rule (as listed by :func:`rules`); the last rule cannot be removed."""
+    current = rules()
+    if text not in current:
+        raise NotFoundError(f"没有这条活动日规则：{text}")
+    return save_rules([t for t in current if t != text])
 
 
 def holiday_calendar() -> HolidayCalendar:
@@ -253,9 +266,12 @@ def _defaults() -> dict:
 
 
 def add_day(day: dt.date, **fields) -> ActivityDayRecord:
-    """A one-off activity day (临时安排), with the default time and place unless given."""
+    """A one-off activity day (临时安排), with the default time and place and the month's theme
+    unless given."""
     code = home_code()
     values = {**_defaults(), "kind": ActivityKind.RECEPTION.value, **_check_fields(fields)}
+    if not values.get("theme"):
+        values["theme"] = monthly_themes(day.year, code).get(_month_key(day), "")
     with database.atomic():
         _refuse_clash(code, day)
         row = ActivityDay.create(station_code=code, date=day, origin="manual", **values)
@@ -270,8 +286,10 @@ def _audit_dict(rec: ActivityDayRecord) -> dict:
             "start_time": rec.start_time, "end_time": rec.end_time, "kind": rec.kind, "host": rec.host}
 
 
-def update_day(uid: str, **fields) -> ActivityDayRecord:
-    clean = _check_fields(fields)
+def update_day(uid: str, fields: Mapping | None = None, /, **more) -> ActivityDayRecord:
+    """Change the editable fields (:data:`EDITABLE`), given as a mapping or as keywords. Nothing
+    is saved when any field is wrong (:class:`ValidationError` with a message per field)."""
+    clean = _check_fields({**(fields or {}), **more})
     with database.atomic():
         before = get(uid)
         changed = {k: v for k, v in clean.items() if getattr(before, k) != v}
@@ -319,27 +337,81 @@ def cancel_day(uid: str, reason: str) -> ActivityDayRecord:
     return get(uid)
 
 
-def set_month_theme(year: int, month: int, theme: str) -> int:
-    """Apply the county's theme of the month to that month's planned days. Returns how many."""
+def _month_key(month) -> str:
+    """'YYYY-MM' from 'YYYY-MM', a (year, month) pair or a date."""
+    if isinstance(month, dt.date):
+        return f"{month.year:04d}-{month.month:02d}"
+    try:
+        parts = month if isinstance(month, tuple) else str(month).strip().split("-")
+        year, m = (int(x) for x in parts)
+    except (TypeError, ValueError):
+        raise ValidationError({"month": f"月份应写成 2026-03 这样：{month}"}) from None
+    if not (1 <= m <= 12 and 1900 < year < 3000):
+        raise ValidationError({"month": f"没有这个月份：{month}"})
+    return f"{year:04d}-{m:02d}"
+
+
+def monthly_themes(year: int, station_code: str | None = None) -> dict[str, str]:
+    """The themes set for the months of ``year``: {'YYYY-MM': theme}."""
+    code = station_code or home_code()
+    q = MonthlyTheme.select().where(MonthlyTheme.station_code == code,
+                                    MonthlyTheme.month.between(f"{year:04d}-01", f"{year:04d}-12"))
+    return {t.month: t.theme for t in q.order_by(MonthlyTheme.month)}
+
+
+def set_monthly_theme(month, theme: str, apply: bool = True) -> int:
+    """Set the theme of ``month`` ('YYYY-MM', or a (year, month) pair). With ``apply``, put it on
+    that month's planned days whose theme is empty or still the month's previous theme (a day
+    given a theme of its own keeps it; held and cancelled days keep what they had); days
+    generated or added later get it too. An empty ``theme`` removes the month's theme (and
+    clears it from the days that carried it). Returns how many days changed. Audited, all in
+    one transaction."""
+    key = _month_key(month)
     theme = (theme or "").strip()
-    if not theme:
-        raise ValidationError({"theme": "请填写本月主题"})
+    if len(theme) > 200:
+        raise ValidationError({"theme": "主题太长了：最多 200 个字"})
+    code = home_code()
+    year, m = (int(x) for x in key.split("-"))
     n = 0
     with database.atomic():
-        for rec in month_days(year, month):
-            if rec.status == ActivityStatus.PLANNED.value and rec.theme != theme:
-                update_day(rec.uid, theme=theme)
-                n += 1
+        row = MonthlyTheme.get_or_none(MonthlyTheme.station_code == code, MonthlyTheme.month == key)
+        old = row.theme if row else ""
+        if theme != old:
+            if row is None:
+                MonthlyTheme.create(station_code=code, month=key, theme=theme)
+            elif theme:
+                MonthlyTheme.update(theme=theme, updated_at=clock.now_ts()).where(MonthlyTheme.id == row.id).execute()
+            else:
+                MonthlyTheme.delete().where(MonthlyTheme.id == row.id).execute()
+            audit.record("update", "monthly_theme", f"{code}:{key}", {"theme": old} if old else None,
+                         {"theme": theme} if theme else None, summary=f"{year}年{m}月主题：{theme or '（清除）'}",
+                         station_code=code)
+        if apply:
+            for rec in month_days(year, m):
+                if rec.status == ActivityStatus.PLANNED.value and rec.theme in ("", old) and rec.theme != theme:
+                    update_day(rec.uid, theme=theme)
+                    n += 1
     return n
 
 
+def set_month_theme(year: int, month: int, theme: str) -> int:
+    """The 本月主题 button: :func:`set_monthly_theme` with a theme required."""
+    if not (theme or "").strip():
+        raise ValidationError({"theme": "请填写本月主题"})
+    return set_monthly_theme((year, month), theme)
+
+
 def generate_year(year: int, today: dt.date | None = None) -> GenerateSummary:
-    """Add the activity days the rules give for ``year`` that are not there yet, then rebalance
-    the rota of the future planned days. Existing days (moved, cancelled, edited) are kept: a
-    rule date counts as present when a day with that original date or on that date exists."""
+    """Add the activity days the rules give for ``year`` that are not there yet (with the month's
+    theme, the default time and place), then rebalance the rota of the future planned days.
+    Existing days (moved, cancelled, edited) are kept: a rule date counts as present when a day
+    with that original date or on that date exists. Raises :class:`HolidayDataMissing` for a
+    year without holiday data (nothing is guessed); the summary carries the schedule's and the
+    rota's warnings."""
     result = preview_year(year)
     code = home_code()
     defaults = _defaults()
+    themes = monthly_themes(year, code)
     created = existing = 0
     with database.atomic():
         rows = list(ActivityDay.alive().where(ActivityDay.station_code == code,
@@ -352,7 +424,8 @@ def generate_year(year: int, today: dt.date | None = None) -> GenerateSummary:
                 continue
             ActivityDay.create(station_code=code, date=planned.date, origin="rule",
                                      original_date=planned.original_date, change_reason=planned.shifted_reason or "",
-                                     kind=ActivityKind.RECEPTION.value, **defaults)
+                                     kind=ActivityKind.RECEPTION.value,
+                                     theme=themes.get(_month_key(planned.date), ""), **defaults)
             created += 1
             originals.add(planned.date)
         audit.record("generate", "activity_day", f"year-{year}", None, {"created": created, "existing": existing},
@@ -409,14 +482,51 @@ def reassign_rota(year: int, today: dt.date | None = None) -> list[str]:
     return list(result.warnings)
 
 
-def add_unavailable(deputy_uid: str, date_from: dt.date, date_to: dt.date, reason: str = "") -> None:
+def add_unavailable(deputy_uid: str, date_from: dt.date, date_to: dt.date, reason: str = "") -> UnavailableRecord:
+    """代表请假: ``deputy_uid`` cannot take duty from ``date_from`` to ``date_to`` (inclusive).
+    The rota avoids these dates the next time it is rebalanced (:func:`reassign_rota`)."""
     if date_to < date_from:
         raise ValidationError({"date_to": "结束日期不能早于开始日期"})
+    person = Deputy.alive().where(Deputy.uid == deputy_uid).first()
+    if person is None:
+        raise ValidationError({"deputy": "找不到这位代表（可能已被删除）"})
     with database.atomic():
-        DeputyUnavailable.create(deputy_uid=deputy_uid, date_from=date_from, date_to=date_to, reason=reason[:100])
+        row = DeputyUnavailable.create(deputy_uid=deputy_uid, date_from=date_from, date_to=date_to,
+                                       reason=(reason or "").strip()[:100])
         audit.record("create", "deputy_unavailable", deputy_uid, None,
                      {"from": date_from.isoformat(), "to": date_to.isoformat(), "reason": reason},
-                     summary=f"登记不能值班 {format_date(date_from)}—{format_date(date_to)}")
+                     summary=f"登记{person.name}不能值班 {format_date(date_from)}—{format_date(date_to)}",
+                     station_code=person.station_code)
+    return UnavailableRecord(row.id, deputy_uid, person.name, date_from, date_to, row.reason)
+
+
+def unavailable_dates(deputy_uid: str | None = None, year: int | None = None) -> list[UnavailableRecord]:
+    """Recorded leave of the home station's deputies (or one deputy), overlapping ``year`` if
+    given, by start date."""
+    q = (DeputyUnavailable.select(DeputyUnavailable, Deputy.name)
+         .join(Deputy, on=(Deputy.uid == DeputyUnavailable.deputy_uid))
+         .where(Deputy.station_code == home_code()))
+    if deputy_uid:
+        q = q.where(DeputyUnavailable.deputy_uid == deputy_uid)
+    if year:
+        q = q.where(DeputyUnavailable.date_from <= dt.date(year, 12, 31), DeputyUnavailable.date_to >= dt.date(year, 1, 1))
+    return [UnavailableRecord(r.id, r.deputy_uid, r.deputy.name, _d(r.date_from), _d(r.date_to), r.reason)
+            for r in q.order_by(DeputyUnavailable.date_from, DeputyUnavailable.id)]
+
+
+def remove_unavailable(record_id: int) -> None:
+    """Withdraw a leave entered by mistake (audited; rebalance the rota afterwards)."""
+    with database.atomic():
+        row = DeputyUnavailable.get_or_none(DeputyUnavailable.id == record_id)
+        if row is None:
+            raise NotFoundError("找不到这条请假记录")
+        person = Deputy.get_or_none(Deputy.uid == row.deputy_uid)
+        DeputyUnavailable.delete().where(DeputyUnavailable.id == record_id).execute()
+        audit.record("delete", "deputy_unavailable", row.deputy_uid,
+                     {"from": str(row.date_from), "to": str(row.date_to), "reason": row.reason}, None,
+                     summary=f"撤销{person.name if person else ''}不能值班登记 "
+                             f"{format_date(_d(row.date_from))}—{format_date(_d(row.date_to))}",
+                     station_code=person.station_code if person else "")
 
 
 def swap_duty(day_uid: str, out_uid: str, in_uid: str, reason: str) -> ActivityDayRecord:
@@ -453,18 +563,37 @@ def attendance_of(day_uid: str) -> dict[str, str]:
     return {a.deputy_uid: a.status for a in Attendance.alive().where(Attendance.activity_day_uid == day_uid)}
 
 
-def sign_in(day_uid: str, statuses: Mapping[str, str | None]) -> ActivityDayRecord:
-    """Record 签到 for several deputies at once (``None`` clears one) and mark the day held when
-    anyone is present or late. All or nothing."""
+def _day_for_the_record(day_uid: str) -> ActivityDayRecord:
+    """The day, if attendance may be recorded on it (not cancelled, not in the future)."""
+    day = get(day_uid)
+    if day.status == ActivityStatus.CANCELLED.value:
+        raise ValidationError({"status": "这个活动日已取消，不能签到"})
+    if day.date > clock.today():
+        raise ValidationError({"status": f"{format_date(day.date)}还没到，不能签到"})
+    return day
+
+
+def sign_in(day_uid: str, who: str | Mapping[str, str | None], status: str | None = None) -> ActivityDayRecord:
+    """签到 of one deputy — ``sign_in(day, deputy_uid, 'present')`` (``None`` clears it) — or of
+    several at once, ``sign_in(day, {deputy_uid: status})``, as :func:`set_attendance_bulk`."""
+    statuses = {who: status} if isinstance(who, str) else who
+    return set_attendance_bulk(day_uid, statuses)
+
+
+def set_attendance_bulk(day_uid: str, statuses: Mapping[str, str | None]) -> ActivityDayRecord:
+    """Record 签到 for several deputies at once (status present/late/leave/absent; ``None``
+    clears one) and mark the day held when anyone is present or late. Only deputies of the
+    day's station; not on a cancelled or future day. All or nothing, audited."""
     for status in statuses.values():
         if status is not None and status not in AttendanceStatus.codes():
             raise ValidationError({"status": f"不认识的签到状态：{status}"})
     with database.atomic():
-        day = get(day_uid)
-        if day.status == ActivityStatus.CANCELLED.value:
-            raise ValidationError({"status": "这个活动日已取消，不能签到"})
-        if day.date > clock.today():
-            raise ValidationError({"status": f"{format_date(day.date)}还没到，不能签到"})
+        day = _day_for_the_record(day_uid)
+        wanted = [u for u, st in statuses.items() if st is not None]
+        known = {d.uid for d in Deputy.alive().where(Deputy.uid.in_(wanted), Deputy.station_code == day.station_code)} \
+            if wanted else set()
+        if len(known) != len(set(wanted)):
+            raise ValidationError({"deputy": "签到名单中有不是本站代表（或已被删除）的人，未保存"})
         before = attendance_of(day_uid)
         now = clock.now_ts()
         for deputy_uid, status in statuses.items():
@@ -485,6 +614,20 @@ def sign_in(day_uid: str, statuses: Mapping[str, str | None]) -> ActivityDayReco
         came = any(s in (AttendanceStatus.PRESENT.value, AttendanceStatus.LATE.value) for s in after.values())
         if came and day.status == ActivityStatus.PLANNED.value:
             ActivityDay.update(status=ActivityStatus.HELD.value, updated_at=now).where(ActivityDay.uid == day_uid).execute()
+    return get(day_uid)
+
+
+def mark_held(day_uid: str) -> ActivityDayRecord:
+    """Mark a planned day as held (已举行) without waiting for a sign-in; audited. A day already
+    held stays so; a cancelled or future day is refused."""
+    with database.atomic():
+        day = _day_for_the_record(day_uid)
+        if day.status == ActivityStatus.HELD.value:
+            return day
+        ActivityDay.update(status=ActivityStatus.HELD.value, updated_at=clock.now_ts()).where(
+            ActivityDay.uid == day_uid).execute()
+        audit.record("update", "activity_day", day_uid, {"status": day.status}, {"status": ActivityStatus.HELD.value},
+                     summary=f"活动日 {format_date(day.date)} 已举行", station_code=day.station_code)
     return get(day_uid)
 
 
@@ -526,30 +669,67 @@ def save_minutes(day_uid: str, agenda: str, discussion: str, decisions: str, fol
     return update_day(day_uid, agenda=agenda, discussion=discussion, decisions=decisions, follow_ups=follow_ups)
 
 
-def attendance_facts(date_from: dt.date, date_to: dt.date, station_code: str | None = None) -> dict[str, AttendanceFacts]:
-    """Per deputy, the sign-ins at *held* activity days with ``date_from <= date <= date_to``.
-
-    The scoring issue turns these into duty points (出席/迟到 earn, 缺席 may deduct). Deleted
-    rows and cancelled or planned days never count; each counted day is listed in
-    ``day_uids`` so a score can open to the records behind it.
-    """
-    code = station_code or home_code()
+def _attendance_rows(date_from: dt.date, date_to: dt.date, code: str, deputy_uid: str | None = None):
     q = (Attendance.select(Attendance.deputy_uid, Attendance.status, ActivityDay.uid.alias("day_uid"),
                            ActivityDay.date)
          .join(ActivityDay, on=(ActivityDay.uid == Attendance.activity_day_uid))
          .where(Attendance.deleted_at.is_null(), ActivityDay.deleted_at.is_null(),
                 ActivityDay.station_code == code, ActivityDay.status == ActivityStatus.HELD.value,
-                ActivityDay.date.between(date_from, date_to))
-         .order_by(ActivityDay.date, ActivityDay.id).dicts())
+                ActivityDay.date.between(date_from, date_to)))
+    if deputy_uid is not None:
+        q = q.where(Attendance.deputy_uid == deputy_uid)
+    return q.order_by(ActivityDay.date, ActivityDay.id).dicts()
+
+
+def _facts(date_from: dt.date, date_to: dt.date, code: str, deputy_uid: str | None = None) -> dict[str, AttendanceFacts]:
     counts: dict[str, dict] = {}
-    for row in q:
-        c = counts.setdefault(row["deputy_uid"], {"present": 0, "late": 0, "leave": 0, "absent": 0, "days": []})
+    for row in _attendance_rows(date_from, date_to, code, deputy_uid):
+        c = counts.setdefault(row["deputy_uid"], {"present": 0, "late": 0, "leave": 0, "absent": 0,
+                                                  "days": [], "dates": [], "statuses": []})
         c[row["status"]] += 1
         c["days"].append(row["day_uid"])
-    return {uid: AttendanceFacts(uid, c["present"], c["late"], c["leave"], c["absent"], tuple(c["days"]))
+        c["dates"].append(_d(row["date"]))
+        c["statuses"].append(row["status"])
+    return {uid: AttendanceFacts(uid, c["present"], c["late"], c["leave"], c["absent"], tuple(c["days"]),
+                                 tuple(c["dates"]), tuple(c["statuses"]))
             for uid, c in counts.items()}
 
 
+def attendance_facts(date_from: dt.date, date_to: dt.date, station_code: str | None = None) -> dict[str, AttendanceFacts]:
+    """Per deputy uid, the sign-ins at *held* activity days with ``date_from <= date <= date_to``
+    (the same facts as :func:`attendance_points`, keyed by deputy; deputies without a sign-in
+    are absent from the mapping)."""
+    return _facts(date_from, date_to, station_code or home_code())
+
+
+def attendance_points(deputy_uid: str | None, date_from: dt.date, date_to: dt.date,
+                      station_code: str | None = None) -> list[AttendanceFacts]:
+    """The attendance facts the scoring issue turns into duty points (出席/迟到 earn, 缺席 may
+    deduct — the points themselves are the scoring rules' business, not this function's).
+
+    Contract:
+
+    - counted: live (not deleted) sign-ins at *held*, live activity days of the station
+      (``station_code``, default the home station) with ``date_from <= date <= date_to``,
+      both ends included. Planned and cancelled days never count, whatever was signed. A day
+      becomes held when someone signs in present or late, or by :func:`mark_held`; a day where
+      only 请假/缺席 was recorded stays planned (and uncounted) until the clerk marks it held.
+    - one :class:`AttendanceFacts` per deputy: ``present``, ``late``, ``leave``, ``absent``
+      counts; ``day_uids``, ``dates`` and ``statuses`` list every counted day in date order
+      (the same order in all three), so a score can open to the records behind it.
+    - ``deputy_uid`` given: a list of exactly one item, with zero counts when that deputy has
+      no sign-in in the period. ``None``: every deputy with at least one counted sign-in, in the
+      roster's order (sort order, then name) — deputies without any are not listed.
+    - the result is computed from the rows each time (no cache), so it always agrees with the
+      sign-in sheets.
+    """
+    code = station_code or home_code()
+    facts = _facts(date_from, date_to, code, deputy_uid)
+    if deputy_uid is not None:
+        return [facts.get(deputy_uid, AttendanceFacts(deputy_uid))]
+    order = {d.uid: i for i, d in enumerate(Deputy.select(Deputy.uid).where(Deputy.uid.in_(list(facts)))
+                                          .order_by(Deputy.sort_order, Deputy.name, Deputy.id))} if facts else {}
+    return sorted(facts.values(), key=lambda f: (order.get(f.deputy_uid, len(order)), f.deputy_uid))
 
 
 # --- printouts -----------------------------------------------------------------------------------

@@ -6,8 +6,16 @@ import re
 
 from station_app.db.connection import database, is_sqlite
 from station_app.db.migrations import current_version, latest_version
-from station_app.db.models import ActivityDay, Attendance, Deputy, Duty, Station
-from station_app.domain.codes import Gender, Level
+from station_app.db.models import (
+    ActivityDay,
+    ActivityPhoto,
+    Attendance,
+    Deputy,
+    DeputyUnavailable,
+    Duty,
+    Station,
+)
+from station_app.domain.codes import ActivityKind, ActivityStatus, AttendanceStatus, Gender, Level
 from station_app.domain.records import CheckFinding
 from station_app.domain.validators import check_phone
 from station_app.services.deputies import photo_path
@@ -58,15 +66,17 @@ def run_check() -> list[CheckFinding]:
             warn(f"{who} 的电话格式不对：{d.phone}")
         if d.photo and not photo_path(d.photo).is_file():
             warn(f"{who} 的照片文件不见了：{d.photo}")
-    _check_activity_days(err)
+    _check_activity_days(err, warn)
     return out
 
 
-def _check_activity_days(err) -> None:
+def _check_activity_days(err, warn) -> None:
     deputies = {d.uid: d.station_code for d in Deputy.select(Deputy.uid, Deputy.station_code)}
     days = {a.uid: a for a in ActivityDay.select()}
     seen: dict[tuple[str, str], str] = {}
     for day in days.values():
+        if day.kind not in ActivityKind.codes() or day.status not in ActivityStatus.codes():
+            err(f"{day.station_code} 站 {day.date} 的活动日形式或状态代码无效：{day.kind} / {day.status}")
         if day.deleted_at is None and day.status != "cancelled":
             key = (day.station_code, str(day.date))
             if key in seen:
@@ -81,3 +91,15 @@ def _check_activity_days(err) -> None:
                 err(f"{what}记录 {row.uid} 指向不存在的代表")
             elif deputies[row.deputy_uid] != day.station_code:
                 err(f"{what}记录 {row.uid}：代表不属于活动日所在的站点")
+            elif model is Attendance and row.status not in AttendanceStatus.codes():
+                err(f"签到记录 {row.uid} 的状态代码无效：{row.status}")
+    for photo in ActivityPhoto.select().where(ActivityPhoto.deleted_at.is_null()):
+        if photo.activity_day_uid not in days:
+            err(f"活动照片 {photo.uid} 指向不存在的活动日")
+        elif not photo_path(photo.photo).is_file():
+            warn(f"{days[photo.activity_day_uid].date} 活动日的照片文件不见了：{photo.photo}")
+    for leave in DeputyUnavailable.select():
+        if leave.deputy_uid not in deputies:
+            err(f"请假记录 {leave.id} 指向不存在的代表")
+        elif str(leave.date_to) < str(leave.date_from):
+            err(f"请假记录 {leave.id} 的结束日期早于开始日期")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from station_app.db.bulk import bulk_insert
 from station_app.db.connection import database
-from station_app.db.models import Deputy
+from station_app.db.models import Deputy, seeded_uids
 from station_app.domain import clock
 from station_app.domain.codes import SECTORS, Level, levels_to_mask
 from station_app.domain.records import StationProfile
@@ -133,14 +133,16 @@ def make_demo(seed: int = 1, deputies: int = 30) -> DemoSummary:
         bulk_insert(Deputy, fields, rows)
         audit.record("import", "deputy", f"demo-seed-{seed}", None, {"deputies": deputies},
                      summary=f"生成演示数据（种子 {seed}，代表 {deputies} 名）", station_code=code)
-    days, marks = _demo_activity_days(rng, year)
+    with seeded_uids(gen.uid):
+        days, marks = _demo_activity_days(rng, year)
     return DemoSummary(station_code=code, deputies=deputies, activity_days=days, attendances=marks)
 
 
 def _demo_activity_days(rng, year: int) -> tuple[int, int]:
-    """A year of 每月15日 activity days with themes, rota, sign-ins and minutes of the past ones,
-    one day moved and one cancelled. Uses the services, so it is what a clerk would have made.
-    A year beyond the holiday data uses the last year the data covers (nothing guessed)."""
+    """A year of 每月15日 activity days with the months' themes, a deputy's leave, the rota, a
+    recorded swap, sign-ins and minutes of the past days, one day moved and one cancelled. Uses
+    the services, so it is what a clerk would have made. A year beyond the holiday data uses the
+    last year the data covers (nothing guessed)."""
     from station_app.domain.schedule import HolidayCalendar
     from station_app.services import activity, settings
 
@@ -149,15 +151,26 @@ def _demo_activity_days(rng, year: int) -> tuple[int, int]:
         year -= 1
     settings.set("schedule.rules", ["每月15日"])
     settings.set("schedule.default_place", "联络站接待室")
-    activity.generate_year(year, today=dt.date(year, 1, 1))
     for month, theme in enumerate(MONTH_THEMES, start=1):
-        activity.set_month_theme(year, month, theme)
-    today = clock.today()
+        activity.set_monthly_theme((year, month), theme)
     people = [d.uid for d in Deputy.alive().where(Deputy.active == True).order_by(Deputy.id)]  # noqa: E712
+    if len(people) > 2:  # one deputy away for a spring training course: the rota goes around it
+        activity.add_unavailable(rng.choice(people), dt.date(year, 3, 1), dt.date(year, 4, 30), "参加县里代表履职培训")
+    activity.generate_year(year, today=dt.date(year, 1, 1))
+    today = clock.today()
     days = activity.days_in_range(dt.date(year, 1, 1), dt.date(year, 12, 31))
+    if len(days) >= 4:  # what happens in a real year: a day put off by a meeting, one called off
+        moved, dropped = rng.sample(days[1:-1], 2)
+        target = moved.date + dt.timedelta(days=1)
+        while target.weekday() >= 5 or not cal.is_workday(target):
+            target += dt.timedelta(days=1)
+        if target.year == year:
+            activity.move_day(moved.uid, target, "与镇防汛专题会议冲突，推迟一个工作日")
+        activity.cancel_day(dropped.uid, "台风预警，暂停集中活动")
+        days = activity.days_in_range(dt.date(year, 1, 1), dt.date(year, 12, 31))
     marks = 0
     for day in days:
-        if day.date > today:
+        if day.date > today or day.status == "cancelled":
             continue
         statuses = {}
         for d in day.duty:
@@ -169,15 +182,14 @@ def _demo_activity_days(rng, year: int) -> tuple[int, int]:
         activity.save_minutes(day.uid, f"一、学习{day.theme}有关精神\n二、接待来访群众\n三、研究群众意见的办理",
                               rng.choice(DISCUSSIONS), "对群众反映的问题逐条登记，分别交办有关站所。",
                               "下次活动日前通报办理情况。")
-    future = [d for d in days if d.date > today]
-    if len(future) >= 2:
+    future = [d for d in days if d.date > today and d.status != "cancelled"]
+    if future and future[0].duty:  # a recorded swap on the next day
+        on = {d.uid for d in future[0].duty}
+        stand_ins = [u for u in people if u not in on]
+        if stand_ins:
+            activity.swap_duty(future[0].uid, future[0].duty[0].uid, rng.choice(stand_ins), "家中有事，已找人替班")
+    if len(future) >= 3:
         activity.cancel_day(future[-1].uid, "与县人代会会期冲突")
-        moved = future[0]
-        target = moved.date + dt.timedelta(days=1)
-        while target.weekday() >= 5 or not cal.is_workday(target):
-            target += dt.timedelta(days=1)
-        if target.year == year:
-            activity.move_day(moved.uid, target, "镇里召开防汛专题会议")
     return len(days), marks
 
 

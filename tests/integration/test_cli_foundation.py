@@ -54,9 +54,11 @@ def test_demo_is_deterministic_and_checks_clean(tmp_path):
     assert len(days) == 12 and any(reason for *_x, reason in days)  # some moved off a holiday
     import datetime as dt
 
-    past_days = [d for d in days if d[0] < dt.date.today().isoformat()]
-    assert {m[0] for m in marks} == {d[0] for d in past_days}  # every past day was signed in
+    past_days = [d for d in days if d[0] <= dt.date.today().isoformat() and d[1] != "cancelled"]
+    assert {m[0] for m in marks} == {d[0] for d in past_days}  # every past day held was signed in
     assert {m[2] for m in marks} <= {"present", "late", "leave", "absent"}
+    assert {d[1] for d in days} >= {"cancelled"} and any(r.startswith("与镇防汛") for *_x, r in days)
+    assert _uids(a) == _uids(b)  # the same seed gives the same uids, activity records included
 
     assert "检查通过" in res.stdout
     res = run("demo", "--db", str(a))
@@ -137,7 +139,7 @@ def test_entry_points_agree(tmp_path, entry):
 
 
 def _activity_content(path):
-    """Activity days and sign-ins as content (their uids are random, deputies' are seeded)."""
+    """Activity days and sign-ins as content."""
     import sqlite3
 
     con = sqlite3.connect(path)
@@ -146,6 +148,14 @@ def _activity_content(path):
         marks = con.execute("SELECT d.date, a.deputy_uid, a.status FROM attendance a JOIN activity_day d"
                             " ON d.uid = a.activity_day_uid WHERE a.deleted_at IS NULL ORDER BY 1, 2").fetchall()
         return days, marks
+    finally:
+        con.close()
+
+
+def _uids(path):
+    con = sqlite3.connect(path)
+    try:
+        return [con.execute(f"SELECT uid FROM {t} ORDER BY id").fetchall() for t in ("activity_day", "duty", "attendance")]
     finally:
         con.close()
 

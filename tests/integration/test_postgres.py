@@ -79,3 +79,51 @@ def test_activity_days_on_postgres(pg_url):
     assert activity.sign_in(march.uid, {uids[0]: "present", uids[1]: "absent"}).status == "held"
     facts = activity.attendance_facts(dt.date(2026, 1, 1), dt.date(2026, 12, 31))
     assert facts[uids[0]].present == 1 and facts[uids[1]].absent == 1
+
+
+def test_year_rota_themes_and_sign_in_on_postgres(pg_url):
+    """A whole year on PostgreSQL: themes, leave, weekly days and their rota, a refused clash (the
+    transaction stays usable), a swap kept through rebalancing, sign-in one by one, the facts."""
+    import datetime as dt
+
+    import peewee as pw
+
+    from station_app.db.connection import database
+    from station_app.db.models import ActivityDay
+    from station_app.errors import ValidationError
+    from station_app.services import activity
+
+    D = dt.date
+    open_database(pg_url)
+    station.save_home_station(TEST_STATION)
+    uids = [deputies.create(DeputyData(name=n, levels=("township",))).uid
+            for n in ("王建国", "李秀英", "张伟", "阿依古丽·买买提", "刘洋")]
+    settings.set("schedule.rules", ["每周三"])
+    activity.set_monthly_theme("2026-10", "秋粮收购与农民增收")
+    activity.add_unavailable(uids[0], D(2026, 10, 1), D(2026, 10, 31), "外出学习")
+    summary = activity.generate_year(2026, today=D(2026, 1, 1))
+    assert summary.created >= 50 and activity.generate_year(2026, today=D(2026, 1, 1)).created == 0
+    days = activity.days_in_range(D(2026, 1, 1), D(2026, 12, 31))
+    turns = {u: sum(u in {d.uid for d in day.duty} for day in days) for u in uids}
+    assert max(turns.values()) - min(turns.values()) <= 1
+    october = [d for d in days if d.date.month == 10]
+    assert {d.theme for d in october} == {"秋粮收购与农民增收"}
+    assert not any(uids[0] in {p.uid for p in d.duty} for d in october)
+
+    with pytest.raises(ValidationError, match="同一天不能安排两个活动日"):
+        activity.move_day(days[1].uid, days[0].date, "冲突")
+    with pytest.raises(pw.IntegrityError), database.atomic():  # the partial unique index on PostgreSQL
+        ActivityDay.create(station_code="T01", date=days[0].date)
+    future = days[-1]
+    out_uid = future.duty[0].uid
+    in_uid = next(u for u in uids if u not in {d.uid for d in future.duty})
+    activity.swap_duty(future.uid, out_uid, in_uid, "家中有事")
+    activity.reassign_rota(2026, today=D(2026, 1, 1))
+    assert in_uid in {d.uid for d in activity.get(future.uid).duty}
+
+    first = days[0]
+    activity.sign_in(first.uid, uids[1], "present")
+    activity.sign_in(first.uid, uids[2], "late")
+    assert activity.get(first.uid).status == "held"
+    [facts] = activity.attendance_points(uids[2], D(2026, 1, 1), D(2026, 12, 31))
+    assert (facts.late, facts.day_uids, facts.dates) == (1, (first.uid,), (first.date,))

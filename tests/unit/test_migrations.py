@@ -51,6 +51,53 @@ def test_upgrade_from_first_schema(tmp_path):
     assert "commitment" not in _schema(backups[0])["deputy"]
 
 
+def test_upgrade_through_the_activity_day_schemas(tmp_path):
+    """A database made by the schema-3 program (first activity days) keeps its days, duty and
+    sign-ins through every later step, and the one-live-day-per-date guard survives."""
+    import datetime as dt
+
+    from station_app.services import activity
+
+    path = tmp_path / "v3.db"
+    db = make_database(str(path))
+    db.connect()
+    assert run_migrations(db, str(path), backup=False, target=3) == [1, 2, 3]
+    ts = "'2026-03-16T09:00:00.000000+08:00'"
+    dep, day = "6f1c2b7e-4d2a-4c1e-9a3b-1c2d3e4f5a6b", "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+    db.execute_sql("INSERT INTO station (code, name, township, county, address, phone, is_home, created_at, updated_at)"
+                   f" VALUES ('OLD1', '旧站', '', '', '', '', 1, {ts}, {ts})")
+    db.execute_sql("INSERT INTO deputy (uid, station_code, created_at, updated_at, name, ethnicity, party, levels_mask,"
+                   f" sector, group_name, phone, term, active, note, commitment, sort_order) VALUES ('{dep}', 'OLD1',"
+                   f" {ts}, {ts}, '老代表', '汉族', '群众', 16, '', '', '', '', 1, '', '', 0)")
+    db.execute_sql("INSERT INTO activity_day (uid, station_code, created_at, updated_at, date, start_time, end_time, kind,"
+                   " theme, place, host, status, agenda, discussion, decisions, follow_ups, origin, original_date,"
+                   f" change_reason) VALUES ('{day}', 'OLD1', {ts}, {ts}, '2026-03-16', '09:00', '11:30', 'reception',"
+                   " '春耕', '接待室', '', 'held', '', '', '', '', 'rule', '2026-03-15', '原定3月15日逢周日')")
+    for table in ("duty", "attendance"):
+        extra = ("manual, note", "0, ''") if table == "duty" else ("status", "'present'")
+        db.execute_sql(f"INSERT INTO {table} (uid, station_code, created_at, updated_at, activity_day_uid, deputy_uid,"
+                       f" {extra[0]}) VALUES ('{table}-0000-4000-8000-000000000000', 'OLD1', {ts}, {ts}, '{day}',"
+                       f" '{dep}', {extra[1]})")
+    db.close()
+    assert "monthly_theme" not in _schema(path)
+
+    open_database(str(path))
+    try:
+        assert current_version(pw.SqliteDatabase(str(path))) == latest_version()
+        rec = activity.get(day)
+        assert rec.theme == "春耕" and rec.original_date == dt.date(2026, 3, 15) and rec.duty_names == ("老代表",)
+        assert activity.attendance_facts(dt.date(2026, 1, 1), dt.date(2026, 12, 31))[dep].present == 1
+        with pytest.raises(pw.IntegrityError):  # the partial unique index made by migration 3 still guards
+            pw.SqliteDatabase(str(path)).execute_sql(
+                "INSERT INTO activity_day (uid, station_code, created_at, updated_at, date, kind, theme, place, host,"
+                " status, agenda, discussion, decisions, follow_ups, origin, change_reason) VALUES"
+                f" ('x', 'OLD1', {ts}, {ts}, '2026-03-16', 'other', '', '', '', 'planned', '', '', '', '', 'manual', '')")
+        assert activity.set_monthly_theme("2026-03", "春耕生产", apply=False) == 0  # the table of migration 5
+    finally:
+        close_database()
+    assert len(list(backups_dir(str(path)).glob("v3-before-v3-*.db"))) == 1
+
+
 def test_migrated_schema_matches_models(tmp_path):
     path = tmp_path / "new.db"
     open_database(str(path))
