@@ -169,6 +169,90 @@ class MonthlyTheme(BaseModel):
         indexes = ((("station_code", "month"), True),)
 
 
+class Reception(TravelModel):
+    """接待登记 (EXCHANGE_FORMAT §2.3 receptions); ``deputy_uids`` is mirrored in
+    :class:`ReceptionDeputy` so lists filter by deputy through an index (migration 6)."""
+
+    received_at = TimestampField()
+    channel = pw.CharField(max_length=12)
+    visitor_name = pw.CharField(max_length=40, index=True)
+    visitor_phone = pw.CharField(max_length=40, default="", index=True)
+    visitor_id_number = pw.CharField(max_length=18, default="")
+    village = pw.CharField(max_length=60, default="", index=True)
+    visitor_count = pw.IntegerField(default=1)
+    deputy_uids = JsonField(default=list)
+    activity_day_uid = pw.CharField(max_length=36, null=True, index=True)
+    summary = pw.TextField(default="")
+
+    class Meta:
+        indexes = ((("station_code", "received_at", "id"), False),)
+
+
+class ReceptionDeputy(BaseModel):
+    """Which deputies received a visit (an index of ``Reception.deputy_uids``)."""
+
+    reception_uid = pw.CharField(max_length=36, index=True)
+    deputy_uid = pw.CharField(max_length=36)
+
+    class Meta:
+        indexes = ((("deputy_uid", "reception_uid"), True),)
+
+
+class Case(TravelModel):
+    """意见建议 (EXCHANGE_FORMAT §2.3 cases). ``status``, ``evaluation``, ``rounds`` and
+    ``resolved_at`` always equal what :func:`station_app.domain.cases.replay` makes of the
+    case's events (``check`` verifies it)."""
+
+    reception_uid = pw.CharField(max_length=36, null=True, index=True)
+    number = pw.CharField(max_length=20)
+    registered_at = TimestampField()
+    category = pw.CharField(max_length=24, index=True)
+    content = pw.TextField()
+    handling = pw.CharField(max_length=16)
+    urgency = pw.CharField(max_length=8, default="normal")
+    department = pw.CharField(max_length=60, default="", index=True)  # 主办
+    co_departments = JsonField(default=list)  # 协办
+    deadline = IsoDateField(null=True)
+    status = pw.CharField(max_length=20)
+    evaluation = pw.CharField(max_length=20, null=True)
+    rounds = pw.IntegerField(default=1)
+    resolved_at = TimestampField(null=True)
+
+    class Meta:
+        table_name = "case"
+        indexes = ((("station_code", "number"), True),
+                   (("station_code", "registered_at", "id"), False),
+                   (("status", "deadline"), False))
+
+
+class CaseEvent(TravelModel):
+    """One step of a case's timeline (EXCHANGE_FORMAT §2.3 case_events, plus what it set)."""
+
+    case_uid = pw.CharField(max_length=36, index=True)
+    at = TimestampField()
+    action = pw.CharField(max_length=12)
+    actor = pw.CharField(max_length=40, default="")
+    note = pw.TextField(default="")
+    round = pw.IntegerField(default=1)
+    department = pw.CharField(max_length=60, default="")
+    deadline = IsoDateField(null=True)
+    evaluation = pw.CharField(max_length=20, null=True)
+
+
+class Department(BaseModel):
+    """承办单位: the managed list the clerk assigns cases to."""
+
+    station_code = pw.CharField(max_length=32)
+    name = pw.CharField(max_length=60)
+    contact = pw.CharField(max_length=40, default="")
+    phone = pw.CharField(max_length=40, default="")
+    active = pw.BooleanField(default=True)
+    sort_order = pw.IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("station_code", "name"), True),)
+
+
 class Setting(BaseModel):
     """Stored settings (declared with defaults in ``services.settings``)."""
 
@@ -208,4 +292,5 @@ class SchemaVersion(BaseModel):
 
 
 ALL_MODELS = [Station, Deputy, Setting, User, AuditLog, SchemaVersion, ActivityDay, Duty, Attendance,
-              HolidayOverride, DeputyUnavailable, ActivityPhoto, MonthlyTheme]
+              HolidayOverride, DeputyUnavailable, ActivityPhoto, MonthlyTheme, Reception, ReceptionDeputy, Case,
+              CaseEvent, Department]

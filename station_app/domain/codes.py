@@ -185,6 +185,11 @@ class CaseAction(CodeEnum):
     CLOSE = ("close", "结案")
 
 
+class Urgency(CodeEnum):
+    NORMAL = ("normal", "一般")
+    URGENT = ("urgent", "紧急")
+
+
 class Role(CodeEnum):
     ADMIN = ("admin", "管理员")
     CLERK = ("clerk", "联络员")

@@ -240,3 +240,204 @@ class NoticeData:
     address: str
     phone: str
     rule_text: str
+
+
+# --- receptions and cases (接待登记, 意见建议) ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReceptionData:
+    """What the clerk types for one visit (EXCHANGE_FORMAT §2.3 receptions)."""
+
+    received_at: dt.datetime
+    channel: str
+    visitor_name: str
+    visitor_phone: str = ""
+    visitor_id_number: str = ""
+    village: str = ""
+    visitor_count: int = 1
+    deputy_uids: tuple[str, ...] = ()
+    activity_day_uid: str | None = None
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class OpinionData:
+    """One opinion (意见建议) taken at a visit, as entered on the reception form.
+
+    ``handling``: on_the_spot closes at once with ``reply`` as the answer; assigned goes to
+    ``department`` (主办) with ``co_departments`` (协办); deputy_proposal becomes a 代表建议.
+    ``deadline`` overrides the working-day default of the handling mode."""
+
+    content: str
+    category: str
+    handling: str = "on_the_spot"
+    urgency: str = "normal"
+    department: str = ""
+    co_departments: tuple[str, ...] = ()
+    reply: str = ""
+    deadline: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class ReceptionRecord(ReceptionData):
+    id: int = 0
+    uid: str = ""
+    station_code: str = ""
+    deputy_names: tuple[str, ...] = ()
+    case_count: int = 0
+    created_at: dt.datetime | None = None
+    updated_at: dt.datetime | None = None
+
+    def data(self) -> ReceptionData:
+        return ReceptionData(**{f: getattr(self, f) for f in ReceptionData.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class CaseRecord:
+    """One 意见建议 with what the lists show of its visit."""
+
+    id: int
+    uid: str
+    station_code: str
+    number: str
+    reception_uid: str | None
+    registered_at: dt.datetime
+    category: str
+    content: str
+    handling: str
+    urgency: str
+    department: str
+    co_departments: tuple[str, ...]
+    deadline: dt.date | None
+    status: str
+    evaluation: str | None
+    rounds: int
+    resolved_at: dt.datetime | None
+    visitor_name: str = ""
+    visitor_phone: str = ""
+    village: str = ""
+    deputy_names: tuple[str, ...] = ()
+    updated_at: dt.datetime | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in ("resolved", "closed_unresolved")
+
+    def is_overdue(self, today: dt.date) -> bool:
+        """Open, waiting for the department (交办/办理中), and past its deadline."""
+        return (self.status in ("assigned", "in_progress") and self.deadline is not None
+                and self.deadline < today)
+
+
+@dataclass(frozen=True)
+class CaseEventRecord:
+    """One step of a case's timeline (EXCHANGE_FORMAT §2.3 case_events, plus what it set)."""
+
+    uid: str
+    case_uid: str
+    at: dt.datetime
+    action: str
+    actor: str
+    note: str
+    round: int = 1
+    department: str = ""
+    deadline: dt.date | None = None
+    evaluation: str | None = None
+
+
+@dataclass(frozen=True)
+class VisitorHistory:
+    """What the form shows when a known visitor is typed: earlier visits and open cases."""
+
+    visitor_name: str
+    visitor_phone: str
+    village: str
+    visits: tuple[ReceptionRecord, ...]
+    open_cases: tuple[CaseRecord, ...]
+
+
+@dataclass(frozen=True)
+class CaseSheetData:
+    """A 交办通知单 (``kind='assign'``) or 办理情况反馈单 (``kind='feedback'``) of one case.
+
+    Personal numbers arrive already masked (or not) as the privacy setting says: the renderer
+    prints what it is given."""
+
+    kind: str  # assign | feedback
+    station_name: str
+    station_phone: str
+    station_address: str
+    number: str
+    registered_at: dt.date
+    category_label: str
+    urgency_label: str
+    handling_label: str
+    content: str
+    visitor_name: str
+    visitor_phone: str
+    village: str
+    deputy_names: tuple[str, ...]
+    department: str
+    co_departments: tuple[str, ...]
+    assigned_at: dt.date | None
+    deadline: dt.date | None
+    round: int
+    reply: str = ""
+    replied_at: dt.date | None = None
+    evaluation_label: str = ""
+    timeline: tuple[tuple[str, str, str, str], ...] = ()  # (when, action label, actor, note)
+    qr_content: str = ""  # the case number, for scanning the sheet back to the case
+
+
+@dataclass(frozen=True)
+class StatsFigures:
+    """The figures of EXCHANGE_FORMAT §3 for one period (and one station or all)."""
+
+    deputies_in_station: int = 0
+    receptions: int = 0
+    visitors: int = 0
+    cases_collected: int = 0
+    cases_resolved: int = 0
+    completion_rate: float | None = None
+    satisfaction_rate: float | None = None
+    by_category: dict = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {"deputies_in_station": self.deputies_in_station, "receptions": self.receptions,
+                "visitors": self.visitors, "cases_collected": self.cases_collected,
+                "cases_resolved": self.cases_resolved, "completion_rate": self.completion_rate,
+                "satisfaction_rate": self.satisfaction_rate, "by_category": dict(self.by_category)}
+
+
+@dataclass(frozen=True)
+class Statistics:
+    """§3 figures for a period, with the breakdowns the statistics page and report show."""
+
+    date_from: dt.date
+    date_to: dt.date
+    station_code: str | None  # None: every station of the database
+    figures: StatsFigures
+    by_station: dict = field(default_factory=dict)  # {station_code: StatsFigures}, >1 station only
+    by_village: tuple = ()  # ((village, receptions, visitors, cases_collected), ...) most first
+    by_deputy: tuple = ()  # ((deputy name, receptions, cases_collected), ...) most first
+    by_month: tuple = ()  # (("2026-03", receptions, visitors, cases_collected, cases_resolved), ...)
+
+    def to_json(self) -> dict:
+        out = self.figures.to_json()
+        if self.by_station:
+            out["by_station"] = {code: f.to_json() for code, f in sorted(self.by_station.items())}
+        return out
+
+
+@dataclass(frozen=True)
+class PeriodReportData:
+    """月报/季报/年报: the seed-style headline sentence and the tables behind it."""
+
+    station_name: str
+    title: str  # e.g. 2026年第三季度接待工作季报
+    period_label: str  # 2026年7月1日至9月30日
+    headline: str  # 本季度共接待群众890人次，收集意见建议168条，解决实际问题126件……
+    stats: Statistics
+    category_rows: tuple[tuple[str, int], ...]  # (category label, cases), most first
+    overdue_rows: tuple[tuple[str, str, str, str], ...] = ()  # (number, department, deadline, content)

@@ -35,6 +35,9 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("schedule.default_start", "09:00", "开始时间（默认）"),
     SettingSpec("schedule.default_end", "11:30", "结束时间（默认）"),
     SettingSpec("schedule.extra_holiday_years", [], "已手工录入全年节假日安排的年份"),
+    SettingSpec("cases.deadline_days.assigned", 15, "交办件办理期限（工作日）"),
+    SettingSpec("cases.deadline_days.deputy_proposal", 60, "代表建议办理期限（工作日）"),
+    SettingSpec("cases.due_soon_days", 3, "临期提醒：期限前几个工作日"),
 )
 _BY_KEY = {s.key: s for s in SPECS}
 

@@ -18,7 +18,7 @@ def _schema(path) -> dict[str, set[str]]:
     con = sqlite3.connect(path)
     try:
         tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
-        return {t: {r[1] for r in con.execute(f"PRAGMA table_info({t})")} for t in tables}
+        return {t: {r[1] for r in con.execute(f"PRAGMA table_info(\"{t}\")")} for t in tables}
     finally:
         con.close()
 

@@ -1,0 +1,304 @@
+"""接待登记: record a visit with its opinions in one transaction, find earlier visits of the same
+person, list and search receptions page by page.
+
+:func:`record_visit` checks every field first (a :class:`ValidationError` names each wrong field,
+``opinions.N.field`` for the N-th opinion) and then writes the reception, its deputies, its cases
+with their first events, the keyword index and the audit log — all or nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import peewee as pw
+
+from station_app.db import search
+from station_app.db.connection import database
+from station_app.db.models import ActivityDay, Case, Deputy, Duty, Reception, ReceptionDeputy
+from station_app.domain import clock
+from station_app.domain.codes import ActivityStatus, Channel
+from station_app.domain.records import OpinionData, Page, ReceptionData, ReceptionRecord, VisitorHistory
+from station_app.domain.validators import check_id_number, check_name, check_phone, normalize_phone
+from station_app.errors import NotFoundError, ValidationError
+from station_app.services import audit, cases
+from station_app.services.station import home_code
+
+FTS = "reception_fts"
+
+
+def search_text(row) -> str:
+    return " ".join((row.visitor_name or "", row.visitor_phone or "", row.village or "", row.summary or ""))
+
+
+def _record(row: Reception, names: dict[str, str], case_counts: dict[str, int]) -> ReceptionRecord:
+    uids = tuple(row.deputy_uids or ())
+    return ReceptionRecord(
+        received_at=row.received_at, channel=row.channel, visitor_name=row.visitor_name,
+        visitor_phone=row.visitor_phone, visitor_id_number=row.visitor_id_number, village=row.village,
+        visitor_count=row.visitor_count, deputy_uids=uids, activity_day_uid=row.activity_day_uid,
+        summary=row.summary, id=row.id, uid=row.uid, station_code=row.station_code,
+        deputy_names=tuple(names[u] for u in uids if u in names), case_count=case_counts.get(row.uid, 0),
+        created_at=row.created_at, updated_at=row.updated_at)
+
+
+def _records(rows: list[Reception]) -> list[ReceptionRecord]:
+    names = cases._names(u for r in rows for u in (r.deputy_uids or ()))
+    uids = [r.uid for r in rows]
+    counts = {}
+    if uids:
+        q = (Case.select(Case.reception_uid, pw.fn.COUNT(Case.id)).where(Case.reception_uid.in_(uids),
+             Case.deleted_at.is_null()).group_by(Case.reception_uid).tuples())
+        counts = dict(q)
+    return [_record(r, names, counts) for r in rows]
+
+
+def get(uid: str) -> ReceptionRecord:
+    row = Reception.alive().where(Reception.uid == uid).first()
+    if row is None:
+        raise NotFoundError("找不到这次接待记录（可能已被删除）")
+    return _records([row])[0]
+
+
+# --- defaults for the form --------------------------------------------------------------------
+
+
+def todays_activity_day(today: dt.date | None = None) -> ActivityDay | None:
+    today = today or clock.today()
+    return (ActivityDay.alive().where(ActivityDay.station_code == home_code(), ActivityDay.date == today,
+                                      ActivityDay.status != ActivityStatus.CANCELLED.value).first())
+
+
+def form_defaults(today: dt.date | None = None) -> ReceptionData:
+    """Now, the duty deputies and the activity day of today (when there is one)."""
+    day = todays_activity_day(today)
+    duty: tuple[str, ...] = ()
+    if day is not None:
+        duty = tuple(d.deputy_uid for d in Duty.alive().where(Duty.activity_day_uid == day.uid).order_by(Duty.id))
+    return ReceptionData(received_at=clock.now().replace(second=0, microsecond=0), channel=Channel.VISIT.value,
+                         visitor_name="", deputy_uids=duty, activity_day_uid=day.uid if day else None)
+
+
+def villages(prefix: str = "", limit: int = 30) -> list[str]:
+    """Villages for the autocomplete: the recent ones, or those starting with ``prefix`` (index range)."""
+    code = home_code()
+    prefix = (prefix or "").strip()
+    if prefix:
+        q = (Reception.select(Reception.village).where(Reception.village >= prefix, Reception.village < prefix + "\uffff")
+             .distinct().order_by(Reception.village).limit(limit))
+        return [r.village for r in q]
+    recent = (Reception.select(Reception.village).where(Reception.station_code == code, Reception.village != "")
+              .order_by(Reception.received_at.desc()).limit(2000))
+    counts: dict[str, int] = {}
+    for r in recent:
+        counts[r.village] = counts.get(r.village, 0) + 1
+    return sorted(counts, key=lambda v: (-counts[v], v))[:limit]
+
+
+def find_visitors(text: str, limit: int = 10) -> list[tuple[str, str, str]]:
+    """(name, phone, village) of earlier visitors whose name or phone starts with ``text``, newest first."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    digits = normalize_phone(text)
+    col = Reception.visitor_phone if digits.isdigit() else Reception.visitor_name
+    key = digits if digits.isdigit() else text
+    q = (Reception.select(Reception.visitor_name, Reception.visitor_phone, Reception.village, Reception.received_at)
+         .where(col >= key, col < key + "\uffff", Reception.deleted_at.is_null())
+         .order_by(col, Reception.received_at.desc()).limit(200))
+    seen: dict[tuple, None] = {}
+    for r in q:
+        seen.setdefault((r.visitor_name, r.visitor_phone, r.village), None)
+        if len(seen) >= limit:
+            break
+    return list(seen)
+
+
+def visitor_history(name: str = "", phone: str = "", limit: int = 10) -> VisitorHistory:
+    """Earlier visits of this person (same phone, or same name when no phone) and their open cases."""
+    phone = normalize_phone(phone)
+    name = (name or "").strip()
+    if not phone and not name:
+        return VisitorHistory("", "", "", (), ())
+    cond = (Reception.visitor_phone == phone) if phone else (Reception.visitor_name == name)
+    rows = list(Reception.alive().where(cond, Reception.station_code == home_code())
+                .order_by(Reception.received_at.desc()).limit(limit))
+    visits = tuple(_records(rows))
+    open_rows = []
+    if rows:
+        all_uids = Reception.select(Reception.uid).where(cond, Reception.deleted_at.is_null())
+        open_rows = list(Case.alive().where(Case.reception_uid.in_(all_uids), Case.status.in_(cases.OPEN_STATUSES))
+                         .order_by(Case.registered_at.desc()).limit(50))
+    first = rows[0] if rows else None
+    return VisitorHistory(first.visitor_name if first else name, first.visitor_phone if first else phone,
+                          first.village if first else "", visits, tuple(cases._records(open_rows)))
+
+
+# --- saving -----------------------------------------------------------------------------------
+
+
+def check(data: ReceptionData, opinions: Sequence[OpinionData] = ()) -> dict[str, str]:
+    """Field → what to type instead (empty when the visit can be saved)."""
+    errors: dict[str, str] = {}
+    msg = check_name(data.visitor_name, "来访人姓名")
+    if msg:
+        errors["visitor_name"] = msg
+    msg = check_phone(data.visitor_phone)
+    if msg:
+        errors["visitor_phone"] = msg
+    msg = check_id_number(data.visitor_id_number)
+    if msg:
+        errors["visitor_id_number"] = msg
+    if data.channel not in Channel.codes():
+        errors["channel"] = "请选择来访方式"
+    if not isinstance(data.visitor_count, int) or not 1 <= data.visitor_count <= 9999:
+        errors["visitor_count"] = "来访人数应为1到9999之间的整数（集体来访填总人数）"
+    if len((data.village or "").strip()) > 60:
+        errors["village"] = "村（社区）名称太长（最多60字）"
+    if len(data.summary or "") > 4000:
+        errors["summary"] = "接待情况太长（最多4000字）"
+    if data.received_at is None:
+        errors["received_at"] = "请填写接待时间"
+    elif clock.to_local(data.received_at) > clock.now() + dt.timedelta(minutes=5):
+        errors["received_at"] = "接待时间不能晚于现在"
+    if data.deputy_uids:
+        known = {d.uid for d in Deputy.alive().where(Deputy.uid.in_(list(data.deputy_uids)))}
+        if known != set(data.deputy_uids):
+            errors["deputy_uids"] = "接待代表中有人已被删除，请重新选择"
+    if data.activity_day_uid and not ActivityDay.alive().where(ActivityDay.uid == data.activity_day_uid).exists():
+        errors["activity_day_uid"] = "所选活动日不存在"
+    for i, op in enumerate(opinions):
+        errors.update(cases.check_opinion(op, f"opinions.{i}."))
+    return errors
+
+
+def _clean(data: ReceptionData) -> dict:
+    return {"received_at": clock.to_local(data.received_at), "channel": data.channel,
+            "visitor_name": data.visitor_name.strip(), "visitor_phone": normalize_phone(data.visitor_phone),
+            "visitor_id_number": (data.visitor_id_number or "").strip().upper(), "village": (data.village or "").strip(),
+            "visitor_count": data.visitor_count, "deputy_uids": list(dict.fromkeys(data.deputy_uids)),
+            "activity_day_uid": data.activity_day_uid or None, "summary": (data.summary or "").strip()}
+
+
+def record_visit(data: ReceptionData, opinions: Sequence[OpinionData] = ()) -> ReceptionRecord:
+    """Save one visit and its opinions (cases), or nothing (:class:`ValidationError`)."""
+    errors = check(data, opinions)
+    if errors:
+        raise ValidationError(errors)
+    code = home_code()
+    values = _clean(data)
+    with database.atomic():
+        row = Reception.create(station_code=code, **values)
+        for uid in values["deputy_uids"]:
+            ReceptionDeputy.create(reception_uid=row.uid, deputy_uid=uid)
+        search.index_row(FTS, row.id, search_text(row))
+        numbers = [cases.create_in_transaction(op, row, values["received_at"], code).number for op in opinions]
+        audit.record("create", "reception", row.uid, None,
+                     {"visitor_name": row.visitor_name, "channel": row.channel, "cases": numbers},
+                     summary=f"接待登记：{row.visitor_name}" + (f"，意见建议 {'、'.join(numbers)}" if numbers else ""),
+                     station_code=code)
+    return get(row.uid)
+
+
+def add_opinion(reception_uid: str, op: OpinionData) -> str:
+    """Add one more opinion to an earlier visit; returns its case number."""
+    errors = cases.check_opinion(op)
+    if errors:
+        raise ValidationError(errors)
+    with database.atomic():
+        row = Reception.alive().where(Reception.uid == reception_uid).first()
+        if row is None:
+            raise NotFoundError("找不到这次接待记录（可能已被删除）")
+        return cases.create_in_transaction(op, row, clock.now(), row.station_code).number
+
+
+def update(uid: str, data: ReceptionData) -> ReceptionRecord:
+    """Correct a visit's fields (its cases keep their own state)."""
+    errors = check(data)
+    if errors:
+        raise ValidationError(errors)
+    values = _clean(data)
+    with database.atomic():
+        row = Reception.alive().where(Reception.uid == uid).first()
+        if row is None:
+            raise NotFoundError("找不到这次接待记录（可能已被删除）")
+        before = {k: getattr(row, k) for k in values}
+        search.unindex_row(FTS, row.id, search_text(row))
+        Reception.update(updated_at=clock.now_ts(), **values).where(Reception.id == row.id).execute()
+        ReceptionDeputy.delete().where(ReceptionDeputy.reception_uid == uid).execute()
+        for d in values["deputy_uids"]:
+            ReceptionDeputy.create(reception_uid=uid, deputy_uid=d)
+        fresh = Reception.get_by_id(row.id)
+        search.index_row(FTS, row.id, search_text(fresh))
+        changed = audit.diff({k: str(v) for k, v in before.items()}, {k: str(v) for k, v in values.items()})
+        audit.record("update", "reception", uid, {k: v[0] for k, v in changed.items()},
+                     {k: v[1] for k, v in changed.items()}, summary=f"修改接待登记：{fresh.visitor_name}",
+                     station_code=row.station_code)
+    return get(uid)
+
+
+def delete(uid: str) -> int:
+    """Tombstone a visit entered by mistake, with its cases; returns how many cases went with it."""
+    with database.atomic():
+        row = Reception.alive().where(Reception.uid == uid).first()
+        if row is None:
+            raise NotFoundError("找不到这次接待记录（可能已被删除）")
+        linked = [c.uid for c in Case.alive().where(Case.reception_uid == uid)]
+        for c in linked:
+            cases.delete(c)
+        now = clock.now_ts()
+        Reception.update(deleted_at=now, updated_at=now).where(Reception.id == row.id).execute()
+        ReceptionDeputy.delete().where(ReceptionDeputy.reception_uid == uid).execute()
+        search.unindex_row(FTS, row.id, search_text(row))
+        audit.record("delete", "reception", uid, {"visitor_name": row.visitor_name}, None,
+                     summary=f"删除接待登记：{row.visitor_name}", station_code=row.station_code)
+    return len(linked)
+
+
+# --- lists ------------------------------------------------------------------------------------
+
+
+def _filtered(channel: str | None = None, village: str | None = None, deputy_uid: str | None = None,
+              date_from: dt.date | None = None, date_to: dt.date | None = None,
+              activity_day_uid: str | None = None, station_code: str | None = None):
+    q = Reception.alive().where(Reception.station_code == (station_code or home_code()))
+    if channel:
+        q = q.where(Reception.channel == channel)
+    if village:
+        q = q.where(Reception.village == village)
+    if deputy_uid:
+        q = q.where(Reception.uid.in_(ReceptionDeputy.select(ReceptionDeputy.reception_uid)
+                                      .where(ReceptionDeputy.deputy_uid == deputy_uid)))
+    if activity_day_uid:
+        q = q.where(Reception.activity_day_uid == activity_day_uid)
+    lo, hi = cases._day_bounds(date_from, date_to)
+    if lo:
+        q = q.where(Reception.received_at >= lo)
+    if hi:
+        q = q.where(Reception.received_at < hi)
+    return q
+
+
+SEARCHED = (Reception.visitor_name, Reception.visitor_phone, Reception.village, Reception.summary)
+
+
+def _keyword(q, keyword: str, allow_index: bool = True):
+    if not keyword.strip():
+        return q
+    if allow_index and search.use_index(FTS, keyword):
+        q = q.where(search.index_filter(FTS, Reception.id, keyword))
+    return q.where(search.like_filter(list(SEARCHED), keyword))
+
+
+def page(after: tuple | None = None, limit: int = 256, keyword: str = "", **filters) -> Page:
+    """One page of receptions, newest first (keyset on received_at, id: no OFFSET)."""
+    q = _keyword(_filtered(**filters), keyword)
+    if after is not None:
+        q = q.where(pw.Tuple(Reception.received_at, Reception.id) < pw.Tuple(*after))
+    rows = list(q.order_by(Reception.received_at.desc(), Reception.id.desc()).limit(limit))
+    nxt = (Reception.received_at.db_value(rows[-1].received_at), rows[-1].id) if len(rows) == limit else None
+    return Page(tuple(_records(rows)), nxt)
+
+
+def count(keyword: str = "", **filters) -> int:
+    return _keyword(_filtered(**filters), keyword).count()
