@@ -14,7 +14,7 @@ import traceback
 from pathlib import Path
 
 from station_app import APP_TITLE, __version__
-from station_app.cli_print import add_print_parser, cmd_print
+from station_app.cli_print import _date, add_print_parser, cmd_print
 from station_app.errors import KnownError
 
 log = logging.getLogger("station_app")
@@ -65,6 +65,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("restore", help="用备份替换数据库（先校验；被替换的文件另存一份）")
     p.add_argument("--db", required=True)
     p.add_argument("--from", dest="source", required=True, help="备份文件")
+
+    p = sub.add_parser("stats", help="统计：接待人次、意见建议、办结率、满意率等（EXCHANGE_FORMAT §3）")
+    p.add_argument("--db", required=True)
+    p.add_argument("--from", dest="date_from", required=True, type=_date, metavar="YYYY-MM-DD", help="开始日期（含）")
+    p.add_argument("--to", dest="date_to", required=True, type=_date, metavar="YYYY-MM-DD", help="结束日期（含）")
+    p.add_argument("--station", help="联络站代码（县级数据库中只统计这个站）")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出（供程序读取）")
 
     add_print_parser(sub)
     return parser
@@ -151,7 +158,24 @@ def self_test() -> int:
     return 0
 
 
-COMMANDS = {"demo": cmd_demo, "check": cmd_check, "backup": cmd_backup, "restore": cmd_restore,
+def cmd_stats(args) -> int:
+    from station_app.domain.codes import Category
+    from station_app.services import stats
+
+    _open(args.db)
+    result = stats.statistics(args.date_from, args.date_to, args.station)
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False, sort_keys=True))
+        return 0
+    f = result.figures
+    print(f"{args.date_from} 至 {args.date_to}" + (f"（{args.station}）" if args.station else ""))
+    print(stats.headline(f))
+    for code, n in sorted(f.by_category.items(), key=lambda kv: -kv[1]):
+        print(f"  {Category.label_of(code)}：{n} 条")
+    return 0
+
+
+COMMANDS = {"demo": cmd_demo, "stats": cmd_stats, "check": cmd_check, "backup": cmd_backup, "restore": cmd_restore,
             "print": cmd_print}
 
 

@@ -79,6 +79,21 @@ def add_print_parser(subparsers) -> argparse._SubParsersAction:
     k.add_argument("--from", dest="date_from", required=True, type=_date, metavar="YYYY-MM-DD", help="开始日期")
     k.add_argument("--to", dest="date_to", required=True, type=_date, metavar="YYYY-MM-DD", help="结束日期")
     k.set_defaults(print_run=_run_notice)
+    k = kinds.add_parser("report", help="接待工作月报/季报/年报：时间段内的统计和表格",
+                         description="接待工作报告（A4）：接待人次、意见建议、办结率、满意率，按类别、村、代表、月份")
+    k.add_argument("--db", required=True, help="数据库：文件路径或数据库地址")
+    k.add_argument("--out", required=True, help="输出的 PDF 文件")
+    k.add_argument("--from", dest="date_from", required=True, type=_date, metavar="YYYY-MM-DD", help="开始日期")
+    k.add_argument("--to", dest="date_to", required=True, type=_date, metavar="YYYY-MM-DD", help="结束日期")
+    k.add_argument("--station", help="联络站代码（县级数据库中只统计这个站）")
+    k.add_argument("--title", help="报告名称，如 2026年第三季度（决定月报/季报/年报的标题）")
+    k.set_defaults(print_run=_run_report)
+    for kind, text in (("assign", "意见建议交办通知单"), ("feedback", "意见建议办理情况反馈单")):
+        k = kinds.add_parser(kind, help=text, description=f"{text}（A4，带编号二维码）")
+        k.add_argument("--db", required=True, help="数据库：文件路径或数据库地址")
+        k.add_argument("--out", required=True, help="输出的 PDF 文件")
+        k.add_argument("--case", required=True, metavar="NUMBER_OR_UID", help="意见建议编号（如 2026-0001）或 uid")
+        k.set_defaults(print_run=_run_case_sheet, sheet=kind)
     return kinds
 
 
@@ -101,6 +116,18 @@ def _run_notice(args):
     from station_app.services.activity import print_notice
 
     return print_notice(args.date_from, args.date_to, args.out)
+
+
+def _run_report(args):
+    from station_app.services.stats import print_report
+
+    return print_report(args.date_from, args.date_to, args.out, args.station, args.title)
+
+
+def _run_case_sheet(args):
+    from station_app.services.cases import print_sheet
+
+    return print_sheet(args.case, args.sheet, args.out)
 
 
 def cmd_print(args) -> int:

@@ -1,0 +1,214 @@
+"""Statistics of EXCHANGE_FORMAT §3: one function behind the 首页 tiles, the statistics page, the
+月报/季报/年报 PDF and ``station-app stats --json``, so the four always show the same numbers.
+
+Periods are local dates, both ends included: a timestamp's local date is its first ten characters
+(times are stored in the station's zone with their offset). Deleted records never count.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import peewee as pw
+
+from station_app.db.models import ActivityDay, Attendance, Case, Deputy, Reception, ReceptionDeputy, Station
+from station_app.domain.cases import GOOD
+from station_app.domain.codes import ActivityStatus, AttendanceStatus, CaseStatus, Category
+from station_app.domain.records import PeriodReportData, Statistics, StatsFigures
+from station_app.errors import ValidationError
+
+RESOLVED, CLOSED = CaseStatus.RESOLVED.value, CaseStatus.CLOSED_UNRESOLVED.value
+
+
+def _bounds(date_from: dt.date, date_to: dt.date) -> tuple[str, str]:
+    if date_to < date_from:
+        raise ValidationError({"to": "结束日期不能早于开始日期"})
+    return date_from.isoformat(), (date_to + dt.timedelta(days=1)).isoformat()
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def _receptions(lo: str, hi: str, code: str | None):
+    q = Reception.select().where(Reception.deleted_at.is_null(), Reception.received_at >= lo, Reception.received_at < hi)
+    return q.where(Reception.station_code == code) if code else q
+
+
+def _cases(lo: str, hi: str, code: str | None):
+    q = Case.select().where(Case.deleted_at.is_null(), Case.registered_at >= lo, Case.registered_at < hi)
+    return q.where(Case.station_code == code) if code else q
+
+
+def _deputies_in_station(lo: str, hi: str, code: str | None) -> int:
+    held = (Attendance.select(Attendance.deputy_uid)
+            .join(ActivityDay, on=(ActivityDay.uid == Attendance.activity_day_uid))
+            .where(Attendance.deleted_at.is_null(), ActivityDay.deleted_at.is_null(),
+                   ActivityDay.status == ActivityStatus.HELD.value,
+                   Attendance.status.in_([AttendanceStatus.PRESENT.value, AttendanceStatus.LATE.value]),
+                   ActivityDay.date >= lo, ActivityDay.date < hi))
+    if code:
+        held = held.where(ActivityDay.station_code == code)
+    received = (ReceptionDeputy.select(ReceptionDeputy.deputy_uid)
+                .join(Reception, on=(Reception.uid == ReceptionDeputy.reception_uid))
+                .where(Reception.deleted_at.is_null(), Reception.received_at >= lo, Reception.received_at < hi))
+    if code:
+        received = received.where(Reception.station_code == code)
+    return len({r[0] for r in held.tuples()} | {r[0] for r in received.tuples()})
+
+
+def figures(date_from: dt.date, date_to: dt.date, station_code: str | None = None) -> StatsFigures:
+    """The §3 figures of one station (or of every station in the database when None)."""
+    lo, hi = _bounds(date_from, date_to)
+    rec = _receptions(lo, hi, station_code)
+    n_rec, visitors = rec.select(pw.fn.COUNT(Reception.id), pw.fn.COALESCE(pw.fn.SUM(Reception.visitor_count), 0)) \
+        .tuples().get()
+    collected = _cases(lo, hi, station_code)
+    by_status = dict(collected.select(Case.status, pw.fn.COUNT(Case.id)).group_by(Case.status).tuples())
+    by_eval = dict(collected.select(Case.evaluation, pw.fn.COUNT(Case.id)).where(Case.evaluation.is_null(False))
+                   .group_by(Case.evaluation).tuples())
+    by_cat = dict(collected.select(Case.category, pw.fn.COUNT(Case.id)).group_by(Case.category).tuples())
+    resolved = Case.select().where(Case.deleted_at.is_null(), Case.status == RESOLVED,
+                                   Case.resolved_at >= lo, Case.resolved_at < hi)
+    if station_code:
+        resolved = resolved.where(Case.station_code == station_code)
+    n_cases = sum(by_status.values())
+    evaluated = sum(by_eval.values())
+    return StatsFigures(
+        deputies_in_station=_deputies_in_station(lo, hi, station_code), receptions=int(n_rec), visitors=int(visitors),
+        cases_collected=n_cases, cases_resolved=resolved.count(),
+        completion_rate=_rate(by_status.get(RESOLVED, 0) + by_status.get(CLOSED, 0), n_cases),
+        satisfaction_rate=_rate(sum(n for e, n in by_eval.items() if e in GOOD), evaluated),
+        by_category={c: by_cat[c] for c in Category.codes() if by_cat.get(c)})
+
+
+def station_codes() -> list[str]:
+    return [s.code for s in Station.select(Station.code).order_by(Station.code)]
+
+
+def statistics(date_from: dt.date, date_to: dt.date, station_code: str | None = None) -> Statistics:
+    """§3 figures for the period, with the breakdowns the statistics page and the report show.
+
+    ``station_code`` None: the whole database; ``by_station`` is filled when it holds more than
+    one station."""
+    codes = station_codes()
+    if station_code and station_code not in codes:
+        raise ValidationError({"station": f"数据库中没有这个联络站：{station_code}"})
+    figs = figures(date_from, date_to, station_code)
+    by_station = {c: figures(date_from, date_to, c) for c in codes} if not station_code and len(codes) > 1 else {}
+    lo, hi = _bounds(date_from, date_to)
+    rec = _receptions(lo, hi, station_code)
+    cases = _cases(lo, hi, station_code)
+    village_rec = {v: (n, s) for v, n, s in rec.select(Reception.village, pw.fn.COUNT(Reception.id),
+                                                        pw.fn.SUM(Reception.visitor_count))
+                   .group_by(Reception.village).tuples()}
+    village_cases = dict(cases.select(Reception.village, pw.fn.COUNT(Case.id))
+                         .join(Reception, on=(Reception.uid == Case.reception_uid)).group_by(Reception.village).tuples())
+    villages = sorted(set(village_rec) | set(village_cases),
+                      key=lambda v: (-village_rec.get(v, (0, 0))[0], -village_cases.get(v, 0), v))
+    by_village = tuple((v or "（未填）", village_rec.get(v, (0, 0))[0], int(village_rec.get(v, (0, 0))[1] or 0),
+                        village_cases.get(v, 0)) for v in villages)
+    dep_rec = dict(ReceptionDeputy.select(ReceptionDeputy.deputy_uid, pw.fn.COUNT(ReceptionDeputy.id))
+                   .join(Reception, on=(Reception.uid == ReceptionDeputy.reception_uid))
+                   .where(Reception.id.in_(rec.select(Reception.id)))
+                   .group_by(ReceptionDeputy.deputy_uid).tuples())
+    dep_cases = dict(ReceptionDeputy.select(ReceptionDeputy.deputy_uid, pw.fn.COUNT(Case.id))
+                     .join(Case, on=(Case.reception_uid == ReceptionDeputy.reception_uid))
+                     .where(Case.id.in_(cases.select(Case.id)))
+                     .group_by(ReceptionDeputy.deputy_uid).tuples())
+    uids = set(dep_rec) | set(dep_cases)
+    names = {d.uid: d.name for d in Deputy.select(Deputy.uid, Deputy.name).where(Deputy.uid.in_(list(uids)))} \
+        if uids else {}
+    by_deputy = tuple(sorted(((names.get(u, "（已删除）"), dep_rec.get(u, 0), dep_cases.get(u, 0)) for u in uids),
+                             key=lambda t: (-t[1], -t[2], t[0])))
+    month = pw.fn.SUBSTR(Reception.received_at, 1, 7)
+    m_rec = {m: (n, s) for m, n, s in rec.select(month, pw.fn.COUNT(Reception.id), pw.fn.SUM(Reception.visitor_count))
+             .group_by(month).tuples()}
+    cmonth = pw.fn.SUBSTR(Case.registered_at, 1, 7)
+    m_cases = dict(cases.select(cmonth, pw.fn.COUNT(Case.id)).group_by(cmonth).tuples())
+    rmonth = pw.fn.SUBSTR(Case.resolved_at, 1, 7)
+    resolved = Case.select(rmonth, pw.fn.COUNT(Case.id)).where(
+        Case.deleted_at.is_null(), Case.status == RESOLVED, Case.resolved_at >= lo, Case.resolved_at < hi)
+    if station_code:
+        resolved = resolved.where(Case.station_code == station_code)
+    m_res = dict(resolved.group_by(rmonth).tuples())
+    by_month = tuple((m, m_rec.get(m, (0, 0))[0], int(m_rec.get(m, (0, 0))[1] or 0), m_cases.get(m, 0), m_res.get(m, 0))
+                     for m in _months(date_from, date_to))
+    return Statistics(date_from, date_to, station_code, figs, by_station, by_village, by_deputy, by_month)
+
+
+def _months(date_from: dt.date, date_to: dt.date) -> list[str]:
+    out, y, m = [], date_from.year, date_from.month
+    while (y, m) <= (date_to.year, date_to.month):
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+# --- periods and the report -------------------------------------------------------------------
+
+QUARTERS = ("一", "二", "三", "四")
+
+
+def period(kind: str, year: int, index: int = 1) -> tuple[dt.date, dt.date, str]:
+    """(from, to, name) of a month (index 1–12), quarter (1–4) or year: ``2026年第三季度``."""
+    if kind == "month":
+        if not 1 <= index <= 12:
+            raise ValidationError({"month": f"没有这个月份：{index}"})
+        start = dt.date(year, index, 1)
+        end = (dt.date(year + (index == 12), index % 12 + 1, 1) - dt.timedelta(days=1))
+        return start, end, f"{year}年{index}月"
+    if kind == "quarter":
+        if not 1 <= index <= 4:
+            raise ValidationError({"quarter": f"没有这个季度：{index}"})
+        start = dt.date(year, 3 * index - 2, 1)
+        end = dt.date(year + (index == 4), (3 * index) % 12 + 1, 1) - dt.timedelta(days=1)
+        return start, end, f"{year}年第{QUARTERS[index - 1]}季度"
+    if kind == "year":
+        return dt.date(year, 1, 1), dt.date(year, 12, 31), f"{year}年"
+    raise ValidationError({"kind": f"不认识的期间：{kind}"})
+
+
+def _pct(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate * 100:.1f}%"
+
+
+def headline(f: StatsFigures, scope: str = "本期") -> str:
+    """The seed-style sentence: 本季度共接待群众890人次，收集意见建议168条，解决实际问题126件……"""
+    text = (f"{scope}共接待群众{f.visitors}人次（{f.receptions}批次），进站代表{f.deputies_in_station}人，"
+            f"收集意见建议{f.cases_collected}条，解决实际问题{f.cases_resolved}件")
+    if f.completion_rate is not None:
+        text += f"，办结率{_pct(f.completion_rate)}"
+    if f.satisfaction_rate is not None:
+        text += f"，群众满意率{_pct(f.satisfaction_rate)}"
+    return text + "。"
+
+
+def report_data(date_from: dt.date, date_to: dt.date, station_code: str | None = None,
+                name: str | None = None, today: dt.date | None = None) -> PeriodReportData:
+    """What the 月报/季报/年报 PDF shows; ``name`` like ``2026年第三季度`` picks the title."""
+    from station_app.services import cases, printing
+
+    s = statistics(date_from, date_to, station_code)
+    label = f"{date_from.year}年{date_from.month}月{date_from.day}日至{date_to.year}年{date_to.month}月{date_to.day}日"
+    kind = "报告"
+    scope = "本期"
+    if name:
+        kind = "年报" if name.endswith("年") else "季报" if "季度" in name else "月报"
+        scope = {"年报": "本年度", "季报": "本季度", "月报": "本月"}[kind]
+    st_name = printing.resolve_station(station_code).name if (station_code or len(station_codes()) <= 1) \
+        else "全县各联络站"
+    title = f"{name or label}接待工作{kind}"
+    rows = tuple(sorted(((Category.label_of(c), n) for c, n in s.figures.by_category.items()), key=lambda t: -t[1]))
+    overdue = ()
+    if station_code or len(station_codes()) <= 1:
+        overdue = tuple((c.number, c.department, c.deadline.isoformat() if c.deadline else "", c.content[:60])
+                        for c in cases.overdue(today))
+    return PeriodReportData(st_name, title, label, headline(s.figures, scope), s, rows, overdue)
+
+
+def print_report(date_from: dt.date, date_to: dt.date, out, station_code: str | None = None,
+                 name: str | None = None):
+    from station_app.printing.case_docs import render_period_report
+
+    return render_period_report(report_data(date_from, date_to, station_code, name), out)

@@ -1,0 +1,151 @@
+"""Statistics (EXCHANGE_FORMAT §3): the service against the same figures recomputed in Python from
+the raw rows of the SQLite file, for random data and random periods (hypothesis)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+
+import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+
+from station_app.cli import main
+from station_app.domain import clock
+from station_app.domain.records import DeputyData, OpinionData, ReceptionData
+from station_app.services import activity, cases, deputies, receptions, stats
+
+D = dt.date
+BASE = dt.datetime(2026, 3, 2, 9, 0, tzinfo=clock.zone())
+
+
+def _raw(db_path: str, lo: D, hi: D, code: str) -> dict:
+    """§3 recomputed from raw rows, in Python, without the app's code."""
+    con = sqlite3.connect(db_path)
+    con.row_factory = sqlite3.Row
+    try:
+        def in_period(ts):
+            return ts is not None and lo.isoformat() <= ts[:10] <= hi.isoformat()
+
+        recs = [r for r in con.execute("SELECT * FROM reception WHERE deleted_at IS NULL AND station_code=?", (code,))
+                if in_period(r["received_at"])]
+        cs = [r for r in con.execute('SELECT * FROM "case" WHERE deleted_at IS NULL AND station_code=?', (code,))]
+        collected = [c for c in cs if in_period(c["registered_at"])]
+        deps = set()
+        for r in recs:
+            deps |= set(json.loads(r["deputy_uids"]))
+        for row in con.execute("SELECT a.deputy_uid, a.status, d.date, d.status AS ds FROM attendance a "
+                               "JOIN activity_day d ON d.uid = a.activity_day_uid "
+                               "WHERE a.deleted_at IS NULL AND d.deleted_at IS NULL AND d.station_code=?", (code,)):
+            if row["ds"] == "held" and row["status"] in ("present", "late") and lo.isoformat() <= row["date"] <= hi.isoformat():
+                deps.add(row["deputy_uid"])
+        evaluated = [c for c in collected if c["evaluation"]]
+        by_cat: dict[str, int] = {}
+        for c in collected:
+            by_cat[c["category"]] = by_cat.get(c["category"], 0) + 1
+        return {
+            "deputies_in_station": len(deps), "receptions": len(recs),
+            "visitors": sum(r["visitor_count"] for r in recs), "cases_collected": len(collected),
+            "cases_resolved": sum(1 for c in cs if c["status"] == "resolved" and in_period(c["resolved_at"])),
+            "completion_rate": round(sum(c["status"] in ("resolved", "closed_unresolved") for c in collected)
+                                     / len(collected), 4) if collected else None,
+            "satisfaction_rate": round(sum(c["evaluation"] in ("satisfied", "basically_satisfied") for c in evaluated)
+                                       / len(evaluated), 4) if evaluated else None,
+            "by_category": by_cat,
+        }
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def people(station_db):
+    return [deputies.create(DeputyData(name=n, levels=("township",))).uid for n in ("王建国", "李秀英", "张伟")]
+
+
+VISIT = st.tuples(
+    st.integers(0, 90),  # day offset
+    st.integers(1, 30),  # visitor count
+    st.sets(st.integers(0, 2), max_size=2),  # deputies
+    st.lists(st.tuples(st.sampled_from(["infrastructure", "health", "agriculture", "other"]),
+                       st.sampled_from(["on_the_spot", "assigned"]),
+                       st.sampled_from(["none", "reply", "satisfied", "dissatisfied", "closed", "reassigned"])),
+             max_size=3),
+)
+
+
+def _fill(people, visits):
+    for offset, count, deps, ops in visits:
+        when = BASE + dt.timedelta(days=offset)
+        opinions = [OpinionData(f"意见{i}", cat, h, department="镇司法所" if h == "assigned" else "",
+                                deadline=when.date() + dt.timedelta(days=20) if h == "assigned" else None)
+                    for i, (cat, h, _) in enumerate(ops)]
+        clock_now = clock.now
+        try:
+            clock.now = lambda w=when: w + dt.timedelta(minutes=1)  # the visit is "now" for its own checks
+            rec = receptions.record_visit(ReceptionData(when, "visit", "来访人", visitor_count=count,
+                                                        deputy_uids=tuple(people[d] for d in sorted(deps))), opinions)
+        finally:
+            clock.now = clock_now
+        created = sorted(cases.page(reception_uid=rec.uid).rows, key=lambda c: c.number)
+        for c, (_, h, outcome) in zip(created, ops, strict=True):
+            if h != "assigned" or outcome == "none":
+                continue
+            later = when + dt.timedelta(days=3)
+            cases.act(c.uid, "reply", note="已办", at=later)
+            if outcome in ("satisfied", "dissatisfied", "closed", "reassigned"):
+                ev = "satisfied" if outcome == "satisfied" else "dissatisfied"
+                cases.act(c.uid, "evaluate", evaluation=ev, at=later + dt.timedelta(days=40))
+            if outcome == "closed":
+                cases.act(c.uid, "close", note="群众诉求超出政策", at=later + dt.timedelta(days=41))
+            if outcome == "reassigned":
+                cases.act(c.uid, "reassign", department="镇派出所", deadline=D(2026, 12, 31),
+                          at=later + dt.timedelta(days=41))
+
+
+@hsettings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(VISIT, max_size=8), st.integers(0, 100), st.integers(0, 100))
+def test_statistics_equal_the_raw_rows_recomputed(people, db_path, visits, a, b):
+    from station_app.db.models import Case, CaseEvent, Reception, ReceptionDeputy
+
+    for model in (CaseEvent, Case, ReceptionDeputy, Reception):  # hypothesis reuses the fixture's database
+        model.delete().execute()
+    _fill(people, visits)
+    lo, hi = sorted((BASE.date() + dt.timedelta(days=a), BASE.date() + dt.timedelta(days=b)))
+    got = stats.statistics(lo, hi).to_json()
+    assert got == _raw(db_path, lo, hi, "T01")
+
+
+def test_a_held_activity_day_counts_its_present_deputies(people, db_path):
+    day = activity.add_day(D(2026, 3, 16))
+    activity.sign_in(day.uid, {people[0]: "present", people[1]: "absent"})
+    f = stats.figures(D(2026, 3, 1), D(2026, 3, 31))
+    assert f.deputies_in_station == 1
+    assert stats.figures(D(2026, 4, 1), D(2026, 4, 30)).deputies_in_station == 0
+
+
+def test_periods_and_headline(people):
+    assert stats.period("quarter", 2026, 3)[:2] == (D(2026, 7, 1), D(2026, 9, 30))
+    assert stats.period("quarter", 2026, 4)[:2] == (D(2026, 10, 1), D(2026, 12, 31))
+    assert stats.period("month", 2026, 2)[:2] == (D(2026, 2, 1), D(2026, 2, 28))
+    assert stats.period("year", 2026)[2] == "2026年"
+    _fill(people, [(0, 3, {0}, [("health", "on_the_spot", "none"), ("other", "assigned", "satisfied")])])
+    text = stats.headline(stats.figures(D(2026, 3, 1), D(2026, 6, 30)), "本季度")
+    assert text.startswith("本季度共接待群众3人次") and "收集意见建议2条" in text and "解决实际问题2件" in text
+
+
+def test_stats_cli_json_matches_the_service(people, db_path, capsys):
+    _fill(people, [(5, 2, {0, 1}, [("health", "assigned", "satisfied")]), (40, 1, set(), [])])
+    from station_app.db import close_database
+
+    expected = stats.statistics(D(2026, 3, 1), D(2026, 4, 30)).to_json()
+    close_database()
+    assert main(["stats", "--db", db_path, "--from", "2026-03-01", "--to", "2026-04-30", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out == expected
+    assert set(out) == {"deputies_in_station", "receptions", "visitors", "cases_collected", "cases_resolved",
+                        "completion_rate", "satisfaction_rate", "by_category"}
+    assert out["receptions"] == 2 and out["visitors"] == 3 and out["satisfaction_rate"] == 1.0
+    assert main(["stats", "--db", db_path, "--from", "2026-05-01", "--to", "2026-04-30", "--json"]) == 1
+    assert "结束日期不能早于开始日期" in capsys.readouterr().err
