@@ -463,7 +463,7 @@ def sheet_data(uid: str, kind: str) -> CaseSheetData:
     st = printing.resolve_station(rec.station_code)
     show = bool(settings.get("privacy.show_full_numbers"))
     timeline = tuple((clock.to_local(e.at).strftime("%Y-%m-%d %H:%M"), CaseAction.label_of(e.action), e.actor,
-                      (e.note + (f"（{e.department}，期限{e.deadline}）" if e.department else "")).strip())
+                      "；".join(x for x in (e.note, f"承办单位：{e.department}，期限 {e.deadline}" if e.department else "") if x))
                      for e in evs) if kind == "feedback" else ()
     return CaseSheetData(
         kind=kind, station_name=st.name, station_phone=st.phone, station_address=st.address, number=rec.number,

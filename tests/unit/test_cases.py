@@ -236,3 +236,18 @@ def test_random_steps_through_the_service_keep_row_and_timeline_in_step(people, 
     assert (replayed.status, replayed.evaluation, replayed.rounds, replayed.department) == (
         c.status, c.evaluation, c.rounds, c.department)
     assert (c.status == "resolved") == (c.resolved_at is not None)
+
+
+def test_check_finds_a_case_that_disagrees_with_its_timeline(people):
+    from station_app.db.connection import database
+    from station_app.services.check import run_check
+
+    rec = receptions.record_visit(visit(), [ASSIGNED, SPOT])
+    road = next(c for c in cases.page(reception_uid=rec.uid).rows if c.handling == "assigned")
+    cases.reply(road.uid, "已修")
+    assert [f.message for f in run_check() if f.severity == "error"] == []
+    Case.update(status="resolved").where(Case.uid == road.uid).execute()
+    database.execute_sql("INSERT INTO reception_fts(rowid, body) VALUES (999, '多 余')")
+    errors = [f.message for f in run_check() if f.severity == "error"]
+    assert any(road.number in m and "不一致" in m for m in errors)
+    assert any("reception_fts" in m for m in errors)
