@@ -47,6 +47,7 @@ from station_app.domain.records import (
     DutyDeputy,
     GenerateSummary,
     MinutesAttendee,
+    MinutesCase,
     MinutesData,
     NoticeData,
     NoticeDay,
@@ -755,8 +756,8 @@ def find_day(uid_or_date: str) -> ActivityDayRecord:
 
 
 def minutes_data(uid: str) -> MinutesData:
-    """The minutes of one day as plain data. Receptions and opinions of the day are empty until
-    the reception issue links them (TODO issue 4: fill visitors_count and cases)."""
+    """The minutes of one day as plain data: attendance, and the visitors and opinions of the
+    receptions linked to the day or received on its date."""
     from station_app.domain.codes import levels_label
     from station_app.services import deputies, station
 
@@ -768,12 +769,31 @@ def minutes_data(uid: str) -> MinutesData:
                                  else "未签到", p.uid in duty)
                  for p in people if p.uid in marks or p.uid in duty]
     attendees.sort(key=lambda a: not a.on_duty)
+    visitors, opinions = _day_receptions(day)
     st = station.home_station()
     return MinutesData(
         station_name=st.name, date=day.date, time_text=_time_text(day), place=day.place, host=day.host,
         kind_label=ActivityKind.label_of(day.kind), theme=day.theme, status_label=ActivityStatus.label_of(day.status),
-        attendees=tuple(attendees), visitors_count=0, cases=(), agenda=day.agenda, discussion=day.discussion,
+        attendees=tuple(attendees), visitors_count=visitors, cases=opinions, agenda=day.agenda, discussion=day.discussion,
         decisions=day.decisions, follow_ups=day.follow_ups)
+
+
+def _day_receptions(day: ActivityDayRecord) -> tuple[int, tuple[MinutesCase, ...]]:
+    """Visitors (人次) and opinions of the receptions of the day."""
+    from station_app.db.models import Case, Reception
+    from station_app.domain.codes import Handling
+
+    nxt = (day.date + dt.timedelta(days=1)).isoformat()
+    rows = list(Reception.alive().where(Reception.station_code == day.station_code,
+                                        (Reception.activity_day_uid == day.uid)
+                                        | ((Reception.received_at >= day.date.isoformat()) & (Reception.received_at < nxt)))
+                .order_by(Reception.received_at, Reception.id))
+    names = {r.uid: r.visitor_name for r in rows}
+    cases = (Case.alive().where(Case.reception_uid.in_(list(names))).order_by(Case.number)) if rows else []
+    opinions = tuple(MinutesCase(c.number, names.get(c.reception_uid, ""), c.content,
+                                 Handling.label_of(c.handling) + (f"（{c.department}）" if c.department else ""))
+                     for c in cases)
+    return sum(r.visitor_count for r in rows), opinions
 
 
 def notice_data(date_from: dt.date, date_to: dt.date) -> NoticeData:

@@ -45,6 +45,25 @@ def test_minutes_of_a_signed_in_day(station_db, tmp_path):
     assert "张伟" not in text or any(d.name == "张伟" for d in day.duty)  # only signed-in or on duty
 
 
+def test_minutes_list_the_visitors_and_opinions_of_the_day(station_db, tmp_path):
+    from station_app.domain import clock
+    from station_app.domain.records import OpinionData, ReceptionData
+    from station_app.services import receptions
+
+    uid = deputies.create(DeputyData(name="王建国", levels=("township",))).uid
+    day = activity.add_day(dt.date(2026, 3, 16))
+    at = dt.datetime(2026, 3, 16, 9, 30, tzinfo=clock.zone())
+    receptions.record_visit(ReceptionData(at, "visit", "张大爷", visitor_count=12, deputy_uids=(uid,),
+                                          activity_day_uid=day.uid),
+                            [OpinionData("村口路灯不亮已三个月", "infrastructure", "assigned", department="供电所")])
+    receptions.record_visit(ReceptionData(at.replace(day=17), "visit", "别的日子"), [])  # not this day
+    data = activity.minutes_data(day.uid)
+    assert data.visitors_count == 12 and [c.visitor for c in data.cases] == ["张大爷"]
+    text = text_of(activity.print_minutes("2026-03-16", tmp_path / "m.pdf"))
+    assert "村口路灯不亮已三个月" in text and "2026-0001" in text and "供电所" in text
+    assert "别的日子" not in text
+
+
 def test_long_minutes_flow_across_pages(tmp_path):
     people = tuple(MinutesAttendee(f"代表{i:02d}号·阿不都热合曼", "县、乡镇", "出席", i < 2) for i in range(80))
     cases = tuple(MinutesCase(f"YJ2026-{i:04d}", f"村民{i}", "村道破损，雨天积水严重，" * 3, "交办") for i in range(60))
