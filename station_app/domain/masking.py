@@ -1,24 +1,34 @@
-"""Masking of personal numbers (PIPL) for lists, printouts and reports."""
+"""Masking of personal numbers (PIPL) for lists, printouts and reports.
+
+A mobile number shows its first three and last four digits (``138****1234``), a landline its area
+code and last four (``0531-****5678``), an 18-character ID number its region and last four
+(``110101********1234``). Anything else shows at most its last four characters and never more than
+half of them — a short or odd number must not leak by falling outside the usual formats.
+"""
 
 from __future__ import annotations
 
+import re
+
+_AREA = re.compile(r"^(0\d{2,3})-(.+)$")
+
+
+def _tail(text: str) -> str:
+    keep = min(4, len(text) // 2)
+    return "*" * (len(text) - keep) + text[len(text) - keep:]
+
 
 def mask_phone(phone: str | None) -> str:
-    """``13812341234`` → ``138****1234``; a landline keeps its area code and last 4 digits."""
+    """``13812341234`` → ``138****1234``; ``0531-12345678`` → ``0531-****5678``."""
     if not phone:
         return ""
     p = phone.strip()
-    if len(p) == 11 and p.isdigit():
+    if len(p) == 11 and p.isdigit() and p[0] == "1":
         return p[:3] + "****" + p[7:]
-    if "-" in p:
-        area, _, rest = p.partition("-")
-        if len(rest) <= 4:
-            return area + "-" + "*" * len(rest)
-        return area + "-" + "*" * (len(rest) - 4) + rest[-4:]
-    if len(p) <= 4:
-        return "*" * len(p)
-    keep = 4
-    return "*" * (len(p) - keep) + p[-keep:]
+    m = _AREA.match(p)
+    if m:
+        return m.group(1) + "-" + _tail(m.group(2))
+    return _tail(p)
 
 
 def mask_id_number(value: str | None) -> str:
@@ -28,6 +38,4 @@ def mask_id_number(value: str | None) -> str:
     v = value.strip()
     if len(v) == 18:
         return v[:6] + "*" * 8 + v[14:]
-    if len(v) <= 4:
-        return "*" * len(v)
-    return v[:2] + "*" * (len(v) - 6) + v[-4:]
+    return _tail(v)

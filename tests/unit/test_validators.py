@@ -5,7 +5,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from station_app.domain.codes import Level, levels_label, levels_to_mask, mask_to_levels, parse_levels_text
-from station_app.domain.masking import mask_id_number, mask_phone
 from station_app.domain.validators import (
     check_id_number,
     check_phone,
@@ -58,19 +57,6 @@ def test_check_digit_roundtrip(first17):
     wrong = "0" if number[-1] != "0" else "1"
     if birth_ok:
         assert check_id_number(first17 + wrong) is not None
-
-
-@given(st.text(alphabet="0123456789", min_size=11, max_size=11))
-def test_mask_phone_never_leaks_middle(phone):
-    masked = mask_phone(phone)
-    assert masked == phone[:3] + "****" + phone[7:]
-    assert len(masked) == 11 and masked.count("*") >= 4
-
-
-@given(st.text(alphabet="0123456789X", min_size=18, max_size=18))
-def test_mask_id_never_leaks_birth_date(number):
-    masked = mask_id_number(number)
-    assert masked[:6] == number[:6] and masked[6:14] == "*" * 8 and masked[14:] == number[14:]
 
 
 def test_levels_codes():
