@@ -127,3 +127,36 @@ def test_year_rota_themes_and_sign_in_on_postgres(pg_url):
     assert activity.get(first.uid).status == "held"
     [facts] = activity.attendance_points(uids[2], D(2026, 1, 1), D(2026, 12, 31))
     assert (facts.late, facts.day_uids, facts.dates) == (1, (first.uid,), (first.date,))
+
+
+def test_receptions_cases_search_and_stats_on_postgres(pg_url):
+    import datetime as dt
+
+    from station_app.domain import clock
+    from station_app.domain.records import OpinionData, ReceptionData
+    from station_app.services import cases, receptions, stats
+    from station_app.services.check import run_check
+
+    open_database(pg_url)
+    station.save_home_station(TEST_STATION)
+    uid = deputies.create(DeputyData(name="王建国", levels=("township",))).uid
+    at = clock.now() - dt.timedelta(hours=1)
+    rec = receptions.record_visit(
+        ReceptionData(at, "visit", "张大爷", "13812341234", village="前进村", visitor_count=3, deputy_uids=(uid,),
+                      summary="反映土地流转费用100%未结清"),
+        [OpinionData("村道坑洼", "infrastructure", "assigned", department="镇农业农村办"),
+         OpinionData("咨询医保", "health", "on_the_spot", reply="已答复")])
+    road = next(c for c in cases.page(reception_uid=rec.uid).rows if c.handling == "assigned")
+    cases.reply(road.uid, "已修补")
+    cases.evaluate(road.uid, "dissatisfied")
+    cases.reassign(road.uid, "县交通运输局")
+    cases.reply(road.uid, "已硬化")
+    assert cases.evaluate(road.uid, "satisfied").rounds == 2
+    # search without the SQLite index: ILIKE, wildcards in the term taken literally
+    assert [r.uid for r in receptions.page(keyword="土地").rows] == [rec.uid]
+    assert receptions.page(keyword="100%").rows and not receptions.page(keyword="0%未结清x").rows
+    assert len(cases.page(keyword="坑洼").rows) == 1 and len(cases.page(keyword="张大爷").rows) == 2
+    f = stats.figures(at.date(), at.date())
+    assert (f.receptions, f.visitors, f.cases_collected, f.cases_resolved, f.satisfaction_rate) == (1, 3, 2, 2, 1.0)
+    assert f.deputies_in_station == 1
+    assert [x.message for x in run_check() if x.severity == "error"] == []
