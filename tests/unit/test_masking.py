@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from station_app.domain.masking import mask_id_number, mask_phone
 from station_app.domain.validators import id_check_digit
