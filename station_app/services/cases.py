@@ -394,7 +394,8 @@ def attention_counts(today: dt.date | None = None) -> dict[str, int]:
         "open": _filtered(status="open", today=today).count(),
         "overdue": _filtered(overdue=True, today=today).count(),
         "due_soon": _filtered(due_within=days, today=today).count(),
-        "awaiting_evaluation": _filtered(status=CaseStatus.REPLIED.value, today=today).count(),
+        "awaiting_evaluation": _filtered(status=CaseStatus.REPLIED.value, today=today)
+        .where(Case.evaluation.is_null()).count(),
     }
 
 

@@ -230,6 +230,10 @@ def update(uid: str, data: ReceptionData) -> ReceptionRecord:
             ReceptionDeputy.create(reception_uid=uid, deputy_uid=d)
         fresh = Reception.get_by_id(row.id)
         search.index_row(FTS, row.id, search_text(fresh))
+        if (fresh.visitor_name, fresh.village) != (row.visitor_name, row.village):
+            for c in Case.alive().where(Case.reception_uid == uid):  # their index text holds the visitor
+                search.unindex_row(cases.FTS, c.id, cases.search_text(c, row.visitor_name, row.village))
+                search.index_row(cases.FTS, c.id, cases.search_text(c, fresh.visitor_name, fresh.village))
         changed = audit.diff({k: str(v) for k, v in before.items()}, {k: str(v) for k, v in values.items()})
         audit.record("update", "reception", uid, {k: v[0] for k, v in changed.items()},
                      {k: v[1] for k, v in changed.items()}, summary=f"修改接待登记：{fresh.visitor_name}",

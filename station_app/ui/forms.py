@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject
+import datetime as dt
+
+from PySide6.QtCore import QDate, QEvent, QObject
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
 ERROR_STYLE = "color: #C00000;"
@@ -68,3 +71,51 @@ class FieldForm(QObject):
     def error_text(self, name: str) -> str:
         label = self.errors[name]
         return label.text() if not label.isHidden() else ""
+
+
+def qdate(d: dt.date) -> QDate:
+    return QDate(d.year, d.month, d.day)
+
+
+def pydate(q: QDate) -> dt.date:
+    return dt.date(q.year(), q.month(), q.day())
+
+
+def one_line(text: str, limit: int = 80) -> str:
+    """``text`` on one line, cut with an ellipsis at ``limit`` characters (for table cells)."""
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class PageSearchKeys:
+    """Mixin for a page with its own ``self.search`` box: Ctrl+F inside the page goes there
+    (not to the main window's roster search)."""
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def event(self, e) -> bool:
+        if e.type() == QEvent.Type.ShortcutOverride and e.matches(QKeySequence.StandardKey.Find):
+            e.accept()
+            return True
+        return super().event(e)
+
+    def keyPressEvent(self, e) -> None:  # noqa: N802 - Qt API
+        if e.matches(QKeySequence.StandardKey.Find):
+            self.focus_search()
+            return
+        super().keyPressEvent(e)
+
+
+def refill_combo(combo, first: str, items: list[tuple[str, object]]) -> None:
+    """A filter combo: ``first`` (data None, "all") then ``items`` (text, data), keeping the
+    current choice when it is still offered; no signal while refilling."""
+    current = combo.currentData()
+    combo.blockSignals(True)
+    combo.clear()
+    combo.addItem(first, None)
+    for text, data in items:
+        combo.addItem(text, data)
+    combo.setCurrentIndex(max(0, combo.findData(current)))
+    combo.blockSignals(False)

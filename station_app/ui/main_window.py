@@ -21,11 +21,14 @@ from station_app.errors import KnownError
 from station_app.services import station
 from station_app.ui.dialogs.station_dialog import StationDialog
 from station_app.ui.pages.activities import ActivitiesPage
+from station_app.ui.pages.cases import CasesPage
 from station_app.ui.pages.deputies import DeputiesPage
 from station_app.ui.pages.home import HomePage
 from station_app.ui.pages.placeholder import PlaceholderPage
 from station_app.ui.pages.print_page import PrintPage
+from station_app.ui.pages.receptions import ReceptionsPage
 from station_app.ui.pages.settings_page import SettingsPage
+from station_app.ui.pages.stats import StatsPage
 
 STYLE = """
 #nav { background: #FAF5F0; border: none; border-right: 1px solid #E0D6CC; font-size: 11pt; }
@@ -42,10 +45,9 @@ STYLE = """
 PAGES = (
     ("home", "首页", None),
     ("activities", "活动日", None),
-    ("reception", "接待登记", "接待登记：快速登记来访群众（30秒内完成一次简单登记），自动带出当天值班代表，"
-                            "重复来访者和未办结事项一目了然。"),
-    ("cases", "意见办理", "意见建议办理：收集 → 交办 → 督办 → 反馈 → 群众评价，不满意的再次交办直至满意；"
-                        "办理时限、即将到期和超期提醒，交办通知单和反馈单打印。"),
+    ("reception", "接待登记", None),
+    ("cases", "意见办理", None),
+    ("stats", "统计分析", None),
     ("deputies", "代表档案", None),
     ("points", "履职积分", "履职积分：按县里的年度指标自动和手工计分，季度和年度任务完成情况，百分制考评和排名，履职档案打印。"),
     ("print", "打印", None),
@@ -80,6 +82,12 @@ class MainWindow(QMainWindow):
                 page = ActivitiesPage()
             elif key == "print":
                 page = PrintPage()
+            elif key == "reception":
+                page = ReceptionsPage()
+            elif key == "cases":
+                page = CasesPage()
+            elif key == "stats":
+                page = StatsPage()
             else:
                 page = PlaceholderPage(self.tr(title), self.tr(coming))
             self.pages[key] = page
@@ -106,7 +114,21 @@ class MainWindow(QMainWindow):
         self.home.add_deputy_requested.connect(self.new_deputy)
         self.deputies.changed.connect(self.home.refresh)
         self.activities.changed.connect(self.home.refresh)
+        self.receptions.saved.connect(self.cases.refresh)
+        self.receptions.saved.connect(self.home.refresh)
+        self.cases.changed.connect(self.home.refresh)
         self.settings_page.station_changed.connect(self._on_station_changed)
+
+        def show_cases(which: str) -> None:  # 首页 tile → 意见办理, filtered as the line clicked says
+            self.show_page("cases")
+            if which == "open":  # show_attention knows overdue / due_soon / awaiting evaluation only
+                self.cases.reset_filters()
+                self.cases.status.setCurrentIndex(self.cases.status.findData("open"))
+            else:
+                self.cases.show_attention(which)
+
+        self.home.cases_requested.connect(show_cases)
+        self.home.stats_requested.connect(lambda: self.show_page("stats"))
         self.nav.setCurrentRow(0)
         self._update_status()
         self._restore_state()
@@ -131,6 +153,18 @@ class MainWindow(QMainWindow):
     @property
     def print_page(self) -> PrintPage:
         return self.pages["print"]
+
+    @property
+    def receptions(self) -> ReceptionsPage:
+        return self.pages["reception"]
+
+    @property
+    def cases(self) -> CasesPage:
+        return self.pages["cases"]
+
+    @property
+    def stats(self) -> StatsPage:
+        return self.pages["stats"]
 
     def show_page(self, key: str) -> None:
         self.nav.setCurrentRow([k for k, _t, _c in PAGES].index(key))

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter, QPixmap
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QFrame,
     QGraphicsDropShadowEffect,
     QHBoxLayout,
@@ -362,3 +365,25 @@ class PdfPreview(QWidget):
             self.go_to(self.current_page - 1)
         else:
             super().keyPressEvent(event)
+
+
+class SavedPdfDialog(QDialog):
+    """A PDF just written (a report, a case sheet), page by page, with where it was saved."""
+
+    def __init__(self, path: str, title: str, parent=None):
+        super().__init__(parent)
+        self.path = path
+        self.setWindowTitle(f"{title} — {Path(path).name}")
+        self.resize(820, 900)
+        lay = QVBoxLayout(self)
+        self.preview = PdfPreview()
+        lay.addWidget(self.preview, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("关闭"))
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+        self.preview.set_zoom("width")
+        try:
+            self.preview.set_pdf(PdfPages(Path(path).read_bytes()), self.tr("已保存：{0}").format(path))
+        except (OSError, KnownError) as exc:
+            self.preview.show_message(self.tr("无法显示预览：{0}").format(getattr(exc, "message", exc)))

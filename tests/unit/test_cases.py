@@ -251,3 +251,16 @@ def test_check_finds_a_case_that_disagrees_with_its_timeline(people):
     errors = [f.message for f in run_check() if f.severity == "error"]
     assert any(road.number in m and "不一致" in m for m in errors)
     assert any("reception_fts" in m for m in errors)
+
+
+def test_editing_the_visitor_keeps_the_case_index_in_step(people):
+    from station_app.services.check import run_check
+
+    rec = receptions.record_visit(visit(), [ASSIGNED])
+    receptions.update(rec.uid, visit(name="李四", village="红旗村"))
+    assert len(cases.page(keyword="李四").rows) == 1 and cases.page(keyword="张大爷").rows == ()
+    assert len(cases.page(keyword="红旗").rows) == 1
+    assert [f.message for f in run_check() if f.severity == "error"] == []
+    receptions.delete(rec.uid)  # deleting with the old text in the index corrupted the FTS table
+    assert cases.page(keyword="李四").rows == ()
+    assert [f.message for f in run_check() if f.severity == "error"] == []

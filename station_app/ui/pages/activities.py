@@ -46,18 +46,13 @@ from station_app.domain.schedule import format_date
 from station_app.errors import KnownError
 from station_app.services import activity, deputies
 from station_app.services.deputies import DeputyFilter
+from station_app.ui.forms import pydate, qdate
 
 WEEKDAYS = "一二三四五六日"
 STATUS_COLORS = {"planned": "#FCE4E4", "held": "#DFF3E0", "cancelled": "#E6E6E6"}
 MINUTES_FIELDS = (("agenda", "议程"), ("discussion", "讨论情况"), ("decisions", "议定事项"), ("follow_ups", "后续跟进"))
 
 
-def _qdate(d: dt.date) -> QDate:
-    return QDate(d.year, d.month, d.day)
-
-
-def _pydate(q: QDate) -> dt.date:
-    return dt.date(q.year(), q.month(), q.day())
 
 
 class MoveDialog(QDialog):
@@ -68,7 +63,7 @@ class MoveDialog(QDialog):
         self.setWindowTitle(self.tr("活动日改期"))
         lay = QFormLayout(self)
         lay.addRow(QLabel(self.tr("原定：{0}").format(format_date(day.date))))
-        self.date = QDateEdit(_qdate(day.date))
+        self.date = QDateEdit(qdate(day.date))
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("yyyy-MM-dd")
         self.reason = QLineEdit()
@@ -137,8 +132,8 @@ class LeaveDialog(QDialog):
         for p in deputies.all_deputies(DeputyFilter(active=True)):
             self.deputy.addItem(p.name, p.uid)
         today = clock.today()
-        self.start = QDateEdit(_qdate(today))
-        self.end = QDateEdit(_qdate(today))
+        self.start = QDateEdit(qdate(today))
+        self.end = QDateEdit(qdate(today))
         for w in (self.start, self.end):
             w.setDisplayFormat("yyyy-MM-dd")
             w.setCalendarPopup(True)
@@ -156,7 +151,7 @@ class LeaveDialog(QDialog):
         lay.addRow(buttons)
 
     def values(self) -> tuple[str, dt.date, dt.date, str]:
-        return (self.deputy.currentData(), _pydate(self.start.date()), _pydate(self.end.date()),
+        return (self.deputy.currentData(), pydate(self.start.date()), pydate(self.end.date()),
                 self.reason.text().strip())
 
 
@@ -334,7 +329,7 @@ class ActivitiesPage(QWidget):
             fmt = QTextCharFormat()
             fmt.setBackground(QColor(STATUS_COLORS[day.status]))
             fmt.setFontWeight(700)
-            self.calendar.setDateTextFormat(_qdate(day.date), fmt)
+            self.calendar.setDateTextFormat(qdate(day.date), fmt)
         self.list.blockSignals(True)
         self.list.setRowCount(len(self._days))
         for r, day in enumerate(self._days):
@@ -348,7 +343,7 @@ class ActivitiesPage(QWidget):
             self._set_day(keep)
 
     def select_date(self, day: dt.date) -> None:
-        self.calendar.setSelectedDate(_qdate(day))
+        self.calendar.setSelectedDate(qdate(day))
         self.calendar.setCurrentPage(day.year, day.month)
         self.refresh()
         self._set_day(next((d for d in self._days if d.date == day), None))
@@ -433,7 +428,7 @@ class ActivitiesPage(QWidget):
         return True
 
     def _on_calendar_clicked(self, qd: QDate) -> None:
-        day = _pydate(qd)
+        day = pydate(qd)
         self._set_day(next((d for d in self._days if d.date == day), None))
 
     def _on_list_selection(self) -> None:
@@ -462,7 +457,7 @@ class ActivitiesPage(QWidget):
         dlg.setWindowTitle(self.tr("新增活动日"))
         dlg.reason.setPlaceholderText(self.tr("主题（可不填）"))
         if dlg.exec():
-            day, theme = _pydate(dlg.date.date()), dlg.reason.text()
+            day, theme = pydate(dlg.date.date()), dlg.reason.text()
             self._run(lambda: activity.add_day(day, theme=theme), self.tr("已新增活动日"))
         dlg.deleteLater()
 
@@ -511,7 +506,7 @@ class ActivitiesPage(QWidget):
         day = self._current
         dlg = MoveDialog(day, self)
         if dlg.exec():
-            new, reason = _pydate(dlg.date.date()), dlg.reason.text()
+            new, reason = pydate(dlg.date.date()), dlg.reason.text()
             self._run(lambda: activity.move_day(day.uid, new, reason), self.tr("已改期"))
         dlg.deleteLater()
 

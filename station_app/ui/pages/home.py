@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from station_app.domain import clock
-from station_app.services import deputies, station
+from station_app.services import cases, deputies, settings, station, stats
 from station_app.services.deputies import DeputyFilter
+
+OVERDUE_COLOR = "#C00000"
+DUE_SOON_COLOR = "#B35C00"
 
 
 class _Tile(QFrame):
-    def __init__(self, title: str, parent=None):
+    """Signals:
+        clicked(): the tile was clicked (only when made with ``clickable=True``)
+    """
+
+    clicked = Signal()
+
+    def __init__(self, title: str, parent=None, clickable: bool = False):
         super().__init__(parent)
         self.setObjectName("tile")
         self.setFrameShape(QFrame.Shape.StyledPanel)
+        self._clickable = clickable
+        if clickable:
+            self.setCursor(Qt.CursorShape.PointingHandCursor)
         lay = QVBoxLayout(self)
+        lay.setContentsMargins(14, 10, 14, 10)
         self.title = QLabel(title)
         self.title.setObjectName("tileTitle")
         self.value = QLabel("")
@@ -24,14 +37,33 @@ class _Tile(QFrame):
         lay.addWidget(self.title)
         lay.addWidget(self.value)
         lay.addStretch(1)
+        self.hint = QLabel()
+        self.hint.setObjectName("tileHint")
+        self.hint.setStyleSheet("color: #8A7A70;")
+        self.hint.hide()
+        lay.addWidget(self.hint)
+
+    def set_hint(self, text: str) -> None:
+        self.hint.setText(text)
+        self.hint.setVisible(bool(text))
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().mouseReleaseEvent(event)
+        if self._clickable and event.button() == Qt.MouseButton.LeftButton and self.rect().contains(
+                event.position().toPoint()):
+            self.clicked.emit()
 
 
 class HomePage(QWidget):
     """Signals:
         add_deputy_requested(): the clerk clicked 新增代表
+        cases_requested(str): show the 意见办理 page for "overdue", "due_soon", "awaiting_evaluation" or "open"
+        stats_requested(): show the 统计分析 page
     """
 
     add_deputy_requested = Signal()
+    cases_requested = Signal(str)
+    stats_requested = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -45,19 +77,33 @@ class HomePage(QWidget):
         grid = QGridLayout()
         self.tile_deputies = _Tile(self.tr("代表名册"))
         self.tile_activity = _Tile(self.tr("下一个代表活动日"))
-        self.tile_cases = _Tile(self.tr("即将到期和已超期的意见建议"))
+        self.tile_cases = _Tile(self.tr("意见建议办理提醒"), clickable=True)
+        self.tile_cases.setToolTip(self.tr("点击查看意见办理"))
+        self.tile_cases.set_hint(self.tr("点击各项查看对应的意见建议 ›"))
+        self.tile_cases.value.setTextFormat(Qt.TextFormat.RichText)
+        self.tile_cases.value.linkActivated.connect(self.cases_requested)
+        self.tile_cases.clicked.connect(lambda: self.cases_requested.emit(self._cases_focus()))
+        self.tile_month = _Tile(self.tr("本月接待"), clickable=True)
+        self.tile_month.setToolTip(self.tr("点击查看统计分析"))
+        self.tile_month.set_hint(self.tr("点击查看统计分析 ›"))
+        self.tile_month.clicked.connect(self.stats_requested)
         self.tile_quota = _Tile(self.tr("未完成履职任务的代表"))
+        grid.setSpacing(12)
         grid.addWidget(self.tile_deputies, 0, 0)
         grid.addWidget(self.tile_activity, 0, 1)
         grid.addWidget(self.tile_cases, 1, 0)
-        grid.addWidget(self.tile_quota, 1, 1)
+        grid.addWidget(self.tile_month, 1, 1)
+        grid.addWidget(self.tile_quota, 2, 0)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
         lay.addLayout(grid)
+        self.attention: dict[str, int] = {}
+        self.month_figures = None
         add = QPushButton(self.tr("新增代表（Ctrl+N）"))
         add.clicked.connect(self.add_deputy_requested)
         lay.addWidget(add)
         lay.addStretch(1)
         coming = self.tr("功能建设中，完成后在此显示。")
-        self.tile_cases.value.setText(coming)
         self.tile_quota.value.setText(coming)
         self.refresh()
 
@@ -77,10 +123,16 @@ class HomePage(QWidget):
             if n:
                 by_level.append(f"{lv.label}级 {n}")
         self._refresh_activity(today)
+        self._refresh_cases(today)
+        self._refresh_month(today)
         text = self.tr("在任代表 {0} 名（共 {1} 名）").format(active, total)
         if by_level:
             text += "\n" + "　".join(by_level)
         self.tile_deputies.value.setText(text)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        self.refresh()  # visits and cases recorded on other pages since
 
     def _refresh_activity(self, today) -> None:
         from station_app.domain.codes import ActivityKind
@@ -102,3 +154,60 @@ class HomePage(QWidget):
         duty = "、".join(day.duty_names) or self.tr("未排")
         lines.append(self.tr("值班代表：{0}").format(duty))
         self.tile_activity.value.setText("\n".join(lines))
+
+    def _cases_focus(self) -> str:
+        """What a click on the cases tile shows: the most pressing list that has cases."""
+        for key in ("overdue", "due_soon", "awaiting_evaluation"):
+            if self.attention.get(key):
+                return key
+        return "open"
+
+    def _refresh_cases(self, today) -> None:
+        self.attention = {}
+        if station.home_station() is None:
+            self.tile_cases.value.setText(self.tr("请先填写站点信息"))
+            return
+        n = self.attention = cases.attention_counts(today)
+        days = int(settings.get("cases.due_soon_days"))
+
+        def line(key: str, text: str, color: str = "") -> str:
+            if not n.get(key):
+                return f'<span style="color:#555;">{text}</span>'
+            style = f"color:{color}; font-weight:bold;" if color else "color:#222;"
+            return f'<a href="{key}" style="{style} text-decoration:none;">{text}</a>'
+
+        lines = [
+            line("overdue", self.tr("超期 {0} 件").format(n["overdue"]), OVERDUE_COLOR),
+            line("due_soon", self.tr("{0} 件将在 {1} 个工作日内到期").format(n["due_soon"], days), DUE_SOON_COLOR),
+            line("awaiting_evaluation", self.tr("待群众评价 {0} 件").format(n["awaiting_evaluation"])),
+            line("open", self.tr("未办结 {0} 件").format(n["open"])),
+        ]
+        self.tile_cases.value.setText("<br>".join(lines))
+
+    def cases_text(self) -> str:
+        """The cases tile as plain text (what the clerk reads)."""
+        from PySide6.QtGui import QTextDocument
+
+        doc = QTextDocument()
+        doc.setHtml(self.tile_cases.value.text())
+        return doc.toPlainText()
+
+    def _refresh_month(self, today) -> None:
+        st = station.home_station()
+        self.month_figures = None
+        if st is None:
+            self.tile_month.value.setText(self.tr("请先填写站点信息"))
+            return
+        f = stats.figures(today.replace(day=1), today, st.code)
+        self.month_figures = f
+
+        def rate(value: float | None) -> str:  # as the report prints it
+            return "—" if value is None else f"{value * 100:.1f}%"
+
+        lines = [
+            self.tr("接待群众 {0} 人次（{1} 批次），进站代表 {2} 人").format(f.visitors, f.receptions,
+                                                                    f.deputies_in_station),
+            self.tr("收集意见建议 {0} 条，解决实际问题 {1} 件").format(f.cases_collected, f.cases_resolved),
+            self.tr("办结率 {0}　满意率 {1}").format(rate(f.completion_rate), rate(f.satisfaction_rate)),
+        ]
+        self.tile_month.value.setText("\n".join(lines))

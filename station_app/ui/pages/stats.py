@@ -1,0 +1,652 @@
+"""统计分析: the EXCHANGE_FORMAT §3 figures for a month, quarter, year or any date range, with the
+headline sentence, charts by category and by month, tables by village, deputy and station, and the
+月报/季报/年报 PDF. Every number comes from ``services/stats.statistics`` — the same function behind
+the 首页, ``station-app stats --json`` and the report — so they never disagree.
+
+Signals:
+    report_saved(str): the report PDF was written to this path
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSeries,
+    QBarSet,
+    QChart,
+    QChartView,
+    QHorizontalBarSeries,
+    QLineSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QMargins, QSettings, QStandardPaths, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from station_app.domain import clock
+from station_app.domain.codes import Category
+from station_app.domain.records import Statistics, StatsFigures
+from station_app.errors import KnownError
+from station_app.services import station, stats
+from station_app.ui import tasks
+from station_app.ui.forms import pydate, qdate
+from station_app.ui.pdfview import SavedPdfDialog
+
+STYLE = """
+#figure { background: #FFFFFF; border: 1px solid #E6D8CF; border-radius: 6px; }
+#figureTitle { color: #6B4E3D; font-size: 10pt; }
+#figureValue { color: #8B0000; font-size: 20pt; font-weight: bold; }
+#figureUnit { color: #6B4E3D; font-size: 10pt; }
+#headline { font-size: 11pt; color: #333; background: #FFF8F0; border-left: 4px solid #C00000; padding: 8px 10px; }
+#periodLabel { color: #555; }
+QChartView#chart { background: #FFFFFF; border: 1px solid #E6D8CF; border-radius: 6px; }
+#sectionTitle { color: #8B0000; font-weight: bold; font-size: 11pt; padding-top: 6px; }
+#statsMessage[kind="error"] { color: #C00000; }
+#statsMessage[kind="info"] { color: #2E7D32; }
+"""
+
+# (key of StatsFigures, title, unit) in the order of EXCHANGE_FORMAT §3
+FIGURES = (
+    ("deputies_in_station", "进站代表人数", "人"),
+    ("receptions", "接待批次", "批次"),
+    ("visitors", "接待群众人次", "人次"),
+    ("cases_collected", "收集意见建议", "条"),
+    ("cases_resolved", "解决实际问题", "件"),
+    ("completion_rate", "办结率", ""),
+    ("satisfaction_rate", "满意率", ""),
+)
+KINDS = (("month", "月"), ("quarter", "季"), ("year", "年"), ("custom", "自定义"))
+REPORT_KIND = {"month": "月报", "quarter": "季报", "year": "年报", "custom": "报告"}
+# chart colours of the house style (red first), and the colour of the visitors line
+BAR_COLORS = ("#C00000", "#E0884B", "#7A9A3A")
+LINE_COLOR = "#2F5F8A"
+
+
+def format_figure(key: str, value) -> str:
+    """As the report prints it: counts as integers, rates as 12.3%, no rate as —."""
+    if key.endswith("_rate"):
+        return "—" if value is None else f"{value * 100:.1f}%"
+    return str(value)
+
+
+
+
+def _date_label(d: dt.date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+class _FigureTile(QFrame):
+    def __init__(self, title: str, unit: str, parent=None):
+        super().__init__(parent)
+        self.setObjectName("figure")
+        self.setMinimumWidth(112)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(12, 8, 12, 8)
+        lay.setSpacing(2)
+        self.title = QLabel(title)
+        self.title.setObjectName("figureTitle")
+        row = QHBoxLayout()
+        row.setSpacing(4)
+        self.value = QLabel("—")
+        self.value.setObjectName("figureValue")
+        self.value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.unit = QLabel(unit)
+        self.unit.setObjectName("figureUnit")
+        row.addWidget(self.value, 0, Qt.AlignmentFlag.AlignBaseline)
+        row.addWidget(self.unit, 0, Qt.AlignmentFlag.AlignBaseline)
+        row.addStretch(1)
+        lay.addWidget(self.title)
+        lay.addLayout(row)
+
+
+def _chart(title: str = "") -> QChart:
+    """A plain chart in the app font (Qt Charts keeps its own fonts; without this the labels would
+    not use the bundled CJK font on a PC without Chinese fonts)."""
+    chart = QChart()
+    chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+    chart.setBackgroundRoundness(0)
+    chart.setMargins(QMargins(6, 6, 6, 6))
+    base = QFont(QApplication.font())
+    title_font = QFont(base)
+    title_font.setPointSize(base.pointSize() + 1)
+    title_font.setBold(True)
+    chart.setTitleFont(title_font)
+    chart.setTitleBrush(QColor("#8B0000"))
+    chart.setTitle(title)
+    chart.legend().setFont(base)
+    return chart
+
+
+def _style_axis(axis) -> None:
+    font = QFont(QApplication.font())
+    axis.setLabelsFont(font)
+    axis.setTitleFont(font)
+    axis.setGridLineColor(QColor("#EEE6E0"))
+
+
+def _count_axis(top: int, headroom: bool = False) -> QValueAxis:
+    """A value axis of whole numbers from 0 with round steps (``headroom``: room beyond the
+    largest value for the value printed at the end of a bar)."""
+    axis = QValueAxis()
+    axis.setLabelFormat("%d")
+    top = max(1, int(top))
+    if headroom:
+        top += max(1, -(-top * 15 // 100))
+    step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000) + (top,)
+                if top / s <= 5)
+    ticks = -(-top // step)  # ceil
+    axis.setRange(0, ticks * step)
+    axis.setTickCount(ticks + 1)
+    _style_axis(axis)
+    return axis
+
+
+def _table(headers: list[str]) -> QTableWidget:
+    t = QTableWidget(0, len(headers))
+    t.setHorizontalHeaderLabels(headers)
+    t.verticalHeader().setVisible(False)
+    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    t.setAlternatingRowColors(True)
+    t.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+    header = t.horizontalHeader()
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    for c in range(1, len(headers)):
+        header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+    return t
+
+
+def _fill(table: QTableWidget, rows, shown: tuple[int, int] = (3, 12)) -> None:
+    """Fill the table and make it as tall as its rows (at least ``shown[0]``, at most ``shown[1]``;
+    more rows scroll inside it)."""
+    table.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            item = QTableWidgetItem(str(value))
+            if c:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+            table.setItem(r, c, item)
+    lo, hi = shown
+    n = min(max(len(rows), lo), hi)
+    row_h = table.verticalHeader().defaultSectionSize()
+    table.setFixedHeight(table.horizontalHeader().sizeHint().height() + n * row_h + 2 * table.frameWidth() + 2)
+
+
+class StatsPage(QWidget):
+    """Signals:
+        report_saved(str): the report PDF was written to this path
+    """
+
+    report_saved = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setStyleSheet(STYLE)
+        self._stats: Statistics | None = None
+        self._busy = False
+        self._loading = False
+        self._station_names: dict[str, str] = {}
+        self.preview_dialog: SavedPdfDialog | None = None
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(16, 12, 16, 8)
+        head = QLabel(self.tr("统计分析"))
+        head.setObjectName("pageTitle")
+        outer.addWidget(head)
+
+        # -- the period ------------------------------------------------------------------------------
+        bar = QHBoxLayout()
+        bar.setSpacing(8)
+        bar.addWidget(QLabel(self.tr("统计期间：")))
+        self.kind = QComboBox()
+        for value, label in KINDS:
+            self.kind.addItem(self.tr(label), value)
+        self.year = QSpinBox()
+        self.year.setRange(2000, 2100)
+        self.year.setSuffix(self.tr(" 年"))
+        self.index = QComboBox()
+        self.index.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.index.setMinimumContentsLength(5)
+        self.date_from = QDateEdit()
+        self.date_to = QDateEdit()
+        for w in (self.date_from, self.date_to):
+            w.setCalendarPopup(True)
+            w.setDisplayFormat("yyyy-MM-dd")
+        self.to_label = QLabel(self.tr("至"))
+        bar.addWidget(self.kind)
+        bar.addWidget(self.year)
+        bar.addWidget(self.index)
+        bar.addWidget(self.date_from)
+        bar.addWidget(self.to_label)
+        bar.addWidget(self.date_to)
+        self.station_label = QLabel(self.tr("联络站："))
+        self.station = QComboBox()
+        self.station.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        bar.addSpacing(12)
+        bar.addWidget(self.station_label)
+        bar.addWidget(self.station)
+        bar.addStretch(1)
+        self.print_button = QPushButton(self.tr("打印报告PDF…"))
+        self.print_button.setObjectName("printReportButton")
+        self.print_button.setToolTip(self.tr("把本期的月报/季报/年报保存为PDF并预览（Ctrl+P）"))
+        bar.addWidget(self.print_button)
+        outer.addLayout(bar)
+        self.period_label = QLabel()
+        self.period_label.setObjectName("periodLabel")
+        outer.addWidget(self.period_label)
+        self.message = QLabel()
+        self.message.setObjectName("statsMessage")
+        self.message.setWordWrap(True)
+        self.message.hide()
+        outer.addWidget(self.message)
+
+        # -- the body, scrolling ------------------------------------------------------------------------
+        body = QWidget()
+        lay = QVBoxLayout(body)
+        lay.setContentsMargins(0, 4, 8, 4)
+        lay.setSpacing(10)
+        self.headline = QLabel()
+        self.headline.setObjectName("headline")
+        self.headline.setWordWrap(True)
+        self.headline.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        lay.addWidget(self.headline)
+        tiles = QGridLayout()
+        tiles.setSpacing(8)
+        self.tiles: dict[str, _FigureTile] = {}
+        for i, (key, title, unit) in enumerate(FIGURES):
+            tile = _FigureTile(self.tr(title), self.tr(unit))
+            self.tiles[key] = tile
+            tiles.addWidget(tile, 0, i)
+        lay.addLayout(tiles)
+
+        charts = QHBoxLayout()
+        charts.setSpacing(10)
+        self.category_view = QChartView()
+        self.month_view = QChartView()
+        for v in (self.category_view, self.month_view):
+            v.setObjectName("chart")
+            v.setRenderHint(QPainter.RenderHint.Antialiasing)
+            v.setMinimumHeight(300)
+        charts.addWidget(self.category_view, 2)
+        charts.addWidget(self.month_view, 3)
+        lay.addLayout(charts)
+        self.category_set: QBarSet | None = None
+        self.category_labels: list[str] = []
+        self.month_sets: dict[str, QBarSet] = {}
+        self.visitor_line: QLineSeries | None = None
+
+        tables = QHBoxLayout()
+        tables.setSpacing(10)
+        self.village_table = _table([self.tr("村（社区）"), self.tr("接待批次"), self.tr("接待群众人次"),
+                                     self.tr("意见建议条数")])
+        self.deputy_table = _table([self.tr("代表"), self.tr("接待批次"), self.tr("收集意见建议条数")])
+        tables.addLayout(self._section(self.tr("分村（社区）统计"), self.village_table), 1)
+        tables.addLayout(self._section(self.tr("代表接待统计"), self.deputy_table), 1)
+        lay.addLayout(tables)
+        self.station_table = _table([self.tr("联络站")] + [self.tr(t) for _k, t, _u in FIGURES])
+        self.station_box = QWidget()
+        sb = self._section(self.tr("各联络站对比"), self.station_table)
+        sb.setContentsMargins(0, 0, 0, 0)
+        self.station_box.setLayout(sb)
+        lay.addWidget(self.station_box)
+        lay.addStretch(1)
+
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(body)
+        outer.addWidget(scroll, 1)
+
+        self.kind.currentIndexChanged.connect(self._on_kind_changed)
+        self.year.valueChanged.connect(self._on_period_changed)
+        self.index.currentIndexChanged.connect(self._on_period_changed)
+        self.date_from.dateChanged.connect(self._on_period_changed)
+        self.date_to.dateChanged.connect(self._on_period_changed)
+        self.station.currentIndexChanged.connect(self._on_period_changed)
+        self.print_button.clicked.connect(self.request_print)
+
+        self.set_month(clock.today().year, clock.today().month)
+
+    def _section(self, title: str, widget: QWidget) -> QVBoxLayout:
+        box = QVBoxLayout()
+        box.setSpacing(4)
+        label = QLabel(title)
+        label.setObjectName("sectionTitle")
+        box.addWidget(label)
+        box.addWidget(widget)
+        box.addStretch(1)
+        return box
+
+    # -- the period ---------------------------------------------------------------------------------
+    def set_period(self, kind: str, year: int | None = None, index: int = 1) -> None:
+        """Pick a month (index 1–12), quarter (1–4) or year and show its figures."""
+        self._loading = True
+        try:
+            self.kind.setCurrentIndex([k for k, _ in KINDS].index(kind))
+            self._fill_index(kind)
+            if year is not None:
+                self.year.setValue(year)
+            if kind in ("month", "quarter"):
+                self.index.setCurrentIndex(index - 1)
+            self._update_visibility()
+        finally:
+            self._loading = False
+        self.refresh()
+
+    def set_month(self, year: int, month: int) -> None:
+        self.set_period("month", year, month)
+
+    def set_range(self, date_from: dt.date, date_to: dt.date) -> None:
+        """自定义: any closed range of dates."""
+        self._loading = True
+        try:
+            self.kind.setCurrentIndex([k for k, _ in KINDS].index("custom"))
+            self.date_from.setDate(qdate(date_from))
+            self.date_to.setDate(qdate(date_to))
+            self._update_visibility()
+        finally:
+            self._loading = False
+        self.refresh()
+
+    def current_period(self) -> tuple[dt.date, dt.date, str | None]:
+        """(from, to, name) of the chosen period; name like 2026年第三季度, None for a custom range."""
+        kind = self.kind.currentData()
+        if kind == "custom":
+            return pydate(self.date_from.date()), pydate(self.date_to.date()), None
+        return stats.period(kind, self.year.value(), max(1, self.index.currentIndex() + 1))
+
+    def current_station(self) -> str | None:
+        """The station chosen (None: every station of the database, or the only one)."""
+        return self.station.currentData() if not self.station.isHidden() else None
+
+    def set_station(self, code: str | None) -> None:
+        i = self.station.findData(code)
+        if i >= 0:
+            self.station.setCurrentIndex(i)
+
+    def _fill_index(self, kind: str) -> None:
+        """Months or quarters in the second combo; the month or quarter picked stays in view when
+        switching between them (a year keeps the list it had, hidden)."""
+        if kind not in ("month", "quarter") or self.index.count() == (12 if kind == "month" else 4):
+            return
+        keep = self.index.currentIndex()
+        was = self.index.count()
+        self.index.blockSignals(True)
+        self.index.clear()
+        if kind == "month":
+            for m in range(1, 13):
+                self.index.addItem(self.tr("{0}月").format(m), m)
+        elif kind == "quarter":
+            for q, name in enumerate(stats.QUARTERS, start=1):
+                self.index.addItem(self.tr("第{0}季度").format(name), q)
+        if self.index.count():
+            if kind == "quarter" and was == 12 and keep >= 0:
+                self.index.setCurrentIndex(keep // 3)  # the quarter of the month shown
+            elif kind == "month" and was == 4 and keep >= 0:
+                self.index.setCurrentIndex(keep * 3)  # the quarter's first month
+            else:
+                self.index.setCurrentIndex(0)
+        self.index.blockSignals(False)
+
+    def _update_visibility(self) -> None:
+        kind = self.kind.currentData()
+        custom = kind == "custom"
+        self.year.setVisible(not custom)
+        self.index.setVisible(kind in ("month", "quarter"))
+        for w in (self.date_from, self.to_label, self.date_to):
+            w.setVisible(custom)
+
+    def _on_kind_changed(self, _i: int) -> None:
+        if self._loading:
+            return
+        kind = self.kind.currentData()
+        if kind == "custom":
+            # start from the period shown until now, so switching to 自定义 changes nothing at once
+            lo, hi = (self._stats.date_from, self._stats.date_to) if self._stats else (clock.today(), clock.today())
+            self._loading = True
+            self.date_from.setDate(qdate(lo))
+            self.date_to.setDate(qdate(hi))
+            self._loading = False
+        else:
+            self._fill_index(kind)
+        self._update_visibility()
+        self.refresh()
+
+    def _on_period_changed(self, *_args) -> None:
+        if not self._loading:
+            self.refresh()
+
+    # -- figures -------------------------------------------------------------------------------------
+    def _refresh_stations(self) -> None:
+        codes = stats.station_codes()
+        names = self._station_names = {s.code: s.name for s in station.stations()}
+        current = self.station.currentData()
+        self.station.blockSignals(True)
+        self.station.clear()
+        self.station.addItem(self.tr("全部联络站（合计）"), None)
+        for code in codes:
+            self.station.addItem(f"{names.get(code, code)}（{code}）", code)
+        i = self.station.findData(current)
+        self.station.setCurrentIndex(max(0, i))
+        self.station.blockSignals(False)
+        many = len(codes) > 1
+        self.station_label.setVisible(many)
+        self.station.setVisible(many)
+
+    def refresh(self) -> None:
+        """Recompute the figures of the chosen period (and station) and show them."""
+        self._refresh_stations()
+        date_from, date_to, name = self.current_period()
+        try:
+            s = stats.statistics(date_from, date_to, self.current_station())
+        except KnownError as exc:
+            self._show_message(exc.message, "error")
+            return
+        self._show_message("", "info")
+        self._stats = s
+        label = f"{_date_label(date_from)}至{_date_label(date_to)}"
+        self.period_label.setText(f"{name}（{label}）" if name else label)
+        scope = {"month": "本月", "quarter": "本季度", "year": "本年度"}.get(self.kind.currentData(), "本期")
+        self.headline.setText(stats.headline(s.figures, scope))
+        for key, tile in self.tiles.items():
+            tile.value.setText(format_figure(key, getattr(s.figures, key)))
+        self._show_category_chart(s.figures)
+        self._show_month_chart(s)
+        _fill(self.village_table, s.by_village)
+        _fill(self.deputy_table, s.by_deputy)
+        _fill(self.station_table, [
+            [self._station_names.get(code, code), *(format_figure(k, getattr(f, k)) for k, _t, _u in FIGURES)]
+            for code, f in sorted(s.by_station.items())], shown=(1, 12))
+        self.station_box.setVisible(bool(s.by_station))
+
+    @property
+    def statistics(self) -> Statistics | None:
+        """What the page shows."""
+        return self._stats
+
+    def figure_texts(self) -> dict[str, str]:
+        """The tiles as shown: {figure key: text}."""
+        return {key: tile.value.text() for key, tile in self.tiles.items()}
+
+    # -- charts ----------------------------------------------------------------------------------------
+    def _show_category_chart(self, f: StatsFigures) -> None:
+        # most first, drawn from the top: a horizontal bar chart starts at the bottom, so reverse
+        rows = sorted(((Category.label_of(c), n) for c, n in f.by_category.items()), key=lambda t: (-t[1], t[0]))
+        chart = _chart(self.tr("意见建议分类（条）") if rows else self.tr("意见建议分类：本期没有收集意见建议"))
+        self.category_labels = [label for label, _n in reversed(rows)]
+        self.category_set = None
+        if rows:
+            bar_set = QBarSet(self.tr("意见建议条数"))
+            bar_set.setColor(QColor(BAR_COLORS[0]))
+            bar_set.setBorderColor(QColor(BAR_COLORS[0]))
+            bar_set.setLabelColor(QColor("#333333"))
+            bar_set.setLabelFont(QFont(QApplication.font()))
+            for _label, n in reversed(rows):
+                bar_set.append(n)
+            series = QHorizontalBarSeries()
+            series.append(bar_set)
+            series.setLabelsVisible(True)
+            series.setLabelsPosition(QHorizontalBarSeries.LabelsPosition.LabelsOutsideEnd)
+            series.setLabelsFormat("@value")
+            series.setBarWidth(0.6)
+            chart.addSeries(series)
+            y = QBarCategoryAxis()
+            y.append(self.category_labels)
+            _style_axis(y)
+            y.setGridLineVisible(False)
+            x = _count_axis(max(n for _l, n in rows), headroom=True)
+            chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
+            chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
+            series.attachAxis(y)
+            series.attachAxis(x)
+            self.category_set = bar_set
+        chart.legend().setVisible(False)
+        self._set_chart(self.category_view, chart)
+
+    def _show_month_chart(self, s: Statistics) -> None:
+        chart = _chart(self.tr("分月统计"))
+        months = [f"{int(m[5:7])}月" if len({x[0][:4] for x in s.by_month}) == 1 else f"{m[:4]}年{int(m[5:7])}月"
+                  for m, *_rest in s.by_month]
+        bars = QBarSeries()
+        self.month_sets = {}
+        for (key, title), color in zip((("receptions", "接待批次"), ("cases_collected", "收集意见建议"),
+                                        ("cases_resolved", "解决实际问题")), BAR_COLORS, strict=True):
+            bar_set = QBarSet(self.tr(title))
+            bar_set.setColor(QColor(color))
+            bar_set.setBorderColor(QColor(color))
+            self.month_sets[key] = bar_set
+            bars.append(bar_set)
+        line = QLineSeries()
+        line.setName(self.tr("接待群众人次（右轴）"))
+        pen = QPen(QColor(LINE_COLOR))
+        pen.setWidth(2)
+        line.setPen(pen)
+        line.setPointsVisible(True)
+        for i, (_m, n_rec, visitors, collected, resolved) in enumerate(s.by_month):
+            self.month_sets["receptions"].append(n_rec)
+            self.month_sets["cases_collected"].append(collected)
+            self.month_sets["cases_resolved"].append(resolved)
+            line.append(i, visitors)
+        self.visitor_line = line
+        chart.addSeries(bars)
+        chart.addSeries(line)
+        x = QBarCategoryAxis()
+        x.append(months)
+        _style_axis(x)
+        x.setGridLineVisible(False)
+        left = _count_axis(max([max(r[1], r[3], r[4]) for r in s.by_month] or [0]))
+        left.setTitleText(self.tr("批次 / 条 / 件"))
+        right = _count_axis(max([r[2] for r in s.by_month] or [0]))
+        right.setTitleText(self.tr("人次"))
+        right.setGridLineVisible(False)
+        chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(left, Qt.AlignmentFlag.AlignLeft)
+        chart.addAxis(right, Qt.AlignmentFlag.AlignRight)
+        bars.attachAxis(x)
+        bars.attachAxis(left)
+        line.attachAxis(x)
+        line.attachAxis(right)
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        self._set_chart(self.month_view, chart)
+
+    @staticmethod
+    def _set_chart(view: QChartView, chart: QChart) -> None:
+        old = view.chart()
+        view.setChart(chart)
+        if old is not None:
+            old.deleteLater()
+
+    # -- the report --------------------------------------------------------------------------------------
+    def report_filename(self) -> str:
+        date_from, date_to, name = self.current_period()
+        kind = REPORT_KIND[self.kind.currentData()]
+        return f"接待工作{kind}-{name or f'{date_from.isoformat()}至{date_to.isoformat()}'}.pdf"
+
+    def request_print(self) -> None:
+        """打印报告PDF (Ctrl+P on this page): ask where, write the report, show it."""
+        if self._busy:
+            return
+        folder = QSettings().value("stats/folder") or QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation)
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("保存报告PDF"), str(Path(folder) / self.report_filename()),
+                                              self.tr("PDF 文件 (*.pdf)"))
+        if not path:
+            return
+        if not path.lower().endswith(".pdf"):
+            path += ".pdf"
+        self.save_report(path)
+
+    def save_report(self, path: str, preview: bool = True) -> None:
+        """Write the 月报/季报/年报 of the chosen period to ``path`` in a worker, then preview it."""
+        if self._busy:
+            return
+        date_from, date_to, name = self.current_period()
+        code = self.current_station()
+        self._set_busy(True)
+
+        def done(_result) -> None:
+            self._set_busy(False)
+            QSettings().setValue("stats/folder", str(Path(path).parent))
+            self._show_message(self.tr("报告已保存：{0}").format(path), "info")
+            self.report_saved.emit(path)
+            if preview:
+                self.show_preview(path)
+
+        def fail(exc: Exception) -> None:
+            self._set_busy(False)
+            if not isinstance(exc, KnownError):
+                raise exc
+            self._show_message(exc.message, "error")
+
+        tasks.run_task(lambda: stats.print_report(date_from, date_to, path, code, name), done, fail)
+
+    def show_preview(self, path: str) -> None:
+        if self.preview_dialog is not None:
+            self.preview_dialog.close()
+            self.preview_dialog.deleteLater()
+        self.preview_dialog = SavedPdfDialog(path, self.tr("报告预览"), self)
+        self.preview_dialog.show()
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self.print_button.setEnabled(not busy)
+        if busy:
+            self._show_message(self.tr("正在生成报告，请稍候…"), "info")
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        else:
+            QApplication.restoreOverrideCursor()
+
+    def _show_message(self, text: str, kind: str) -> None:
+        self.message.setProperty("kind", kind)
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        self.refresh()  # records made on other pages since the page was last shown
