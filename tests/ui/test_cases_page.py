@@ -90,8 +90,10 @@ def test_a_visit_goes_round_the_loop_until_the_citizen_is_satisfied(open_window,
     assert list(page.action_buttons) == ["supervise", "reply", "close"]
     assert "evaluate" not in page.action_buttons
 
+    assert "未办结 1 件" in win.home.cases_text() and "待群众评价 0 件" in win.home.cases_text()
     _step(qtbot, page, "reply", _note(qtbot, "已完成路面修补300米"))
     assert page.fields["status"].text() == "已答复"
+    assert "待群众评价 1 件" in win.home.cases_text()  # 首页 follows each step
     assert list(page.action_buttons) == ["evaluate", "resolve", "close"]
 
     def dissatisfied(dlg):
@@ -131,6 +133,9 @@ def test_a_visit_goes_round_the_loop_until_the_citizen_is_satisfied(open_window,
     assert [e.action for e in cases.events(stored.uid)] == [
         "register", "assign", "reply", "evaluate", "reassign", "reply", "evaluate", "resolve"]
     assert len(changed) == 5
+    assert "未办结 0 件" in win.home.cases_text() and "待群众评价 0 件" in win.home.cases_text()
+    month = win.home.month_figures
+    assert (month.receptions, month.cases_collected, month.cases_resolved) == (1, 2, 2)
 
 
 def _visit(days_ago=0, content="村里路灯不亮", department="供电所", name="李大娘", deadline=None,
