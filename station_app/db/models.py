@@ -174,6 +174,7 @@ class Reception(TravelModel):
     :class:`ReceptionDeputy` so lists filter by deputy through an index (migration 6)."""
 
     received_at = TimestampField()
+    sort_key = pw.BigIntegerField(unique=True)  # list order and keyword-index rowid: see db/search.py
     channel = pw.CharField(max_length=12)
     visitor_name = pw.CharField(max_length=40, index=True)
     visitor_phone = pw.CharField(max_length=40, default="", index=True)
@@ -185,7 +186,7 @@ class Reception(TravelModel):
     summary = pw.TextField(default="")
 
     class Meta:
-        indexes = ((("station_code", "received_at", "id"), False),)
+        indexes = ((("station_code", "sort_key"), False), (("station_code", "received_at"), False))
 
 
 class ReceptionDeputy(BaseModel):
@@ -237,6 +238,17 @@ class CaseEvent(TravelModel):
     department = pw.CharField(max_length=60, default="")
     deadline = IsoDateField(null=True)
     evaluation = pw.CharField(max_length=20, null=True)
+
+
+class CaseCounter(BaseModel):
+    """The last case number given per station and year (``2026-0123`` → 123)."""
+
+    station_code = pw.CharField(max_length=32)
+    year = pw.IntegerField()
+    last = pw.IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("station_code", "year"), True),)
 
 
 class Department(BaseModel):
@@ -293,4 +305,4 @@ class SchemaVersion(BaseModel):
 
 ALL_MODELS = [Station, Deputy, Setting, User, AuditLog, SchemaVersion, ActivityDay, Duty, Attendance,
               HolidayOverride, DeputyUnavailable, ActivityPhoto, MonthlyTheme, Reception, ReceptionDeputy, Case,
-              CaseEvent, Department]
+              CaseEvent, Department, CaseCounter]

@@ -3,16 +3,18 @@
 Most Chinese keywords are two characters (土地, 光伏, 低保). FTS5 ``trigram`` silently finds
 nothing for them and ``unicode61`` on raw text treats a run of Chinese as one token
 (BASELINES.md). So the text of each row goes into a contentless FTS5 table split into single
-characters (``张 三 土 地 …``) and a term becomes a phrase query (``"土 地"``): 1-, 2- and
-3-character terms are all found.
+characters, with one separator token (:data:`SEP`, a private-use character, which unicode61 keeps
+as a token) wherever the text has spaces or punctuation — ``"张三 土地，流转"`` is indexed as
+``张 三 SEP 土 地 SEP 流 转`` — and a term becomes a phrase query (``"土 地"``). A phrase can
+then neither cross a field boundary nor punctuation: for a term of letters and digits the index
+is *exact* (:func:`exact`), so counts and pages need no ``LIKE`` afterwards. A term holding
+punctuation is narrowed by the index and confirmed with ``LIKE``.
 
-The index only narrows: every search also applies ``LIKE '%term%'`` to the row's own columns, so
-results are exact whichever path is taken (a phrase can match across a field boundary or across
-punctuation; the LIKE removes those). For the first page, a rare term is answered through the
-index (few candidates, then sort) and a common one by walking the time index with LIKE (a page is
-found in the first few hundred rows): :func:`use_index` decides by a capped hit count.
+The reception index's rowid is the reception's ``sort_key`` (the list order), so
+``MATCH … AND rowid < ? ORDER BY rowid DESC LIMIT n`` reads the newest hits first, for any term
+frequency, without sorting the hits (:func:`newest_rowids`).
 
-On PostgreSQL (the county server) there is no index here: LIKE only.
+On PostgreSQL (the county server) there is no index here: ``ILIKE`` only.
 """
 
 from __future__ import annotations
@@ -23,10 +25,8 @@ import peewee as pw
 
 from station_app.db.connection import database
 
-TABLES = ("reception_fts", "case_fts")
-# Above this many hits, walking the newest rows with LIKE finds a page sooner than sorting the hits.
-INDEX_CAP = 2000
-_DROP = re.compile(r"[\s\"'*^(){}\[\]:+\-]")
+SEP = "\ue000"
+_NON_WORD = re.compile(r"[\W_]+")
 
 
 def is_sqlite() -> bool:
@@ -34,8 +34,9 @@ def is_sqlite() -> bool:
 
 
 def split_chars(text: str) -> str:
-    """``'张三 13812341234'`` → ``'张 三 1 3 8 …'``: every non-space character a token."""
-    return " ".join(ch for ch in (text or "") if not ch.isspace())
+    """``'张三 138'`` → ``'张 三 SEP 1 3 8'``: every letter or digit a token, one :data:`SEP` for
+    each run of spaces or punctuation."""
+    return " ".join(_NON_WORD.sub(SEP, text or ""))
 
 
 def terms(query: str) -> list[str]:
@@ -43,14 +44,36 @@ def terms(query: str) -> list[str]:
     return [t for t in (query or "").split() if t][:5]
 
 
+def _plain(ch: str) -> bool:
+    """A character the index and LIKE compare alike: a letter or digit, ASCII or uncased (汉字)."""
+    return ch.isalnum() and (ch.isascii() or ch.lower() == ch.upper())
+
+
+def exact(query: str) -> bool:
+    """True when the index alone answers ``query`` exactly (every word plain letters and digits)."""
+    words = terms(query)
+    return bool(words) and all(_plain(ch) for w in words for ch in w)
+
+
 def match_expression(query: str) -> str:
-    """FTS5 query: each word a phrase of its characters, all words required."""
+    """FTS5 query: each word a phrase of its characters (punctuation inside a word becomes the
+    separator token), all words required. For a word that is not :func:`exact` this finds a
+    superset, which ``LIKE`` then confirms."""
     phrases = []
     for word in terms(query):
-        chars = [c for c in _DROP.sub("", word)]
-        if chars:
-            phrases.append('"' + " ".join(chars) + '"')
+        tokens = [t for t in split_chars(word).split(" ") if t]
+        while tokens and tokens[0] == SEP:
+            tokens.pop(0)
+        while tokens and tokens[-1] == SEP:
+            tokens.pop()
+        if tokens:
+            phrases.append('"' + " ".join(tokens) + '"')
     return " AND ".join(phrases)
+
+
+def usable(query: str) -> bool:
+    """The index can narrow this query (SQLite, and the query has a letter or digit)."""
+    return is_sqlite() and bool(match_expression(query))
 
 
 def index_row(table: str, rowid: int, text: str) -> None:
@@ -59,7 +82,7 @@ def index_row(table: str, rowid: int, text: str) -> None:
 
 
 def unindex_row(table: str, rowid: int, old_text: str) -> None:
-    """Remove a row: a contentless table needs the text it was indexed with."""
+    """Remove a row: a contentless table needs the exact text it was indexed with."""
     if is_sqlite():
         database.execute_sql(f"INSERT INTO {table}({table}, rowid, body) VALUES ('delete', ?, ?)",
                              (rowid, split_chars(old_text)))
@@ -69,23 +92,31 @@ def bulk_index_sql(table: str) -> str:
     return f"INSERT INTO {table}(rowid, body) VALUES (?, ?)"
 
 
-def hit_count(table: str, query: str, cap: int = INDEX_CAP) -> int:
-    """How many rows the index offers for ``query``, counting no further than ``cap``."""
+def hit_count(table: str, query: str, cap: int | None = None) -> int:
+    """How many rows the index offers for ``query`` (counting no further than ``cap``)."""
     expr = match_expression(query)
-    if not expr or not is_sqlite():
-        return cap
+    if cap is None:
+        return database.execute_sql(f"SELECT count(*) FROM {table} WHERE {table} MATCH ?", (expr,)).fetchone()[0]
     cur = database.execute_sql(
         f"SELECT count(*) FROM (SELECT rowid FROM {table} WHERE {table} MATCH ? LIMIT ?)", (expr, cap))
     return cur.fetchone()[0]
 
 
-def use_index(table: str, query: str) -> bool:
-    """True when the term is rare enough that the index answers the first page faster."""
-    return is_sqlite() and bool(match_expression(query)) and hit_count(table, query) < INDEX_CAP
+def newest_rowids(table: str, query: str, below: int | None, limit: int) -> list[int]:
+    """Up to ``limit`` rowids matching ``query``, highest first, all below ``below`` if given."""
+    expr = match_expression(query)
+    if below is None:
+        cur = database.execute_sql(
+            f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT ?", (expr, limit))
+    else:
+        cur = database.execute_sql(
+            f"SELECT rowid FROM {table} WHERE {table} MATCH ? AND rowid < ? ORDER BY rowid DESC LIMIT ?",
+            (expr, below, limit))
+    return [r[0] for r in cur.fetchall()]
 
 
 def index_filter(table: str, id_field: pw.Field, query: str) -> pw.Expression:
-    """``id IN (rowids the index offers)``: only narrows; combine with :func:`like_filter`."""
+    """``id IN (rowids the index offers)``; combine with :func:`like_filter` unless :func:`exact`."""
     sub = pw.SQL(f"(SELECT rowid FROM {table} WHERE {table} MATCH ?)", [match_expression(query)])
     return id_field.in_(sub)
 
@@ -105,10 +136,10 @@ def like_filter(fields: list[pw.Field], query: str) -> pw.Expression | None:
 
 
 def rebuild(table: str, rows) -> int:
-    """Empty ``table`` and index ``rows`` of (rowid, text) again (``check --repair`` / bulk)."""
+    """Empty ``table`` and index ``rows`` of (rowid, text) again."""
     if not is_sqlite():
         return 0
-    database.execute_sql(f"DELETE FROM {table}")
+    database.execute_sql(f"INSERT INTO {table}({table}) VALUES ('delete-all')")  # contentless: no DELETE
     n = 0
     cur = database.cursor()
     batch = []

@@ -16,7 +16,7 @@ import peewee as pw
 
 from station_app.db import search
 from station_app.db.connection import database
-from station_app.db.models import Case, CaseEvent, Department, Deputy, Reception, ReceptionDeputy
+from station_app.db.models import Case, CaseCounter, CaseEvent, Department, Deputy, Reception, ReceptionDeputy
 from station_app.domain import clock
 from station_app.domain.cases import (
     GOOD,
@@ -38,6 +38,7 @@ from station_app.services.context import current_actor
 from station_app.services.station import home_code
 
 FTS = "case_fts"
+INDEX_CAP = 5000  # above this many hits, walking the newest cases with LIKE finds a page sooner
 
 DEFAULT_DEPARTMENTS = ("镇党政办", "镇农业农村办", "镇社会事务办", "镇自然资源所", "镇综合执法队", "镇派出所",
                        "镇卫生院", "镇中心学校", "镇司法所", "镇财政所", "镇生态环境办", "镇经济发展办",
@@ -177,10 +178,16 @@ def check_opinion(op: OpinionData, prefix: str = "") -> dict[str, str]:
 
 
 def next_number(code: str, year: int) -> str:
-    """The next station-unique case number of ``year``: ``2026-0001``, ``2026-0002`` …"""
-    top = (Case.select(Case.number).where(Case.station_code == code, Case.number.startswith(f"{year}-"))
-           .order_by(Case.number.desc()).limit(1).scalar())
-    seq = int(top.split("-")[1]) + 1 if top else 1
+    """The next station-unique case number of ``year``: ``2026-0001``, ``2026-0002`` … (a counter
+    per station and year, taken inside the caller's transaction)."""
+    n = CaseCounter.update(last=CaseCounter.last + 1).where(CaseCounter.station_code == code,
+                                                             CaseCounter.year == year).execute()
+    if not n:
+        start = (Case.select(Case.number).where(Case.station_code == code, Case.number >= f"{year}-",
+                                                Case.number < f"{year}.").tuples())
+        highest = max((int(num.split("-")[1]) for (num,) in start), default=0)
+        CaseCounter.create(station_code=code, year=year, last=highest + 1)
+    seq = CaseCounter.get(CaseCounter.station_code == code, CaseCounter.year == year).last
     return f"{year}-{seq:04d}"
 
 
@@ -218,6 +225,7 @@ def create_in_transaction(op: OpinionData, reception: Reception | None, at: dt.d
         state = step(state, s)
         _event(row, s, state)
     _save_state(row, state)
+    row.department = state.department
     search.index_row(FTS, row.id, search_text(row, reception.visitor_name if reception else "",
                                               reception.village if reception else ""))
     audit.record("create", "case", row.uid, None, {"number": row.number, "category": row.category,
@@ -253,6 +261,12 @@ def act(uid: str, action: str, note: str = "", department: str = "", deadline: d
             after = step(after, s)
             _event(row, s, after)
         _save_state(row, after)
+        if after.department != row.department:  # the index holds the department: follow it
+            rec = Reception.get_or_none(Reception.uid == row.reception_uid) if row.reception_uid else None
+            visitor, village = (rec.visitor_name, rec.village) if rec else ("", "")
+            search.unindex_row(FTS, row.id, search_text(row, visitor, village))
+            row.department = after.department
+            search.index_row(FTS, row.id, search_text(row, visitor, village))
         audit.record("update", "case", row.uid, {"status": before.status, "evaluation": before.evaluation,
                      "rounds": before.rounds}, {"status": after.status, "evaluation": after.evaluation,
                      "rounds": after.rounds}, summary=f"{row.number} {CaseAction.label_of(action)}",
@@ -355,8 +369,11 @@ def _keyword(q, keyword: str, allow_index: bool = True):
     hold every word of ``keyword``."""
     if not keyword.strip():
         return q
-    if allow_index and search.use_index(FTS, keyword):
-        q = q.where(search.index_filter(FTS, Case.id, keyword))
+    if allow_index and search.usable(keyword) and search.hit_count(FTS, keyword, INDEX_CAP) < INDEX_CAP:
+        q = q.where(search.index_filter(FTS, Case.id, keyword))  # a rare term: its few hits, sorted
+        if search.exact(keyword):
+            return q
+    # a common term: walk the newest cases, LIKE finds a page in the first few hundred
     fields = [Case.content, Case.number, Case.department, Reception.visitor_name, Reception.visitor_phone,
               Reception.village]
     return (q.join(Reception, pw.JOIN.LEFT_OUTER, on=(Reception.uid == Case.reception_uid))

@@ -27,6 +27,22 @@ from station_app.services.station import home_code
 FTS = "reception_fts"
 
 
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def time_key(t: dt.datetime) -> int:
+    """Microseconds since 1970 of ``t``: the list order, and the keyword index's rowid."""
+    return (clock.to_local(t) - _EPOCH) // dt.timedelta(microseconds=1)
+
+
+def free_sort_key(t: dt.datetime) -> int:
+    """:func:`time_key` of ``t``, moved on by a microsecond while another reception has it."""
+    k = time_key(t)
+    while Reception.select(Reception.id).where(Reception.sort_key == k).exists():
+        k += 1
+    return k
+
+
 def search_text(row) -> str:
     return " ".join((row.visitor_name or "", row.visitor_phone or "", row.village or "", row.summary or ""))
 
@@ -188,10 +204,10 @@ def record_visit(data: ReceptionData, opinions: Sequence[OpinionData] = ()) -> R
     code = home_code()
     values = _clean(data)
     with database.atomic():
-        row = Reception.create(station_code=code, **values)
+        row = Reception.create(station_code=code, sort_key=free_sort_key(values["received_at"]), **values)
         for uid in values["deputy_uids"]:
             ReceptionDeputy.create(reception_uid=row.uid, deputy_uid=uid)
-        search.index_row(FTS, row.id, search_text(row))
+        search.index_row(FTS, row.sort_key, search_text(row))
         numbers = [cases.create_in_transaction(op, row, values["received_at"], code).number for op in opinions]
         audit.record("create", "reception", row.uid, None,
                      {"visitor_name": row.visitor_name, "channel": row.channel, "cases": numbers},
@@ -223,13 +239,16 @@ def update(uid: str, data: ReceptionData) -> ReceptionRecord:
         if row is None:
             raise NotFoundError("找不到这次接待记录（可能已被删除）")
         before = {k: getattr(row, k) for k in values}
-        search.unindex_row(FTS, row.id, search_text(row))
+        search.unindex_row(FTS, row.sort_key, search_text(row))
+        if values["received_at"] != row.received_at:
+            values["sort_key"] = free_sort_key(values["received_at"])
         Reception.update(updated_at=clock.now_ts(), **values).where(Reception.id == row.id).execute()
+        values.pop("sort_key", None)
         ReceptionDeputy.delete().where(ReceptionDeputy.reception_uid == uid).execute()
         for d in values["deputy_uids"]:
             ReceptionDeputy.create(reception_uid=uid, deputy_uid=d)
         fresh = Reception.get_by_id(row.id)
-        search.index_row(FTS, row.id, search_text(fresh))
+        search.index_row(FTS, fresh.sort_key, search_text(fresh))
         if (fresh.visitor_name, fresh.village) != (row.visitor_name, row.village):
             for c in Case.alive().where(Case.reception_uid == uid):  # their index text holds the visitor
                 search.unindex_row(cases.FTS, c.id, cases.search_text(c, row.visitor_name, row.village))
@@ -253,13 +272,17 @@ def delete(uid: str) -> int:
         now = clock.now_ts()
         Reception.update(deleted_at=now, updated_at=now).where(Reception.id == row.id).execute()
         ReceptionDeputy.delete().where(ReceptionDeputy.reception_uid == uid).execute()
-        search.unindex_row(FTS, row.id, search_text(row))
+        search.unindex_row(FTS, row.sort_key, search_text(row))
         audit.record("delete", "reception", uid, {"visitor_name": row.visitor_name}, None,
                      summary=f"删除接待登记：{row.visitor_name}", station_code=row.station_code)
     return len(linked)
 
 
 # --- lists ------------------------------------------------------------------------------------
+
+
+def _local_midnight(d: dt.date) -> dt.datetime:
+    return dt.datetime(d.year, d.month, d.day, tzinfo=clock.zone())
 
 
 def _filtered(channel: str | None = None, village: str | None = None, deputy_uid: str | None = None,
@@ -275,34 +298,70 @@ def _filtered(channel: str | None = None, village: str | None = None, deputy_uid
                                       .where(ReceptionDeputy.deputy_uid == deputy_uid)))
     if activity_day_uid:
         q = q.where(Reception.activity_day_uid == activity_day_uid)
-    lo, hi = cases._day_bounds(date_from, date_to)
-    if lo:
-        q = q.where(Reception.received_at >= lo)
-    if hi:
-        q = q.where(Reception.received_at < hi)
+    if date_from:  # local days as ranges of the list's own key: one index serves filter and order
+        q = q.where(Reception.sort_key >= time_key(_local_midnight(date_from)))
+    if date_to:
+        q = q.where(Reception.sort_key < time_key(_local_midnight(date_to + dt.timedelta(days=1))))
     return q
 
 
 SEARCHED = (Reception.visitor_name, Reception.visitor_phone, Reception.village, Reception.summary)
 
 
-def _keyword(q, keyword: str, allow_index: bool = True):
-    if not keyword.strip():
-        return q
-    if allow_index and search.use_index(FTS, keyword):
-        q = q.where(search.index_filter(FTS, Reception.id, keyword))
-    return q.where(search.like_filter(list(SEARCHED), keyword))
-
-
 def page(after: tuple | None = None, limit: int = 256, keyword: str = "", **filters) -> Page:
-    """One page of receptions, newest first (keyset on received_at, id: no OFFSET)."""
-    q = _keyword(_filtered(**filters), keyword)
-    if after is not None:
-        q = q.where(pw.Tuple(Reception.received_at, Reception.id) < pw.Tuple(*after))
-    rows = list(q.order_by(Reception.received_at.desc(), Reception.id.desc()).limit(limit))
-    nxt = (Reception.received_at.db_value(rows[-1].received_at), rows[-1].id) if len(rows) == limit else None
+    """One page of receptions, newest first (keyset on ``sort_key``: no OFFSET at any depth).
+
+    With a keyword on SQLite the index pages itself, newest hit first (see db/search.py); the
+    filters apply to each batch of hits."""
+    q = _filtered(**filters)
+    if keyword.strip() and search.usable(keyword):
+        rows = _page_from_index(q, after[0] if after else None, limit, keyword)
+    else:
+        if keyword.strip():
+            q = q.where(search.like_filter(list(SEARCHED), keyword))
+        if after is not None:
+            q = q.where(Reception.sort_key < after[0])
+        rows = list(q.order_by(Reception.sort_key.desc()).limit(limit))
+    nxt = (rows[-1].sort_key,) if len(rows) == limit else None
     return Page(tuple(_records(rows)), nxt)
 
 
+def _page_from_index(q, below: int | None, limit: int, keyword: str) -> list[Reception]:
+    confirm = None if search.exact(keyword) else search.like_filter(list(SEARCHED), keyword)
+    out: list[Reception] = []
+    batch = max(limit, 128)
+    while len(out) < limit:
+        keys = search.newest_rowids(FTS, keyword, below, batch)
+        if not keys:
+            break
+        sub = q.where(Reception.sort_key.in_(keys))
+        if confirm is not None:
+            sub = sub.where(confirm)
+        found = sorted(sub, key=lambda r: r.sort_key, reverse=True)
+        out.extend(found[: limit - len(out)])
+        if len(keys) < batch:
+            break
+        below = keys[-1]
+        batch = min(batch * 4, 8192)  # filters reject many: read further ahead
+    return out
+
+
 def count(keyword: str = "", **filters) -> int:
-    return _keyword(_filtered(**filters), keyword).count()
+    """How many receptions the list holds for these filters and keyword."""
+    q = _filtered(**filters)
+    if not keyword.strip():
+        return q.count()
+    if search.usable(keyword):
+        plain = not any(v for k, v in filters.items() if k != "station_code")
+        if plain and search.exact(keyword) and len(_station_codes()) <= 1:
+            return search.hit_count(FTS, keyword)  # the index holds exactly this station's live rows
+        q = q.where(search.index_filter(FTS, Reception.sort_key, keyword))
+        if search.exact(keyword):
+            return q.count()
+    return q.where(search.like_filter(list(SEARCHED), keyword)).count()
+
+
+def _station_codes() -> list[str]:
+    from station_app.db.models import Station
+
+    return [s.code for s in Station.select(Station.code)]

@@ -150,20 +150,35 @@ def test_keyset_pages_cover_every_row_once(people):
 
 
 TEXTS = ["宅基地纠纷需要调解", "申请土地确权", "光伏板安装补贴", "村口土路需要硬化", "地土不平", "养老金发放",
-         "土，地之间", "低保申请", "土地流转费用", "镇上的地价"]
+         "土，地之间", "低保申请", "土地流转费用", "镇上的地价", "Wi-Fi 信号差", "wifi不稳，土地"]
 
 
-@pytest.mark.parametrize("term", ["土地", "光伏", "宅基地", "土", "低保", "地土", "地价 镇上"])
+@pytest.mark.parametrize("term", ["土地", "光伏", "宅基地", "土", "低保", "地土", "地价 镇上", "土，地", "WiFi",
+                                  "wi-fi", "，", "地，"])
 def test_keyword_search_is_exact_for_short_chinese_terms(people, term, monkeypatch):
     for i, t in enumerate(TEXTS):
-        receptions.record_visit(visit(name=f"村民{i}", summary=t, phone=""))
-    expected = {t for t in TEXTS if all(w in t for w in term.split())}
-    # both paths: through the character index (rare term) and the LIKE walk (common term)
-    for cap in (10_000, 0):
-        monkeypatch.setattr("station_app.db.search.INDEX_CAP", cap)
+        receptions.record_visit(visit(name=f"村民{i}", summary=t, phone=""),
+                                [OpinionData(t, "other", "on_the_spot", reply="已答复")])
+    expected = {t for t in TEXTS if all(w.lower() in t.lower() for w in term.split())}
+    # receptions: through the character index (SQLite), and by LIKE alone (as on PostgreSQL)
+    for index in (True, False):
+        if not index:
+            monkeypatch.setattr("station_app.db.search.usable", lambda q: False)
         found = {r.summary for r in receptions.page(keyword=term).rows}
-        assert found == expected, (term, cap)
+        assert found == expected, (term, index)
         assert receptions.count(keyword=term) == len(expected)
+        small = receptions.page(keyword=term, limit=2)  # paging through the hits finds them all once
+        seen = [r.summary for r in small.rows]
+        while small.next_key:
+            small = receptions.page(small.next_key, limit=2, keyword=term)
+            seen += [r.summary for r in small.rows]
+        assert sorted(seen) == sorted(expected), (term, index)
+    monkeypatch.undo()
+    # cases: a rare term through the index, a common one by walking the newest with LIKE
+    for cap in (10_000, 0):
+        monkeypatch.setattr(cases, "INDEX_CAP", cap)
+        assert {c.content for c in cases.page(keyword=term).rows} == expected, (term, cap)
+        assert cases.count(keyword=term) == len(expected)
 
 
 def test_search_follows_edits_and_deletes(people):
@@ -264,3 +279,21 @@ def test_editing_the_visitor_keeps_the_case_index_in_step(people):
     receptions.delete(rec.uid)  # deleting with the old text in the index corrupted the FTS table
     assert cases.page(keyword="李四").rows == ()
     assert [f.message for f in run_check() if f.severity == "error"] == []
+
+
+def test_case_numbers_keep_counting_past_9999_and_follow_a_reassigned_department(people, monkeypatch):
+    from station_app.db.models import CaseCounter
+
+    rec = receptions.record_visit(visit(), [ASSIGNED])
+    CaseCounter.update(last=9998).execute()
+    numbers = [cases.create_in_transaction(ASSIGNED, Reception.get(Reception.uid == rec.uid), NOW, "T01").number
+               for _ in range(3)]
+    assert numbers == [f"{NOW.year}-9999", f"{NOW.year}-10000", f"{NOW.year}-10001"]
+    case = cases.page(reception_uid=rec.uid, limit=1000).rows[-1]
+    cases.reply(case.uid, "已办")
+    cases.evaluate(case.uid, "dissatisfied")
+    cases.reassign(case.uid, "县交通运输局")
+    monkeypatch.setattr(cases, "INDEX_CAP", 10_000)  # through the index
+    assert [c.number for c in cases.page(keyword="交通运输").rows] == [case.number]
+    assert cases.page(keyword="农业农村").rows and case.number not in {
+        c.number for c in cases.page(keyword="农业农村").rows}

@@ -2,8 +2,11 @@
 list of 承办单位 (departments), and the Chinese keyword index.
 
 The keyword index is SQLite-only (the one marked place): contentless FTS5 tables fed with text
-split into single characters (``土 地``), so 1-, 2- and 3-character terms are all found — FTS5
-``trigram`` silently finds nothing for 2-character terms (BASELINES.md). On PostgreSQL (the county
+split into single characters (``土 地``, with a separator token wherever the text has a space or
+punctuation), so 1-, 2- and 3-character terms are all found — FTS5 ``trigram`` silently finds
+nothing for 2-character terms (BASELINES.md). The reception index's rowid is the reception's
+``sort_key`` (microseconds of ``received_at``, made unique), so the index itself pages newest
+first. On PostgreSQL (the county
 server) the search falls back to ILIKE; no index is created there.
 """
 
@@ -28,6 +31,7 @@ def apply(db: pw.Database) -> None:
 
     class Reception(Travel):
         received_at = pw.TextField()
+        sort_key = pw.BigIntegerField(unique=True)
         channel = pw.CharField(max_length=12)
         visitor_name = pw.CharField(max_length=40, index=True)
         visitor_phone = pw.CharField(max_length=40, default="", index=True)
@@ -39,7 +43,7 @@ def apply(db: pw.Database) -> None:
         summary = pw.TextField(default="")
 
         class Meta:
-            indexes = ((("station_code", "received_at", "id"), False),)
+            indexes = ((("station_code", "sort_key"), False), (("station_code", "received_at"), False))
 
     class ReceptionDeputy(Base):
         reception_uid = pw.CharField(max_length=36, index=True)
@@ -92,7 +96,15 @@ def apply(db: pw.Database) -> None:
         class Meta:
             indexes = ((("station_code", "name"), True),)
 
-    db.create_tables([Reception, ReceptionDeputy, Case, CaseEvent, Department])
+    class CaseCounter(Base):
+        station_code = pw.CharField(max_length=32)
+        year = pw.IntegerField()
+        last = pw.IntegerField(default=0)
+
+        class Meta:
+            indexes = ((("station_code", "year"), True),)
+
+    db.create_tables([Reception, ReceptionDeputy, Case, CaseEvent, Department, CaseCounter])
     if isinstance(db, pw.SqliteDatabase):
-        db.execute_sql("CREATE VIRTUAL TABLE reception_fts USING fts5(body, content='', tokenize='unicode61')")
-        db.execute_sql("CREATE VIRTUAL TABLE case_fts USING fts5(body, content='', tokenize='unicode61')")
+        db.execute_sql("CREATE VIRTUAL TABLE reception_fts USING fts5(body, content='', tokenize='unicode61 remove_diacritics 0')")
+        db.execute_sql("CREATE VIRTUAL TABLE case_fts USING fts5(body, content='', tokenize='unicode61 remove_diacritics 0')")
