@@ -191,11 +191,15 @@ def next_number(code: str, year: int) -> str:
     return f"{year}-{seq:04d}"
 
 
+def _event_values(case: Case, s: Step, state: CaseState, actor: str) -> dict:
+    reassigning = s.action in (CaseAction.ASSIGN.value, CaseAction.REASSIGN.value)
+    return {"station_code": case.station_code, "case_uid": case.uid, "at": s.at, "action": s.action,
+            "actor": actor, "note": (s.note or "").strip(), "round": state.rounds,
+            "department": s.department if reassigning else "", "deadline": s.deadline, "evaluation": s.evaluation}
+
+
 def _event(case: Case, s: Step, state: CaseState) -> CaseEvent:
-    return CaseEvent.create(station_code=case.station_code, case_uid=case.uid, at=s.at, action=s.action,
-                            actor=current_actor()[:40], note=(s.note or "").strip(), round=state.rounds,
-                            department=s.department if s.action in (CaseAction.ASSIGN.value, CaseAction.REASSIGN.value) else "",
-                            deadline=s.deadline, evaluation=s.evaluation)
+    return CaseEvent.create(**_event_values(case, s, state, current_actor()[:40]))
 
 
 def create_in_transaction(op: OpinionData, reception: Reception | None, at: dt.datetime,
@@ -204,14 +208,6 @@ def create_in_transaction(op: OpinionData, reception: Reception | None, at: dt.d
 
     当场答复 closes at once (reply + 办结); 交办 and 代表建议 are assigned at once with the
     working-day deadline unless one is given."""
-    row = Case.create(station_code=code, reception_uid=reception.uid if reception else None,
-                      number=next_number(code, at.year), registered_at=at, category=op.category,
-                      content=op.content.strip(), handling=op.handling, urgency=op.urgency,
-                      department=(op.department or "").strip(), co_departments=list(op.co_departments),
-                      status=CaseStatus.REGISTERED.value, rounds=1)
-    state = CaseState(handling=op.handling)
-    CaseEvent.create(station_code=code, case_uid=row.uid, at=at, action=CaseAction.REGISTER.value,
-                     actor=current_actor()[:40], note="", round=1)
     steps: list[Step] = []
     if op.handling == Handling.ON_THE_SPOT.value:
         steps = on_the_spot_steps(at, op.reply)
@@ -221,11 +217,21 @@ def create_in_transaction(op: OpinionData, reception: Reception | None, at: dt.d
     elif op.handling == Handling.DEPUTY_PROPOSAL.value:
         steps = [Step(CaseAction.ASSIGN.value, at, "形成代表建议", (op.department or "").strip() or "镇人大主席团",
                       op.deadline or default_deadline(op.handling, at.date()))]
+    states = [CaseState(handling=op.handling)]
     for s in steps:
-        state = step(state, s)
-        _event(row, s, state)
-    _save_state(row, state)
-    row.department = state.department
+        states.append(step(states[-1], s))
+    final = states[-1]
+    row = Case.create(station_code=code, reception_uid=reception.uid if reception else None,
+                      number=next_number(code, at.year), registered_at=at, category=op.category,
+                      content=op.content.strip(), handling=op.handling, urgency=op.urgency,
+                      department=final.department or (op.department or "").strip(),
+                      co_departments=list(op.co_departments), status=final.status, evaluation=final.evaluation,
+                      rounds=final.rounds, deadline=final.deadline, resolved_at=final.resolved_at)
+    actor = current_actor()[:40]
+    events = [_event_values(row, Step(CaseAction.REGISTER.value, at), CaseState(handling=op.handling), actor)]
+    for s, state in zip(steps, states[1:], strict=True):
+        events.append(_event_values(row, s, state, actor))
+    CaseEvent.insert_many(events).execute()  # one statement (a handful of rows, not a bulk path)
     search.index_row(FTS, row.id, search_text(row, reception.visitor_name if reception else "",
                                               reception.village if reception else ""))
     audit.record("create", "case", row.uid, None, {"number": row.number, "category": row.category,

@@ -36,11 +36,12 @@ def time_key(t: dt.datetime) -> int:
 
 
 def free_sort_key(t: dt.datetime) -> int:
-    """:func:`time_key` of ``t``, moved on by a microsecond while another reception has it."""
+    """:func:`time_key` of ``t``, or — when receptions already hold keys in that second from it
+    on — one microsecond after the highest of them (one indexed query)."""
     k = time_key(t)
-    while Reception.select(Reception.id).where(Reception.sort_key == k).exists():
-        k += 1
-    return k
+    top = (Reception.select(pw.fn.MAX(Reception.sort_key))
+           .where(Reception.sort_key >= k, Reception.sort_key < k + 1_000_000).scalar())
+    return k if top is None else top + 1
 
 
 def search_text(row) -> str:
@@ -55,7 +56,15 @@ def _record(row: Reception, names: dict[str, str], case_counts: dict[str, int]) 
         visitor_count=row.visitor_count, deputy_uids=uids, activity_day_uid=row.activity_day_uid,
         summary=row.summary, id=row.id, uid=row.uid, station_code=row.station_code,
         deputy_names=tuple(names[u] for u in uids if u in names), case_count=case_counts.get(row.uid, 0),
-        created_at=row.created_at, updated_at=row.updated_at)
+        created_at=getattr(row, "created_at", None), updated_at=getattr(row, "updated_at", None))
+
+
+# What a list row needs: plain named tuples of these, not model objects (a page of 256 rows is
+# built in a third of the time).
+LIST_COLUMNS = (Reception.id, Reception.uid, Reception.station_code, Reception.received_at, Reception.sort_key,
+                Reception.channel, Reception.visitor_name, Reception.visitor_phone, Reception.visitor_id_number,
+                Reception.village, Reception.visitor_count, Reception.deputy_uids, Reception.activity_day_uid,
+                Reception.summary)
 
 
 def _records(rows: list[Reception]) -> list[ReceptionRecord]:
@@ -205,15 +214,16 @@ def record_visit(data: ReceptionData, opinions: Sequence[OpinionData] = ()) -> R
     values = _clean(data)
     with database.atomic():
         row = Reception.create(station_code=code, sort_key=free_sort_key(values["received_at"]), **values)
-        for uid in values["deputy_uids"]:
-            ReceptionDeputy.create(reception_uid=row.uid, deputy_uid=uid)
+        if values["deputy_uids"]:
+            ReceptionDeputy.insert_many([{"reception_uid": row.uid, "deputy_uid": u}
+                                         for u in values["deputy_uids"]]).execute()
         search.index_row(FTS, row.sort_key, search_text(row))
         numbers = [cases.create_in_transaction(op, row, values["received_at"], code).number for op in opinions]
         audit.record("create", "reception", row.uid, None,
                      {"visitor_name": row.visitor_name, "channel": row.channel, "cases": numbers},
                      summary=f"接待登记：{row.visitor_name}" + (f"，意见建议 {'、'.join(numbers)}" if numbers else ""),
                      station_code=code)
-    return get(row.uid)
+    return _record(row, cases._names(values["deputy_uids"]), {row.uid: len(numbers)})
 
 
 def add_opinion(reception_uid: str, op: OpinionData) -> str:
@@ -321,23 +331,23 @@ def page(after: tuple | None = None, limit: int = 256, keyword: str = "", **filt
             q = q.where(search.like_filter(list(SEARCHED), keyword))
         if after is not None:
             q = q.where(Reception.sort_key < after[0])
-        rows = list(q.order_by(Reception.sort_key.desc()).limit(limit))
+        rows = list(q.select(*LIST_COLUMNS).order_by(Reception.sort_key.desc()).limit(limit).namedtuples())
     nxt = (rows[-1].sort_key,) if len(rows) == limit else None
     return Page(tuple(_records(rows)), nxt)
 
 
-def _page_from_index(q, below: int | None, limit: int, keyword: str) -> list[Reception]:
+def _page_from_index(q, below: int | None, limit: int, keyword: str) -> list:
     confirm = None if search.exact(keyword) else search.like_filter(list(SEARCHED), keyword)
-    out: list[Reception] = []
+    out: list = []
     batch = max(limit, 128)
     while len(out) < limit:
         keys = search.newest_rowids(FTS, keyword, below, batch)
         if not keys:
             break
-        sub = q.where(Reception.sort_key.in_(keys))
+        sub = q.select(*LIST_COLUMNS).where(Reception.sort_key.in_(keys))
         if confirm is not None:
             sub = sub.where(confirm)
-        found = sorted(sub, key=lambda r: r.sort_key, reverse=True)
+        found = sorted(sub.namedtuples(), key=lambda r: r.sort_key, reverse=True)
         out.extend(found[: limit - len(out)])
         if len(keys) < batch:
             break
