@@ -265,6 +265,43 @@ class Department(BaseModel):
         indexes = ((("station_code", "name"), True),)
 
 
+class ScoringRules(BaseModel):
+    """A year's 履职积分 rules (domain.scoring.RuleSet as JSON): ``doc`` as edited or imported,
+    ``applied_doc`` as the scores use them (set by an explicit, logged recompute)."""
+
+    station_code = pw.CharField(max_length=32)
+    year = pw.IntegerField()
+    doc = pw.TextField()
+    applied_doc = pw.TextField(null=True)
+    updated_at = TimestampField(default=clock.now_ts)
+    applied_at = TimestampField(null=True)
+
+    class Meta:
+        indexes = ((("station_code", "year"), True),)
+
+
+class DutyRecord(TravelModel):
+    """One 履职 record (EXCHANGE_FORMAT §2.3 duty_records): automatic ones name the fact they come
+    from (``source_uid``: an attendance, reception or case), manual ones carry a note and maybe
+    an evidence file; ``verified`` is the review (录入 → 审核)."""
+
+    deputy_uid = pw.CharField(max_length=36)
+    date = IsoDateField()
+    indicator_code = pw.CharField(max_length=16)
+    quantity = pw.FloatField(default=1)
+    points = pw.FloatField()
+    source = pw.CharField(max_length=8)  # auto / manual
+    source_uid = pw.CharField(max_length=36, null=True)
+    note = pw.TextField(default="")
+    evidence = pw.CharField(max_length=120, null=True)  # attachments/{sha256}.{ext}
+    verified = pw.BooleanField(default=False)
+    reviewer = pw.CharField(max_length=40, default="")
+    reviewed_at = TimestampField(null=True)
+
+    class Meta:
+        indexes = ((("deputy_uid", "date"), False), (("station_code", "date"), False))
+
+
 class Setting(BaseModel):
     """Stored settings (declared with defaults in ``services.settings``)."""
 
@@ -305,4 +342,4 @@ class SchemaVersion(BaseModel):
 
 ALL_MODELS = [Station, Deputy, Setting, User, AuditLog, SchemaVersion, ActivityDay, Duty, Attendance,
               HolidayOverride, DeputyUnavailable, ActivityPhoto, MonthlyTheme, Reception, ReceptionDeputy, Case,
-              CaseEvent, Department, CaseCounter]
+              CaseEvent, Department, CaseCounter, ScoringRules, DutyRecord]

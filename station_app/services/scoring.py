@@ -1,0 +1,583 @@
+"""履职积分 and 履职档案: the year's rules, automatic and manual duty records, review, quotas,
+百分制 evaluation, rankings, and the explanation of every score.
+
+House rules kept here:
+
+- Scores use the rules *as last applied* (``ScoringRules.applied_doc``). Editing or importing the
+  rules changes nothing until the clerk looks at :func:`preview_recompute` and runs
+  :func:`recompute` — an explicit, audited action that lists what changes.
+- Automatic records are derived from the facts (sign-ins, receptions, cases) under the applied
+  rules; each names its fact (``source_uid``) and a partial unique index keeps one live record per
+  indicator, fact and deputy, so :func:`sync_auto` is idempotent: run twice, it changes nothing.
+- Manual records (with a note and maybe an evidence file) count once reviewed (录入 → 审核).
+- Every score opens to its records (:func:`explain`); their counted points sum to the score.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from station_app.db.connection import database
+from station_app.db.models import (
+    ActivityDay,
+    Attendance,
+    Case,
+    Deputy,
+    DutyRecord,
+    Reception,
+    ReceptionDeputy,
+    ScoringRules,
+)
+from station_app.domain import clock
+from station_app.domain.codes import ActivityKind, ActivityStatus, CaseStatus, Channel, Handling
+from station_app.domain.scoring import (
+    AUTO_SOURCES,
+    MANUAL,
+    Entry,
+    RuleSet,
+    Score,
+    default_rules,
+    quarter_bounds,
+    quarter_of,
+    ruleset_from_json,
+    score,
+)
+from station_app.errors import KnownError, NotFoundError, ValidationError
+from station_app.fileio import atomic_write, atomic_write_bytes
+from station_app.services import audit
+from station_app.services.context import current_actor
+from station_app.services.station import home_code
+
+EVIDENCE_TYPES = {".jpg", ".jpeg", ".png", ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".txt"}
+EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class DutyRecordView:
+    uid: str
+    deputy_uid: str
+    date: dt.date
+    indicator_code: str
+    indicator_name: str
+    category: str
+    quantity: float
+    points: float
+    source: str
+    source_uid: str | None
+    note: str
+    evidence: str | None
+    verified: bool
+    counted: float = 0.0  # after the yearly cap (what the score adds)
+
+
+@dataclass(frozen=True)
+class DeputyScore:
+    deputy_uid: str
+    name: str
+    raw: float
+    score100: float
+    grade: str
+    rank: int = 0
+    by_indicator: dict = field(default_factory=dict)
+    by_category: dict = field(default_factory=dict)
+    pending: int = 0  # manual records awaiting review
+
+
+@dataclass(frozen=True)
+class RecordChange:
+    kind: str  # add / remove / change
+    deputy_name: str
+    indicator_code: str
+    date: dt.date
+    before: float | None
+    after: float | None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class RecomputePlan:
+    year: int
+    rules_changed: bool
+    changes: tuple[RecordChange, ...]
+    scores: tuple[tuple[str, float, float], ...]  # (deputy name, raw before, raw after) that change
+
+
+@dataclass(frozen=True)
+class QuotaShortfall:
+    deputy_uid: str
+    name: str
+    quota: str
+    period_label: str
+    have: int
+    need: int
+
+
+# --- rules ------------------------------------------------------------------------------------
+
+
+def _rules_row(year: int) -> ScoringRules | None:
+    return ScoringRules.get_or_none(ScoringRules.station_code == home_code(), ScoringRules.year == year)
+
+
+def rules(year: int) -> RuleSet:
+    """The rules as edited (the default set when the year has none yet)."""
+    row = _rules_row(year)
+    return ruleset_from_json(row.doc) if row else default_rules(year)
+
+
+def applied_rules(year: int) -> RuleSet:
+    """The rules the scores use: as last applied, else as edited."""
+    row = _rules_row(year)
+    if row and row.applied_doc:
+        return ruleset_from_json(row.applied_doc)
+    return rules(year)
+
+
+def rules_pending(year: int) -> bool:
+    """True when the edited rules differ from those the scores use (a recompute is due)."""
+    row = _rules_row(year)
+    return bool(row) and row.doc != (row.applied_doc or "")
+
+
+def save_rules(new: RuleSet) -> None:
+    """Store edited rules for their year. Scores do not change until :func:`recompute`."""
+    text = new.to_json()
+    ruleset_from_json(text)  # the same checks an imported file gets
+    code = home_code()
+    with database.atomic():
+        row = _rules_row(new.year)
+        if row is None:
+            ScoringRules.create(station_code=code, year=new.year, doc=text)
+        elif row.doc != text:
+            ScoringRules.update(doc=text, updated_at=clock.now_ts()).where(ScoringRules.id == row.id).execute()
+        audit.record("update", "scoring_rules", f"{code}:{new.year}", None, {"indicators": len(new.indicators)},
+                     summary=f"修改{new.year}年履职积分指标（待重新计算）", station_code=code)
+
+
+def import_rules(path: str | Path) -> RuleSet:
+    """Read a rules file the county handed out; stored as the edited rules of its year."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise KnownError(f"无法读取指标文件：{path}（{exc}）") from None
+    new = ruleset_from_json(text)
+    save_rules(new)
+    return new
+
+
+def export_rules(year: int, path: str | Path) -> Path:
+    with atomic_write(path) as handle:
+        handle.write(rules(year).to_json().encode("utf-8"))
+    return Path(path)
+
+
+# --- the facts behind automatic records ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Fact:
+    deputy_uid: str
+    date: dt.date
+    source: str
+    source_uid: str
+    quantity: float = 1.0
+    note: str = ""
+
+
+def _d(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return clock.to_local(value).date()
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
+def facts(date_from: dt.date, date_to: dt.date, code: str | None = None) -> list[_Fact]:
+    """Every fact of the period that an automatic indicator can count, per deputy."""
+    code = code or home_code()
+    lo, hi = date_from.isoformat(), (date_to + dt.timedelta(days=1)).isoformat()
+    out: list[_Fact] = []
+    q = (Attendance.select(Attendance.uid, Attendance.deputy_uid, Attendance.status, ActivityDay.date,
+                           ActivityDay.kind, ActivityDay.theme)
+         .join(ActivityDay, on=(ActivityDay.uid == Attendance.activity_day_uid))
+         .where(Attendance.deleted_at.is_null(), ActivityDay.deleted_at.is_null(), ActivityDay.station_code == code,
+                ActivityDay.status == ActivityStatus.HELD.value, ActivityDay.date >= lo, ActivityDay.date < hi)
+         .tuples())
+    for uid, deputy, status, day, kind, theme in q:
+        label = f"{ActivityKind.label_of(kind)}：{theme}" if theme else ActivityKind.label_of(kind)
+        if status in ("present", "late"):
+            out.append(_Fact(deputy, _d(day), "attendance", uid, note=label))
+            if kind == ActivityKind.STUDY.value:
+                out.append(_Fact(deputy, _d(day), "attendance_study", uid, note=label))
+            if kind == ActivityKind.REPORT.value:
+                out.append(_Fact(deputy, _d(day), "attendance_report", uid, note=label))
+        elif status == "absent":
+            out.append(_Fact(deputy, _d(day), "absence", uid, note=label))
+    q = (ReceptionDeputy.select(ReceptionDeputy.deputy_uid, Reception.uid, Reception.received_at, Reception.channel,
+                                Reception.visitor_name)
+         .join(Reception, on=(Reception.uid == ReceptionDeputy.reception_uid))
+         .where(Reception.deleted_at.is_null(), Reception.station_code == code,
+                Reception.received_at >= lo, Reception.received_at < hi).tuples())
+    for deputy, uid, at, channel, visitor in q:
+        day = _d(at)
+        out.append(_Fact(deputy, day, "reception", uid, note=f"接待 {visitor}"))
+        if channel == Channel.HOME_VISIT.value:
+            out.append(_Fact(deputy, day, "home_visit", uid, note=f"走访 {visitor}"))
+    base = (Case.select(Case.uid, Case.number, Case.registered_at, Case.resolved_at, Case.status, Case.handling,
+                        ReceptionDeputy.deputy_uid)
+            .join(ReceptionDeputy, on=(ReceptionDeputy.reception_uid == Case.reception_uid))
+            .where(Case.deleted_at.is_null(), Case.station_code == code))
+    for uid, number, _reg, resolved, _st, _h, deputy in base.where(
+            Case.status == CaseStatus.RESOLVED.value, Case.resolved_at >= lo, Case.resolved_at < hi).tuples():
+        out.append(_Fact(deputy, _d(resolved), "case_resolved", uid, note=f"意见建议 {number} 已办结"))
+    for uid, number, reg, _r, _st, _h, deputy in base.where(
+            Case.handling == Handling.DEPUTY_PROPOSAL.value, Case.registered_at >= lo, Case.registered_at < hi).tuples():
+        out.append(_Fact(deputy, _d(reg), "deputy_proposal", uid, note=f"意见建议 {number} 形成代表建议"))
+    return out
+
+
+def _wanted(year: int, rs: RuleSet, code: str) -> dict[tuple[str, str, str], tuple[_Fact, float, str]]:
+    """(indicator, source_uid, deputy) → (fact, points, indicator code) the applied rules give."""
+    by_source: dict[str, list] = {}
+    for ind in rs.indicators:
+        if ind.source != MANUAL:
+            by_source.setdefault(ind.source, []).append(ind)
+    out = {}
+    for f in facts(dt.date(year, 1, 1), dt.date(year, 12, 31), code):
+        for ind in by_source.get(f.source, ()):
+            out[(ind.code, f.source_uid, f.deputy_uid)] = (f, round(ind.points * f.quantity, 2), ind.code)
+    return out
+
+
+# --- recompute ----------------------------------------------------------------------------------
+
+
+def _names() -> dict[str, str]:
+    return {d.uid: d.name for d in Deputy.select(Deputy.uid, Deputy.name)}
+
+
+def _year_records(year: int, code: str):
+    return DutyRecord.select().where(DutyRecord.deleted_at.is_null(), DutyRecord.station_code == code,
+                                     DutyRecord.date >= f"{year}-01-01", DutyRecord.date <= f"{year}-12-31")
+
+
+def _plan(year: int, rs: RuleSet, code: str):
+    wanted = _wanted(year, rs, code)
+    current = {(r.indicator_code, r.source_uid, r.deputy_uid): r for r in _year_records(year, code)
+               .where(DutyRecord.source == "auto")}
+    adds = [(k, v) for k, v in wanted.items() if k not in current]
+    removes = [r for k, r in current.items() if k not in wanted]
+    changes = [(r, wanted[k][1]) for k, r in current.items() if k in wanted and abs(r.points - wanted[k][1]) > 1e-9]
+    manual = []
+    for r in _year_records(year, code).where(DutyRecord.source == MANUAL):
+        ind = rs.indicator(r.indicator_code)
+        if ind is not None and abs(r.points - round(ind.points * r.quantity, 2)) > 1e-9:
+            manual.append((r, round(ind.points * r.quantity, 2)))
+    return adds, removes, changes, manual
+
+
+def _raw_scores(year: int, rs: RuleSet, code: str, override: dict | None = None) -> dict[str, float]:
+    per: dict[str, list[Entry]] = {}
+    for r in _year_records(year, code).where((DutyRecord.source == "auto") | (DutyRecord.verified == True)):  # noqa: E712
+        per.setdefault(r.deputy_uid, []).append(Entry(r.uid, r.indicator_code, _d(r.date), r.points))
+    if override is not None:
+        per = override
+    return {d: score(rs, es).raw for d, es in per.items()}
+
+
+def preview_recompute(year: int) -> RecomputePlan:
+    """What :func:`recompute` would change: records added, removed or re-valued, and the deputies
+    whose raw points move (before → after)."""
+    code = home_code()
+    new_rules = rules(year)
+    adds, removes, changes, manual = _plan(year, new_rules, code)
+    names = _names()
+    items = [RecordChange("add", names.get(k[2], ""), k[0], f.date, None, pts, f.note) for k, (f, pts, _c) in adds]
+    items += [RecordChange("remove", names.get(r.deputy_uid, ""), r.indicator_code, _d(r.date), r.points, None, r.note)
+              for r in removes]
+    items += [RecordChange("change", names.get(r.deputy_uid, ""), r.indicator_code, _d(r.date), r.points, pts, r.note)
+              for r, pts in changes + manual]
+    before = _raw_scores(year, applied_rules(year), code)
+    # the entries as they would be afterwards
+    after_entries: dict[str, list[Entry]] = {}
+    gone = {r.uid for r in removes}
+    repoint = {r.uid: pts for r, pts in changes + manual}
+    for r in _year_records(year, code).where((DutyRecord.source == "auto") | (DutyRecord.verified == True)):  # noqa: E712
+        if r.uid in gone:
+            continue
+        after_entries.setdefault(r.deputy_uid, []).append(
+            Entry(r.uid, r.indicator_code, _d(r.date), repoint.get(r.uid, r.points)))
+    for (ind_code, src, dep), (f, pts, _c) in adds:
+        after_entries.setdefault(dep, []).append(Entry(f"new:{ind_code}:{src}", ind_code, f.date, pts))
+    after = {d: score(new_rules, es).raw for d, es in after_entries.items()}
+    moved = tuple(sorted(((names.get(d, ""), before.get(d, 0.0), after.get(d, 0.0))
+                          for d in set(before) | set(after) if abs(before.get(d, 0.0) - after.get(d, 0.0)) > 1e-9),
+                         key=lambda t: t[0]))
+    return RecomputePlan(year, rules_pending(year), tuple(sorted(items, key=lambda c: (c.date, c.deputy_name))), moved)
+
+
+def recompute(year: int) -> RecomputePlan:
+    """Apply the edited rules to the year and bring the automatic records in line with the facts.
+    Audited with what changed; running it again changes nothing."""
+    plan = preview_recompute(year)
+    code = home_code()
+    new_rules = rules(year)
+    with database.atomic():
+        _apply(year, new_rules, code)
+        row = _rules_row(year)
+        text = new_rules.to_json()
+        if row is None:
+            ScoringRules.create(station_code=code, year=year, doc=text, applied_doc=text, applied_at=clock.now_ts())
+        else:
+            ScoringRules.update(applied_doc=row.doc, applied_at=clock.now_ts()).where(ScoringRules.id == row.id).execute()
+        audit.record("recompute", "duty_record", f"{code}:{year}", None,
+                     {"added": sum(c.kind == "add" for c in plan.changes),
+                      "removed": sum(c.kind == "remove" for c in plan.changes),
+                      "changed": sum(c.kind == "change" for c in plan.changes),
+                      "scores": [list(s) for s in plan.scores]},
+                     summary=f"重新计算{year}年履职积分：{len(plan.changes)} 条记录变化，{len(plan.scores)} 名代表积分变化",
+                     station_code=code)
+    return plan
+
+
+def sync_auto(year: int) -> int:
+    """Bring the automatic records of ``year`` in line with the facts under the rules already
+    applied (new sign-ins and receptions since last time). Returns how many records changed."""
+    code = home_code()
+    rs = applied_rules(year)
+    with database.atomic():
+        n = _apply(year, rs, code, manual_too=False)
+        if n:
+            audit.record("sync", "duty_record", f"{code}:{year}", None, {"changed": n},
+                         summary=f"{year}年自动履职记录更新 {n} 条", station_code=code)
+    return n
+
+
+def _apply(year: int, rs: RuleSet, code: str, manual_too: bool = True) -> int:
+    adds, removes, changes, manual = _plan(year, rs, code)
+    now = clock.now_ts()
+    for (ind_code, src, dep), (f, pts, _c) in adds:
+        DutyRecord.create(station_code=code, deputy_uid=dep, date=f.date, indicator_code=ind_code,
+                          quantity=f.quantity, points=pts, source="auto", source_uid=src, note=f.note,
+                          verified=True, reviewer="自动")
+    if removes:
+        DutyRecord.update(deleted_at=now, updated_at=now).where(DutyRecord.id.in_([r.id for r in removes])).execute()
+    for r, pts in changes + (manual if manual_too else []):
+        DutyRecord.update(points=pts, updated_at=now).where(DutyRecord.id == r.id).execute()
+    return len(adds) + len(removes) + len(changes) + (len(manual) if manual_too else 0)
+
+
+# --- manual records -----------------------------------------------------------------------------
+
+
+def store_evidence(source: str | Path) -> str:
+    """Copy an evidence file beside the database, content-addressed: ``attachments/{sha256}.ext``."""
+    from station_app.services.deputies import photo_path
+
+    src = Path(source)
+    ext = src.suffix.lower()
+    if ext not in EVIDENCE_TYPES:
+        raise ValidationError({"evidence": "佐证材料请用照片（JPG、PNG）、PDF、Word、Excel 或文本文件"})
+    try:
+        data = src.read_bytes()
+    except OSError:
+        raise ValidationError({"evidence": f"找不到或无法读取文件：{source}"}) from None
+    if len(data) > EVIDENCE_MAX_BYTES:
+        raise ValidationError({"evidence": "佐证材料太大（最多 20 MB）"})
+    name = f"attachments/{hashlib.sha256(data).hexdigest()}{'.jpg' if ext == '.jpeg' else ext}"
+    path = photo_path(name)
+    if not path.exists():
+        atomic_write_bytes(path, data)
+    return name
+
+
+def evidence_path(name: str) -> Path:
+    from station_app.services.deputies import photo_path
+
+    return photo_path(name)
+
+
+def add_manual(deputy_uid: str, day: dt.date, indicator_code: str, quantity: float = 1, note: str = "",
+               evidence: str | Path | None = None) -> DutyRecordView:
+    """A manual record (录入): counts once reviewed (:func:`review`). Checks everything first."""
+    errors = {}
+    rs = applied_rules(day.year)
+    ind = rs.indicator(indicator_code)
+    person = Deputy.alive().where(Deputy.uid == deputy_uid).first()
+    if person is None:
+        errors["deputy"] = "请选择代表"
+    if ind is None:
+        errors["indicator"] = f"{day.year}年的指标中没有 {indicator_code}"
+    elif ind.source != MANUAL:
+        errors["indicator"] = f"“{ind.name}”由系统根据{AUTO_SOURCES[ind.source]}自动计分，不能手工录入"
+    if not isinstance(quantity, int | float) or quantity <= 0 or quantity > 1000:
+        errors["quantity"] = "数量应为大于 0 的数字"
+    if day > clock.today():
+        errors["date"] = "日期不能晚于今天"
+    if ind is not None and ind.evidence_required and not evidence:
+        errors["evidence"] = f"“{ind.name}”需要上传佐证材料"
+    if not (note or "").strip():
+        errors["note"] = "请写明事由（如会议名称、建议标题）"
+    if errors:
+        raise ValidationError(errors)
+    stored = store_evidence(evidence) if evidence else None
+    with database.atomic():
+        row = DutyRecord.create(station_code=person.station_code, deputy_uid=deputy_uid, date=day,
+                                indicator_code=indicator_code, quantity=float(quantity),
+                                points=round(ind.points * float(quantity), 2), source=MANUAL, note=note.strip(),
+                                evidence=stored, verified=False)
+        audit.record("create", "duty_record", row.uid, None,
+                     {"indicator": indicator_code, "points": row.points, "deputy": person.name},
+                     summary=f"录入履职记录：{person.name} {ind.name}", station_code=person.station_code)
+    return _views([row], rs)[0]
+
+
+def review(record_uid: str, approve: bool = True, note: str = "") -> DutyRecordView:
+    """审核: approve (it counts from now on) or reject (tombstoned, with the reason audited)."""
+    with database.atomic():
+        row = DutyRecord.get_or_none(DutyRecord.uid == record_uid, DutyRecord.deleted_at.is_null())
+        if row is None:
+            raise NotFoundError("找不到这条履职记录")
+        if row.source != MANUAL:
+            raise ValidationError({"record": "自动记录无需审核"})
+        now = clock.now_ts()
+        if approve:
+            DutyRecord.update(verified=True, reviewer=current_actor()[:40], reviewed_at=now, updated_at=now) \
+                .where(DutyRecord.id == row.id).execute()
+        else:
+            if not (note or "").strip():
+                raise ValidationError({"note": "退回请写明原因"})
+            DutyRecord.update(deleted_at=now, updated_at=now).where(DutyRecord.id == row.id).execute()
+        audit.record("review", "duty_record", row.uid, {"verified": row.verified},
+                     {"verified": approve, "note": note}, summary="审核通过" if approve else f"审核退回：{note}",
+                     station_code=row.station_code)
+    row = DutyRecord.get_by_id(row.id)
+    return _views([row], applied_rules(_d(row.date).year))[0]
+
+
+def delete_record(record_uid: str) -> None:
+    """Withdraw a manual record entered by mistake (tombstone, audited)."""
+    with database.atomic():
+        row = DutyRecord.get_or_none(DutyRecord.uid == record_uid, DutyRecord.deleted_at.is_null())
+        if row is None:
+            raise NotFoundError("找不到这条履职记录")
+        if row.source != MANUAL:
+            raise ValidationError({"record": "自动记录来自签到和接待登记，不能删除；请修改原始记录后重新计算"})
+        now = clock.now_ts()
+        DutyRecord.update(deleted_at=now, updated_at=now).where(DutyRecord.id == row.id).execute()
+        audit.record("delete", "duty_record", row.uid, {"indicator": row.indicator_code, "points": row.points}, None,
+                     summary="删除履职记录", station_code=row.station_code)
+
+
+# --- scores -------------------------------------------------------------------------------------
+
+
+def _views(rows: Iterable[DutyRecord], rs: RuleSet, counted: dict[str, float] | None = None) -> list[DutyRecordView]:
+    out = []
+    for r in rows:
+        ind = rs.indicator(r.indicator_code)
+        out.append(DutyRecordView(r.uid, r.deputy_uid, _d(r.date), r.indicator_code, ind.name if ind else r.indicator_code,
+                                  ind.category if ind else "", r.quantity, r.points, r.source, r.source_uid, r.note,
+                                  r.evidence, r.verified, (counted or {}).get(r.uid, 0.0)))
+    return out
+
+
+def records(deputy_uid: str, year: int, include_pending: bool = True) -> list[DutyRecordView]:
+    """The deputy's records of the year in date order, each with what it counts for."""
+    rs = applied_rules(year)
+    rows = list(_year_records(year, home_code()).where(DutyRecord.deputy_uid == deputy_uid)
+                .order_by(DutyRecord.date, DutyRecord.id))
+    counting = [r for r in rows if r.source == "auto" or r.verified]
+    counted = {c.entry.uid: c.counted for c in score(rs, [Entry(r.uid, r.indicator_code, _d(r.date), r.points)
+                                                          for r in counting]).lines}
+    shown = rows if include_pending else counting
+    return _views(shown, rs, counted)
+
+
+def explain(deputy_uid: str, year: int) -> tuple[DeputyScore, list[DutyRecordView]]:
+    """A score and the records behind it: ``sum(r.counted) == score.raw``."""
+    recs = records(deputy_uid, year, include_pending=False)
+    return score_of(deputy_uid, year), recs
+
+
+def _score_obj(uid: str, name: str, rs: RuleSet, entries: list[Entry], pending: int) -> DeputyScore:
+    s: Score = score(rs, entries)
+    by_cat: dict[str, float] = {}
+    for code, pts in s.by_indicator.items():
+        ind = rs.indicator(code)
+        cat = ind.category if ind else "其他"
+        by_cat[cat] = round(by_cat.get(cat, 0.0) + pts, 2)
+    return DeputyScore(uid, name, s.raw, s.score100, s.grade, 0, s.by_indicator, by_cat, pending)
+
+
+def ranking(year: int) -> list[DeputyScore]:
+    """Every active deputy of the station with the year's score, best first (equal scores share
+    a rank)."""
+    code = home_code()
+    rs = applied_rules(year)
+    people = list(Deputy.alive().where(Deputy.station_code == code, Deputy.active == True)  # noqa: E712
+                  .order_by(Deputy.sort_order, Deputy.name))
+    entries: dict[str, list[Entry]] = {p.uid: [] for p in people}
+    pending: dict[str, int] = {}
+    for r in _year_records(year, code):
+        if r.deputy_uid not in entries:
+            continue
+        if r.source == MANUAL and not r.verified:
+            pending[r.deputy_uid] = pending.get(r.deputy_uid, 0) + 1
+            continue
+        entries[r.deputy_uid].append(Entry(r.uid, r.indicator_code, _d(r.date), r.points))
+    scored = [_score_obj(p.uid, p.name, rs, entries[p.uid], pending.get(p.uid, 0)) for p in people]
+    scored.sort(key=lambda s: (-s.raw, s.name))
+    out, rank, last = [], 0, None
+    for i, s in enumerate(scored, start=1):
+        if s.raw != last:
+            rank, last = i, s.raw
+        out.append(DeputyScore(s.deputy_uid, s.name, s.raw, s.score100, s.grade, rank, s.by_indicator,
+                               s.by_category, s.pending))
+    return out
+
+
+def score_of(deputy_uid: str, year: int) -> DeputyScore:
+    for s in ranking(year):
+        if s.deputy_uid == deputy_uid:
+            return s
+    person = Deputy.get_or_none(Deputy.uid == deputy_uid)
+    if person is None:
+        raise NotFoundError("找不到这位代表")
+    return _score_obj(deputy_uid, person.name, applied_rules(year), [
+        Entry(r.uid, r.indicator_code, _d(r.date), r.points) for r in _year_records(year, person.station_code)
+        .where(DutyRecord.deputy_uid == deputy_uid, (DutyRecord.source == "auto") | (DutyRecord.verified == True))],  # noqa: E712
+        0)
+
+
+# --- quotas -------------------------------------------------------------------------------------
+
+
+def quota_shortfalls(today: dt.date | None = None) -> list[QuotaShortfall]:
+    """Active deputies behind a quota of the current quarter or year (counted from the facts, so
+    a visit recorded a minute ago already counts)."""
+    today = today or clock.today()
+    rs = applied_rules(today.year)
+    if not rs.quotas:
+        return []
+    code = home_code()
+    q = quarter_of(today)
+    year_facts = facts(dt.date(today.year, 1, 1), today, code)
+    q_from, _q_to = quarter_bounds(today.year, q)
+    people = list(Deputy.alive().where(Deputy.station_code == code, Deputy.active == True)  # noqa: E712
+                  .order_by(Deputy.sort_order, Deputy.name))
+    out = []
+    for quota in rs.quotas:
+        lo = q_from if quota.period == "quarter" else dt.date(today.year, 1, 1)
+        label = f"{today.year}年第{'一二三四'[q - 1]}季度" if quota.period == "quarter" else f"{today.year}年"
+        have: dict[str, set] = {}
+        for f in year_facts:
+            if f.source in quota.sources and f.date >= lo:
+                have.setdefault(f.deputy_uid, set()).add(f.source_uid)
+        for p in people:
+            n = len(have.get(p.uid, ()))
+            if n < quota.minimum:
+                out.append(QuotaShortfall(p.uid, p.name, quota.name, label, n, quota.minimum))
+    return out
