@@ -441,3 +441,78 @@ class PeriodReportData:
     stats: Statistics
     category_rows: tuple[tuple[str, int], ...]  # (category label, cases), most first
     overdue_rows: tuple[tuple[str, str, str, str], ...] = ()  # (number, department, deadline, content)
+
+
+# --- 履职档案 and 履职积分 printouts -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ArchiveLine:
+    """One duty record in the archive: ``counted`` is what it adds to the total (after caps)."""
+
+    date: dt.date
+    indicator: str
+    category: str
+    quantity: float
+    points: float
+    counted: float
+    note: str
+    source: str  # 自动 / 手工
+    verified: bool
+
+
+@dataclass(frozen=True)
+class ArchiveData:
+    """A deputy's 履职档案 for one year (述职参考材料)."""
+
+    station_name: str
+    year: int
+    name: str
+    levels: str
+    gender: str
+    party: str
+    sector: str
+    group: str
+    phone: str  # masked unless the privacy setting shows it
+    term: str
+    commitment: str
+    photo: str | None  # a file path, or None
+    raw: float
+    score100: float
+    grade: str
+    rank: int
+    of_total: int
+    full_marks: float
+    by_category: tuple[tuple[str, float], ...]
+    by_month: tuple[tuple[str, float, int], ...]  # ("2026-03", points counted, records)
+    lines: tuple[ArchiveLine, ...]  # sum(counted) == raw
+    attendance: tuple[int, int, int, int]  # present, late, leave, absent at held days
+    receptions: int
+    visitors: int
+    cases: int
+    cases_resolved: int
+    quotas: tuple[tuple[str, int, int], ...]  # (quota, have, need) for the year
+    formula: str  # how 百分制 is computed, printed under the total
+
+
+@dataclass(frozen=True)
+class RankingRow:
+    rank: int
+    name: str
+    levels: str
+    raw: float
+    score100: float
+    grade: str
+    by_category: tuple[float, ...]  # in the order of RankingSheetData.categories
+    pending: int
+
+
+@dataclass(frozen=True)
+class RankingSheetData:
+    station_name: str
+    year: int
+    title: str
+    categories: tuple[str, ...]
+    rows: tuple[RankingRow, ...]
+    formula: str
+    grades: tuple[tuple[str, float], ...]  # (grade, minimum 百分制)

@@ -34,6 +34,7 @@ from station_app.db.models import (
 )
 from station_app.domain import clock
 from station_app.domain.codes import ActivityKind, ActivityStatus, CaseStatus, Channel, Handling
+from station_app.domain.records import ArchiveData, ArchiveLine, RankingRow, RankingSheetData
 from station_app.domain.scoring import (
     AUTO_SOURCES,
     MANUAL,
@@ -581,3 +582,96 @@ def quota_shortfalls(today: dt.date | None = None) -> list[QuotaShortfall]:
             if n < quota.minimum:
                 out.append(QuotaShortfall(p.uid, p.name, quota.name, label, n, quota.minimum))
     return out
+
+
+# --- printouts ----------------------------------------------------------------------------------
+
+FORMULA = ("百分制得分 = 年度积分 ÷ 满分积分（{full:g}分）× 100，超过100按100计、低于0按0计；"
+           "各指标按年度上限封顶，扣分项按上限封底。")
+
+
+def archive_data(deputy_uid: str, year: int) -> ArchiveData:
+    """What the 履职档案 PDF of one deputy and year shows (the automatic records brought up to
+    date first)."""
+    from station_app.domain.codes import Gender, levels_label
+    from station_app.domain.masking import mask_phone
+    from station_app.services import deputies, printing, settings
+
+    person = deputies.get(deputy_uid)
+    sync_auto(year)
+    rs = applied_rules(year)
+    total, recs = explain(deputy_uid, year)
+    ranks = ranking(year)
+    by_month: dict[str, list] = {}
+    for r in recs:
+        m = by_month.setdefault(f"{r.date.year:04d}-{r.date.month:02d}", [0.0, 0])
+        m[0] = round(m[0] + r.counted, 2)
+        m[1] += 1
+    year_facts = [f for f in facts(dt.date(year, 1, 1), dt.date(year, 12, 31), person.station_code)
+                  if f.deputy_uid == deputy_uid]
+    marks = activity_marks(deputy_uid, year)
+    rec_uids = {f.source_uid for f in year_facts if f.source == "reception"}
+    visitors = sum(r.visitor_count for r in Reception.select(Reception.visitor_count)
+                   .where(Reception.uid.in_(list(rec_uids)))) if rec_uids else 0
+    cases_from = Case.select().where(Case.deleted_at.is_null(), Case.reception_uid.in_(list(rec_uids))) \
+        if rec_uids else None
+    quotas = []
+    for quota in rs.quotas:
+        have = len({f.source_uid for f in year_facts if f.source in quota.sources})
+        need = quota.minimum * (4 if quota.period == "quarter" else 1)
+        quotas.append((quota.name, have, need))
+    show = bool(settings.get("privacy.show_full_numbers"))
+    photo = str(deputies.photo_path(person.photo)) if person.photo else None
+    return ArchiveData(
+        station_name=printing.resolve_station(person.station_code).name, year=year, name=person.name,
+        levels=levels_label(person.levels), gender=Gender.label_of(person.gender), party=person.party,
+        sector=person.sector, group=person.group, phone=person.phone if show else mask_phone(person.phone),
+        term=person.term, commitment=person.commitment, photo=photo if photo and Path(photo).is_file() else None,
+        raw=total.raw, score100=total.score100, grade=total.grade, rank=total.rank, of_total=len(ranks),
+        full_marks=rs.full_marks,
+        by_category=tuple(sorted(total.by_category.items(), key=lambda kv: -kv[1])),
+        by_month=tuple((m, v[0], v[1]) for m, v in sorted(by_month.items())),
+        lines=tuple(ArchiveLine(r.date, r.indicator_name, r.category, r.quantity, r.points, r.counted, r.note,
+                                "自动" if r.source == "auto" else "手工", r.verified) for r in recs),
+        attendance=marks, receptions=len(rec_uids), visitors=visitors,
+        cases=cases_from.count() if cases_from is not None else 0,
+        cases_resolved=cases_from.where(Case.status == CaseStatus.RESOLVED.value).count() if cases_from is not None else 0,
+        quotas=tuple(quotas), formula=FORMULA.format(full=rs.full_marks))
+
+
+def activity_marks(deputy_uid: str, year: int) -> tuple[int, int, int, int]:
+    """(present, late, leave, absent) at the year's held activity days."""
+    from station_app.services import activity
+
+    f = activity.attendance_points(deputy_uid, dt.date(year, 1, 1), dt.date(year, 12, 31))[0]
+    return f.present, f.late, f.leave, f.absent
+
+
+def ranking_sheet_data(year: int) -> RankingSheetData:
+    from station_app.domain.codes import levels_label
+    from station_app.domain.scoring import CATEGORIES
+    from station_app.services import deputies, printing
+
+    sync_auto(year)
+    rs = applied_rules(year)
+    rows = ranking(year)
+    cats = tuple(c for c in CATEGORIES if any(i.category == c for i in rs.indicators))
+    levels = {d.uid: levels_label(d.levels) for d in deputies.all_deputies()}
+    return RankingSheetData(
+        station_name=printing.resolve_station().name, year=year, title=f"{year}年度代表履职积分排名",
+        categories=cats,
+        rows=tuple(RankingRow(s.rank, s.name, levels.get(s.deputy_uid, ""), s.raw, s.score100, s.grade,
+                              tuple(s.by_category.get(c, 0.0) for c in cats), s.pending) for s in rows),
+        formula=FORMULA.format(full=rs.full_marks), grades=tuple((g.name, g.min_score) for g in rs.grades))
+
+
+def print_archive(deputy_uid: str, year: int, out) -> Path:
+    from station_app.printing.archive_docs import render_archive
+
+    return render_archive(archive_data(deputy_uid, year), out)
+
+
+def print_ranking(year: int, out) -> Path:
+    from station_app.printing.archive_docs import render_ranking
+
+    return render_ranking(ranking_sheet_data(year), out)
