@@ -3,7 +3,8 @@
 Kinds: ``board`` (代表公示栏, A3 by default or A4) and ``cards`` (代表联系卡) are the contract;
 ``sanliang`` (三亮公示卡), ``nameplate`` (桌牌) and ``poster`` (联络站二维码海报) are extras.
 Each kind is a sub-parser whose ``print_run`` default does the work, so other printouts
-(``minutes``, ``notice``, ``archive``) can be added beside them with their own flags::
+(``minutes``, ``notice``, ``report``, ``assign``/``feedback``, ``archive``, ``ranking``) are
+added beside them with their own flags::
 
     kinds = add_print_parser(sub)
     p = kinds.add_parser("minutes", help=...); ...; p.set_defaults(print_run=run_minutes)
@@ -94,7 +95,27 @@ def add_print_parser(subparsers) -> argparse._SubParsersAction:
         k.add_argument("--out", required=True, help="输出的 PDF 文件")
         k.add_argument("--case", required=True, metavar="NUMBER_OR_UID", help="意见建议编号（如 2026-0001）或 uid")
         k.set_defaults(print_run=_run_case_sheet, sheet=kind)
+    k = kinds.add_parser("archive", help="代表履职档案（述职参考材料）：一位代表一年的积分和履职记录",
+                         description="代表履职档案（A4）：基本情况、年度积分和等次、履职概况、积分构成和每条履职记录")
+    k.add_argument("--db", required=True, help="数据库：文件路径或数据库地址")
+    k.add_argument("--out", required=True, help="输出的 PDF 文件")
+    k.add_argument("--deputy", required=True, metavar="UID_OR_NAME",
+                   help="代表的 uid，或代表姓名（须与本站一位代表的姓名完全一致且不重名）")
+    k.add_argument("--year", required=True, type=_year, metavar="YYYY", help="年度，如 2026")
+    k.set_defaults(print_run=_run_archive)
+    k = kinds.add_parser("ranking", help="代表履职积分排名表：本站在任代表的年度积分、分类积分和等次",
+                         description="代表履职积分排名表（A4 横向）：排名、分类积分、年度积分、百分制、等次")
+    k.add_argument("--db", required=True, help="数据库：文件路径或数据库地址")
+    k.add_argument("--out", required=True, help="输出的 PDF 文件")
+    k.add_argument("--year", required=True, type=_year, metavar="YYYY", help="年度，如 2026")
+    k.set_defaults(print_run=_run_ranking)
     return kinds
+
+
+def _year(text: str) -> int:
+    if not (text.isdigit() and len(text) == 4 and 2000 <= int(text) <= 2100):
+        raise argparse.ArgumentTypeError(f"年度应写成四位数字，如 2026，不是 {text}")
+    return int(text)
 
 
 def _date(text: str):
@@ -128,6 +149,43 @@ def _run_case_sheet(args):
     from station_app.services.cases import print_sheet
 
     return print_sheet(args.case, args.sheet, args.out)
+
+
+def deputy_uid_of(text: str) -> str:
+    """The uid of the deputy ``text`` names: a uid of a deputy on record, else the exact name of
+    exactly one deputy of the home station (in office or not). Otherwise ``NotFoundError``."""
+    from station_app.errors import NotFoundError
+    from station_app.services import deputies
+    from station_app.services.station import home_code
+
+    text = (text or "").strip()
+    if not text:
+        raise NotFoundError("请指定代表（uid 或姓名）")
+    try:
+        rec = deputies.get(text)
+    except NotFoundError:
+        rec = None
+    if rec is not None and rec.deleted_at is None:
+        return rec.uid
+    flt = deputies.DeputyFilter(text=text, active=None, station_code=home_code())
+    same = [d for d in deputies.all_deputies(flt) if d.name == text and d.deleted_at is None]
+    if len(same) == 1:
+        return same[0].uid
+    if len(same) > 1:
+        raise NotFoundError(f"本站有 {len(same)} 位代表名叫“{text}”，请改用代表的 uid")
+    raise NotFoundError(f"找不到代表“{text}”（请用代表的 uid 或本站代表的完整姓名）")
+
+
+def _run_archive(args):
+    from station_app.services.scoring import print_archive
+
+    return print_archive(deputy_uid_of(args.deputy), args.year, args.out)
+
+
+def _run_ranking(args):
+    from station_app.services.scoring import print_ranking
+
+    return print_ranking(args.year, args.out)
 
 
 def cmd_print(args) -> int:

@@ -617,9 +617,12 @@ def archive_data(deputy_uid: str, year: int) -> ArchiveData:
         if rec_uids else None
     quotas = []
     for quota in rs.quotas:
-        have = len({f.source_uid for f in year_facts if f.source in quota.sources})
-        need = quota.minimum * (4 if quota.period == "quarter" else 1)
-        quotas.append((quota.name, have, need))
+        hits = {(quarter_of(f.date), f.source_uid) for f in year_facts if f.source in quota.sources}
+        if quota.period == "quarter":  # quarters in which the quota was met, of the four
+            per_q = [sum(1 for q, _u in hits if q == n) for n in range(1, 5)]
+            quotas.append((f"{quota.name}（达标季度数）", sum(n >= quota.minimum for n in per_q), 4))
+        else:
+            quotas.append((quota.name, len({u for _q, u in hits}), quota.minimum))
     show = bool(settings.get("privacy.show_full_numbers"))
     photo = str(deputies.photo_path(person.photo)) if person.photo else None
     return ArchiveData(

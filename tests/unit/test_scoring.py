@@ -8,7 +8,9 @@ import dataclasses
 import datetime as dt
 
 import pytest
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from station_app.db.models import AuditLog, DutyRecord
 from station_app.domain import clock
