@@ -53,7 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", required=True, help="目标数据库（应为新文件）")
     p.add_argument("--seed", type=int, default=1, help="随机种子，相同种子生成相同数据（默认 1）")
     p.add_argument("--deputies", type=int, default=30, help="代表人数（默认 30）")
-    p.add_argument("--receptions", type=int, default=0, help="接待登记条数（接待功能完成后生效）")
+    p.add_argument("--receptions", type=int, default=None,
+                   help="接待登记条数（含意见建议和办理过程；默认 400，约一年的量）")
 
     p = sub.add_parser("check", help="检查数据库的完整性和一致性；有问题时退出码为 1")
     p.add_argument("--db", required=True)
@@ -87,12 +88,12 @@ def _open(db_arg: str | None):
 def cmd_demo(args) -> int:
     from station_app.services.demo import make_demo
 
-    if args.receptions:
-        print("提示：接待登记的演示数据将在接待功能完成后提供，本次只生成站点和代表。", file=sys.stderr)
     _open(args.db)
-    summary = make_demo(seed=args.seed, deputies=args.deputies)
+    summary = make_demo(seed=args.seed, deputies=args.deputies, receptions=args.receptions)
     print(f"已生成演示数据：站点 {summary.station_code}，代表 {summary.deputies} 名，"
-          f"活动日 {summary.activity_days} 个（签到 {summary.attendances} 人次） → {args.db}")
+          f"活动日 {summary.activity_days} 个（签到 {summary.attendances} 人次），"
+          f"接待登记 {summary.receptions} 次，意见建议 {summary.cases} 条（办理过程 {summary.case_events} 步）"
+          f" → {args.db}")
     return 0
 
 

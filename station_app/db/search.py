@@ -102,6 +102,21 @@ def hit_count(table: str, query: str, cap: int | None = None) -> int:
     return cur.fetchone()[0]
 
 
+def indexed_rows(table: str) -> int:
+    """How many rows ``table`` holds, without a scan: FTS5 keeps the total in its averages record
+    (the ``{table}_data`` row with id 1: a varint of the row count, then one per column), kept
+    up to date by every insert, 'delete' and 'delete-all'."""
+    row = database.execute_sql(f"SELECT block FROM {table}_data WHERE id = 1").fetchone()
+    n = 0
+    for i, byte in enumerate((row[0] if row else b"")[:9]):
+        if i == 8:
+            return (n << 8) | byte
+        n = (n << 7) | (byte & 0x7F)
+        if not byte & 0x80:
+            return n
+    return 0
+
+
 def newest_rowids(table: str, query: str, below: int | None, limit: int) -> list[int]:
     """Up to ``limit`` rowids matching ``query``, highest first, all below ``below`` if given."""
     expr = match_expression(query)

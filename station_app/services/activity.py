@@ -28,7 +28,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from station_app.db.connection import database
+from station_app.db.connection import database, db_cache
 from station_app.db.models import (
     ActivityDay,
     ActivityPhoto,
@@ -108,6 +108,7 @@ def holiday_calendar() -> HolidayCalendar:
 
 def set_holiday_override(day: dt.date, kind: str | None, note: str = "") -> None:
     """``kind`` 'holiday' (放假) or 'workday' (上班); ``None`` removes the override."""
+    db_cache().pop("holiday_calendar", None)  # deadlines count on the new calendar
     if kind not in (HOLIDAY, WORKDAY, None):
         raise ValidationError({"kind": "应为 放假 或 上班"})
     with database.atomic():

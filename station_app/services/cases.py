@@ -15,7 +15,7 @@ from collections.abc import Iterable
 import peewee as pw
 
 from station_app.db import search
-from station_app.db.connection import database
+from station_app.db.connection import database, db_cache
 from station_app.db.models import Case, CaseCounter, CaseEvent, Department, Deputy, Reception, ReceptionDeputy
 from station_app.domain import clock
 from station_app.domain.cases import (
@@ -52,19 +52,13 @@ def is_workday(d: dt.date) -> bool:
     """A working day on the station's holiday calendar; Monday–Friday where it has no data."""
     from station_app.services.activity import holiday_calendar
 
-    cal = _calendar_cache.get("cal")
+    cache = db_cache()
+    cal = cache.get("holiday_calendar")
     if cal is None:
-        cal = _calendar_cache["cal"] = holiday_calendar()
+        cal = cache["holiday_calendar"] = holiday_calendar()
     if cal.covers(d.year):
         return cal.is_workday(d)
     return d.weekday() < 5
-
-
-_calendar_cache: dict = {}
-
-
-def _fresh_calendar() -> None:
-    _calendar_cache.clear()
 
 
 def deadline_days(handling: str) -> int:
@@ -77,7 +71,6 @@ def deadline_days(handling: str) -> int:
 
 def default_deadline(handling: str, start: dt.date | None = None) -> dt.date:
     """``start`` (today) plus the handling mode's working days (交办 15, 代表建议 60 by default)."""
-    _fresh_calendar()
     return add_working_days(start or clock.today(), deadline_days(handling), is_workday)
 
 
@@ -363,7 +356,6 @@ def _filtered(status: str | None = None, category: str | None = None, department
     if overdue:
         q = q.where(Case.status.in_(tuple(WAITING)), Case.deadline < today.isoformat())
     if due_within is not None:
-        _fresh_calendar()
         last = add_working_days(today, due_within, is_workday)
         q = q.where(Case.status.in_(tuple(WAITING)), Case.deadline >= today.isoformat(),
                     Case.deadline <= last.isoformat())

@@ -50,6 +50,9 @@ class DemoSummary:
     deputies: int
     activity_days: int = 0
     attendances: int = 0
+    receptions: int = 0
+    cases: int = 0
+    case_events: int = 0
 
 
 MONTH_THEMES = ("学习贯彻全国两会精神", "春耕生产与农资保障", "农村人居环境整治", "防汛备汛和安全生产",
@@ -93,8 +96,14 @@ class _Gen:
         return [Level.PROVINCIAL.value]
 
 
-def make_demo(seed: int = 1, deputies: int = 30) -> DemoSummary:
-    """Fill an empty database with a demo station. Refuses a database that already has data."""
+DEFAULT_RECEPTIONS = 400  # about a year of a busy township station
+
+
+def make_demo(seed: int = 1, deputies: int = 30, receptions: int | None = None) -> DemoSummary:
+    """Fill an empty database with a demo station: deputies, a year of activity days, and
+    ``receptions`` visits (default :data:`DEFAULT_RECEPTIONS`) with their opinions and timelines
+    spread over the past year — six years when there are more than 100,000 (the bench's 1M).
+    Refuses a database that already has data."""
     if deputies < 1:
         raise KnownError("代表人数至少为 1")
     if Deputy.select().exists():
@@ -135,7 +144,20 @@ def make_demo(seed: int = 1, deputies: int = 30) -> DemoSummary:
                      summary=f"生成演示数据（种子 {seed}，代表 {deputies} 名）", station_code=code)
     with seeded_uids(gen.uid):
         days, marks = _demo_activity_days(rng, year)
-    return DemoSummary(station_code=code, deputies=deputies, activity_days=days, attendances=marks)
+    n = DEFAULT_RECEPTIONS if receptions is None else receptions
+    if n < 0:
+        raise KnownError("接待登记条数不能为负数")
+    counts = {"receptions": 0, "cases": 0, "case_events": 0}
+    if n:
+        from station_app.db.models import ActivityDay
+        from station_app.services.demo_receptions import generate
+
+        on_duty = [d.uid for d in Deputy.select(Deputy.uid).where(Deputy.active == True)  # noqa: E712
+                   .order_by(Deputy.id)]
+        held = [(a.uid, a.date) for a in ActivityDay.alive().where(ActivityDay.status == "held")
+                .order_by(ActivityDay.date)]
+        counts = generate(n, seed, code, on_duty, held, today=clock.today(), years=1 if n <= 100_000 else 6)
+    return DemoSummary(station_code=code, deputies=deputies, activity_days=days, attendances=marks, **counts)
 
 
 def _demo_activity_days(rng, year: int) -> tuple[int, int]:

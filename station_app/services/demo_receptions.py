@@ -44,8 +44,8 @@ from station_app.domain import clock
 from station_app.domain.cases import add_working_days
 from station_app.domain.codes import CaseAction, CaseStatus, Category, Channel, Evaluation, Handling
 from station_app.services.cases import DEFAULT_DEPARTMENTS
-from station_app.services.receptions import time_key
 from station_app.services.demo import GIVEN_F, GIVEN_M, MINORITY, PHONE_PREFIXES, SURNAMES
+from station_app.services.receptions import time_key
 
 BLOCK = 50_000  # receptions per transaction (with their deputies, cases, events and index rows)
 

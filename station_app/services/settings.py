@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from station_app.db.connection import database
+from station_app.db.connection import database, db_cache
 from station_app.db.models import Setting
 from station_app.services import audit
 
@@ -57,6 +57,8 @@ def get(key: str) -> Any:
 
 def set(key: str, value: Any) -> None:  # noqa: A001 - module-level API: settings.set(...)
     spec(key)
+    if key.startswith("schedule."):
+        db_cache().pop("holiday_calendar", None)
     with database.atomic():
         row = Setting.get_or_none(Setting.key == key)
         before = None if row is None else row.value

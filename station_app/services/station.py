@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from station_app.db.connection import database
+from station_app.db.connection import database, db_cache
 from station_app.db.models import Deputy, Station
 from station_app.domain import clock
 from station_app.domain.records import StationProfile
@@ -27,10 +27,14 @@ def home_station() -> StationProfile | None:
 
 
 def home_code() -> str:
-    st = home_station()
-    if st is None:
-        raise ValidationError({"station": "请先填写联络站信息（设置 → 站点信息）"})
-    return st.code
+    cache = db_cache()
+    code = cache.get("home_code")
+    if code is None:
+        st = home_station()
+        if st is None:
+            raise ValidationError({"station": "请先填写联络站信息（设置 → 站点信息）"})
+        code = cache["home_code"] = st.code
+    return code
 
 
 def stations() -> list[StationProfile]:
@@ -52,6 +56,7 @@ def validate_profile(p: StationProfile) -> dict[str, str]:
 def save_home_station(p: StationProfile) -> StationProfile:
     p = dataclasses.replace(p, code=(p.code or "").strip(), name=(p.name or "").strip(),
                             phone=normalize_phone(p.phone))
+    db_cache().pop("home_code", None)
     errors = validate_profile(p)
     if errors:
         raise ValidationError(errors)
