@@ -92,7 +92,8 @@ def cmd_demo(args) -> int:
     summary = make_demo(seed=args.seed, deputies=args.deputies, receptions=args.receptions)
     print(f"已生成演示数据：站点 {summary.station_code}，代表 {summary.deputies} 名，"
           f"活动日 {summary.activity_days} 个（签到 {summary.attendances} 人次），"
-          f"接待登记 {summary.receptions} 次，意见建议 {summary.cases} 条（办理过程 {summary.case_events} 步）"
+          f"接待登记 {summary.receptions} 次，意见建议 {summary.cases} 条（办理过程 {summary.case_events} 步），"
+          f"履职记录 {summary.duty_records} 条"
           f" → {args.db}")
     return 0
 

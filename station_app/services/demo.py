@@ -53,6 +53,7 @@ class DemoSummary:
     receptions: int = 0
     cases: int = 0
     case_events: int = 0
+    duty_records: int = 0
 
 
 MONTH_THEMES = ("学习贯彻全国两会精神", "春耕生产与农资保障", "农村人居环境整治", "防汛备汛和安全生产",
@@ -157,7 +158,35 @@ def make_demo(seed: int = 1, deputies: int = 30, receptions: int | None = None) 
         held = [(a.uid, a.date) for a in ActivityDay.alive().where(ActivityDay.status == "held")
                 .order_by(ActivityDay.date)]
         counts = generate(n, seed, code, on_duty, held, today=clock.today(), years=1 if n <= 100_000 else 6)
-    return DemoSummary(station_code=code, deputies=deputies, activity_days=days, attendances=marks, **counts)
+    with seeded_uids(gen.uid):
+        duty = _demo_duty_records(rng, year)
+    return DemoSummary(station_code=code, deputies=deputies, activity_days=days, attendances=marks,
+                       duty_records=duty, **counts)
+
+
+MANUAL_DEMO = (("A02", "列席镇人大主席团第{n}次会议"), ("E02", "参加《农村公路条例》执法检查"),
+               ("E03", "督查民生实事项目：村级养老服务站建设"), ("A04", "在镇人代会上就农村饮水安全发言"))
+
+
+def _demo_duty_records(rng, year: int) -> int:
+    """The year's automatic duty records (one recompute, as a clerk would run it) and some manual
+    ones: most reviewed, a few still waiting for review."""
+    from station_app.db.models import DutyRecord
+    from station_app.services import scoring
+
+    if not any(i.code == code for code, _ in MANUAL_DEMO for i in scoring.rules(year).indicators):
+        return 0
+    scoring.recompute(year)
+    people = [d.uid for d in Deputy.select(Deputy.uid).where(Deputy.active == True).order_by(Deputy.id)]  # noqa: E712
+    today = clock.today()
+    for i, uid in enumerate(people):
+        for _ in range(rng.randint(0, 3)):
+            code, text = MANUAL_DEMO[rng.randrange(len(MANUAL_DEMO))]
+            day = dt.date(year, 1, 1) + dt.timedelta(days=rng.randrange(max(1, (today - dt.date(year, 1, 1)).days)))
+            rec = scoring.add_manual(uid, day, code, 1, text.format(n=rng.randint(1, 6)))
+            if rng.random() < 0.8 or i == 0:
+                scoring.review(rec.uid, approve=True)
+    return DutyRecord.select().where(DutyRecord.deleted_at.is_null()).count()
 
 
 def _demo_activity_days(rng, year: int) -> tuple[int, int]:

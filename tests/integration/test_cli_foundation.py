@@ -59,6 +59,18 @@ def test_demo_is_deterministic_and_checks_clean(tmp_path):
     assert {m[2] for m in marks} <= {"present", "late", "leave", "absent"}
     assert {d[1] for d in days} >= {"cancelled"} and any(r.startswith("与镇防汛") for *_x, r in days)
     assert _uids(a) == _uids(b)  # the same seed gives the same uids, activity records included
+    assert all(_uids(a)) and _uids(a) != _uids(c)  # every table filled; another seed, other data
+    con = sqlite3.connect(a)
+    try:
+        handled = dict(con.execute('SELECT handling, count(*) FROM "case" GROUP BY handling').fetchall())
+        overdue = con.execute("""SELECT count(*) FROM "case" WHERE status IN ('assigned', 'in_progress')
+                                 AND deadline < date('now', 'localtime')""").fetchone()[0]
+        rounds = con.execute('SELECT max(rounds) FROM "case"').fetchone()[0]
+        pending = con.execute("SELECT count(*) FROM duty_record WHERE source = 'manual' AND NOT verified").fetchone()[0]
+    finally:
+        con.close()
+    assert handled["on_the_spot"] > sum(handled.values()) / 2  # most answered on the spot
+    assert rounds >= 2 and overdue >= 1 and pending >= 1  # some re-handled, some overdue, some unreviewed
 
     assert "检查通过" in res.stdout
     res = run("demo", "--db", str(a))
@@ -155,7 +167,8 @@ def _activity_content(path):
 def _uids(path):
     con = sqlite3.connect(path)
     try:
-        return [con.execute(f"SELECT uid FROM {t} ORDER BY id").fetchall() for t in ("activity_day", "duty", "attendance")]
+        return [con.execute(f'SELECT uid FROM "{t}" ORDER BY id').fetchall()
+                for t in ("activity_day", "duty", "attendance", "reception", "case", "case_event", "duty_record")]
     finally:
         con.close()
 
