@@ -38,3 +38,32 @@ def bulk_insert(model: type[pw.Model], fields: Sequence[pw.Field], rows: Iterabl
             db.cursor().executemany(sql, batch)
         total += len(batch)
     return total
+
+
+def insert_row(model: type[pw.Model], **values) -> int:
+    """Insert one row like ``Model.create`` (field defaults applied, values converted) but with the
+    INSERT built once per model and database and kept: peewee spends most of a single-row create
+    generating SQL, which the clerk's save button pays on every record. Returns the new id."""
+    from station_app.db.connection import db_cache, is_sqlite
+
+    db = model._meta.database
+    fields = [f for f in model._meta.sorted_fields if not isinstance(f, pw.AutoField)]
+    key = ("insert_row", model)
+    cache = db_cache()
+    sql = cache.get(key)
+    if sql is None:
+        placeholder = {f: None for f in fields}
+        sql = model.insert(placeholder).returning().sql()[0] if is_sqlite() else \
+            model.insert(placeholder).returning(model._meta.primary_key).sql()[0]
+        cache[key] = sql
+    params = []
+    for f in fields:
+        if f.name in values:
+            value = values[f.name]
+        elif f.default is not None:
+            value = f.default() if callable(f.default) else f.default
+        else:
+            value = None
+        params.append(f.db_value(value))
+    cur = db.execute_sql(sql, params)
+    return cur.lastrowid if is_sqlite() else cur.fetchone()[0]

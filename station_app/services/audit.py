@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from station_app.db.bulk import insert_row
 from station_app.db.models import AuditLog
 from station_app.domain.records import AuditEntry
 from station_app.services.context import current_actor
@@ -10,10 +11,8 @@ from station_app.services.context import current_actor
 def record(action: str, table: str, uid: str, before: dict | None, after: dict | None,
            summary: str = "", station_code: str = "") -> None:
     """Write one entry. Call inside the same transaction as the change itself."""
-    AuditLog.create(
-        actor=current_actor()[:40], action=action, table_name=table, record_uid=uid,
-        station_code=station_code, before=before, after=after, summary=summary[:200],
-    )
+    insert_row(AuditLog, actor=current_actor()[:40], action=action, table_name=table, record_uid=uid,
+               station_code=station_code, before=before, after=after, summary=summary[:200])
 
 
 def diff(before: dict | None, after: dict | None) -> dict[str, tuple]:

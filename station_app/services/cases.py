@@ -15,8 +15,18 @@ from collections.abc import Iterable
 import peewee as pw
 
 from station_app.db import search
+from station_app.db.bulk import insert_row
 from station_app.db.connection import database, db_cache
-from station_app.db.models import Case, CaseCounter, CaseEvent, Department, Deputy, Reception, ReceptionDeputy
+from station_app.db.models import (
+    Case,
+    CaseCounter,
+    CaseEvent,
+    Department,
+    Deputy,
+    Reception,
+    ReceptionDeputy,
+    new_uid,
+)
 from station_app.domain import clock
 from station_app.domain.cases import (
     GOOD,
@@ -173,15 +183,15 @@ def check_opinion(op: OpinionData, prefix: str = "") -> dict[str, str]:
 def next_number(code: str, year: int) -> str:
     """The next station-unique case number of ``year``: ``2026-0001``, ``2026-0002`` … (a counter
     per station and year, taken inside the caller's transaction)."""
-    n = CaseCounter.update(last=CaseCounter.last + 1).where(CaseCounter.station_code == code,
-                                                             CaseCounter.year == year).execute()
-    if not n:
-        start = (Case.select(Case.number).where(Case.station_code == code, Case.number >= f"{year}-",
-                                                Case.number < f"{year}.").tuples())
-        highest = max((int(num.split("-")[1]) for (num,) in start), default=0)
-        CaseCounter.create(station_code=code, year=year, last=highest + 1)
-    seq = CaseCounter.get(CaseCounter.station_code == code, CaseCounter.year == year).last
-    return f"{year}-{seq:04d}"
+    bumped = list(CaseCounter.update(last=CaseCounter.last + 1).where(
+        CaseCounter.station_code == code, CaseCounter.year == year).returning(CaseCounter.last).tuples().execute())
+    if bumped:
+        return f"{year}-{bumped[0][0]:04d}"
+    start = (Case.select(Case.number).where(Case.station_code == code, Case.number >= f"{year}-",
+                                            Case.number < f"{year}.").tuples())
+    highest = max((int(num.split("-")[1]) for (num,) in start), default=0)
+    CaseCounter.create(station_code=code, year=year, last=highest + 1)
+    return f"{year}-{highest + 1:04d}"
 
 
 def _event_values(case: Case, s: Step, state: CaseState, actor: str) -> dict:
@@ -214,17 +224,19 @@ def create_in_transaction(op: OpinionData, reception: Reception | None, at: dt.d
     for s in steps:
         states.append(step(states[-1], s))
     final = states[-1]
-    row = Case.create(station_code=code, reception_uid=reception.uid if reception else None,
-                      number=next_number(code, at.year), registered_at=at, category=op.category,
-                      content=op.content.strip(), handling=op.handling, urgency=op.urgency,
-                      department=final.department or (op.department or "").strip(),
-                      co_departments=list(op.co_departments), status=final.status, evaluation=final.evaluation,
-                      rounds=final.rounds, deadline=final.deadline, resolved_at=final.resolved_at)
+    fields = dict(uid=new_uid(), station_code=code, reception_uid=reception.uid if reception else None,
+                  number=next_number(code, at.year), registered_at=at, category=op.category,
+                  content=op.content.strip(), handling=op.handling, urgency=op.urgency,
+                  department=final.department or (op.department or "").strip(),
+                  co_departments=list(op.co_departments), status=final.status, evaluation=final.evaluation,
+                  rounds=final.rounds, deadline=final.deadline, resolved_at=final.resolved_at)
+    row = Case(id=insert_row(Case, **fields), **fields)
     actor = current_actor()[:40]
     events = [_event_values(row, Step(CaseAction.REGISTER.value, at), CaseState(handling=op.handling), actor)]
     for s, state in zip(steps, states[1:], strict=True):
         events.append(_event_values(row, s, state, actor))
-    CaseEvent.insert_many(events).execute()  # one statement (a handful of rows, not a bulk path)
+    for ev in events:
+        insert_row(CaseEvent, **ev)
     search.index_row(FTS, row.id, search_text(row, reception.visitor_name if reception else "",
                                               reception.village if reception else ""))
     audit.record("create", "case", row.uid, None, {"number": row.number, "category": row.category,

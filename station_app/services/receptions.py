@@ -16,8 +16,9 @@ from operator import itemgetter
 import peewee as pw
 
 from station_app.db import search
+from station_app.db.bulk import insert_row
 from station_app.db.connection import database
-from station_app.db.models import ActivityDay, Case, Deputy, Duty, Reception, ReceptionDeputy
+from station_app.db.models import ActivityDay, Case, Deputy, Duty, Reception, ReceptionDeputy, new_uid
 from station_app.domain import clock
 from station_app.domain.codes import ActivityStatus, Channel
 from station_app.domain.records import OpinionData, Page, ReceptionData, ReceptionRecord, VisitorHistory
@@ -220,7 +221,8 @@ def check(data: ReceptionData, opinions: Sequence[OpinionData] = ()) -> dict[str
     elif clock.to_local(data.received_at) > clock.now() + dt.timedelta(minutes=5):
         errors["received_at"] = "接待时间不能晚于现在"
     if data.deputy_uids:
-        known = {d.uid for d in Deputy.alive().where(Deputy.uid.in_(list(data.deputy_uids)))}
+        known = {u for (u,) in Deputy.select(Deputy.uid).where(Deputy.uid.in_(list(data.deputy_uids)),
+                                                                 Deputy.deleted_at.is_null()).tuples()}
         if known != set(data.deputy_uids):
             errors["deputy_uids"] = "接待代表中有人已被删除，请重新选择"
     if data.activity_day_uid and not ActivityDay.alive().where(ActivityDay.uid == data.activity_day_uid).exists():
@@ -246,7 +248,8 @@ def record_visit(data: ReceptionData, opinions: Sequence[OpinionData] = ()) -> R
     code = home_code()
     values = _clean(data)
     with database.atomic():
-        row = Reception.create(station_code=code, sort_key=free_sort_key(values["received_at"]), **values)
+        fields = {"uid": new_uid(), "station_code": code, "sort_key": free_sort_key(values["received_at"]), **values}
+        row = Reception(id=insert_row(Reception, **fields), **fields)  # what was written, not read back
         if values["deputy_uids"]:
             ReceptionDeputy.insert_many([{"reception_uid": row.uid, "deputy_uid": u}
                                          for u in values["deputy_uids"]]).execute()
