@@ -131,17 +131,17 @@ def rules(year: int) -> RuleSet:
 
 
 def applied_rules(year: int) -> RuleSet:
-    """The rules the scores use: as last applied, else as edited."""
+    """The rules the scores use: as last applied by :func:`recompute`, else the default set."""
     row = _rules_row(year)
     if row and row.applied_doc:
         return ruleset_from_json(row.applied_doc)
-    return rules(year)
+    return default_rules(year)  # nothing applied yet: the default set, never unapplied edits
 
 
 def rules_pending(year: int) -> bool:
     """True when the edited rules differ from those the scores use (a recompute is due)."""
     row = _rules_row(year)
-    return bool(row) and row.doc != (row.applied_doc or "")
+    return bool(row) and row.doc != (row.applied_doc or default_rules(year).to_json())
 
 
 def save_rules(new: RuleSet) -> None:

@@ -119,3 +119,12 @@ def refill_combo(combo, first: str, items: list[tuple[str, object]]) -> None:
         combo.addItem(text, data)
     combo.setCurrentIndex(max(0, combo.findData(current)))
     combo.blockSignals(False)
+
+
+def show_message(label, text: str, kind: str) -> None:
+    """A page's message line: ``kind`` (info / error / …) picks its style sheet rule; empty hides it."""
+    label.setProperty("kind", kind)
+    label.setText(text)
+    label.setVisible(bool(text))
+    label.style().unpolish(label)
+    label.style().polish(label)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from station_app import APP_TITLE, __version__
+from station_app.domain import clock
 from station_app.errors import KnownError
 from station_app.services import station
 from station_app.ui.dialogs.station_dialog import StationDialog
@@ -25,6 +26,7 @@ from station_app.ui.pages.cases import CasesPage
 from station_app.ui.pages.deputies import DeputiesPage
 from station_app.ui.pages.home import HomePage
 from station_app.ui.pages.placeholder import PlaceholderPage
+from station_app.ui.pages.points import PointsPage
 from station_app.ui.pages.print_page import PrintPage
 from station_app.ui.pages.receptions import ReceptionsPage
 from station_app.ui.pages.settings_page import SettingsPage
@@ -49,7 +51,7 @@ PAGES = (
     ("cases", "意见办理", None),
     ("stats", "统计分析", None),
     ("deputies", "代表档案", None),
-    ("points", "履职积分", "履职积分：按县里的年度指标自动和手工计分，季度和年度任务完成情况，百分制考评和排名，履职档案打印。"),
+    ("points", "履职积分", None),
     ("print", "打印", None),
     ("exchange", "数据交换", "数据交换：用U盘向县人大常委会代表工委报送数据包（可加密），县里汇总各站数据并对比。"),
     ("settings", "设置", None),
@@ -88,6 +90,8 @@ class MainWindow(QMainWindow):
                 page = CasesPage()
             elif key == "stats":
                 page = StatsPage()
+            elif key == "points":
+                page = PointsPage()
             else:
                 page = PlaceholderPage(self.tr(title), self.tr(coming))
             self.pages[key] = page
@@ -129,6 +133,8 @@ class MainWindow(QMainWindow):
 
         self.home.cases_requested.connect(show_cases)
         self.home.stats_requested.connect(lambda: self.show_page("stats"))
+        self.home.quota_requested.connect(self.show_quota_shortfalls)
+        self.points.changed.connect(self.home.refresh)
         self.nav.setCurrentRow(0)
         self._update_status()
         self._restore_state()
@@ -165,6 +171,16 @@ class MainWindow(QMainWindow):
     @property
     def stats(self) -> StatsPage:
         return self.pages["stats"]
+
+    @property
+    def points(self) -> PointsPage:
+        return self.pages["points"]
+
+    def show_quota_shortfalls(self) -> None:
+        """首页's quota tile → 履职积分, 任务完成情况 tab, this year."""
+        self.show_page("points")
+        self.points.set_year(clock.today().year)
+        self.points.show_tab("tasks")
 
     def show_page(self, key: str) -> None:
         self.nav.setCurrentRow([k for k, _t, _c in PAGES].index(key))

@@ -126,6 +126,18 @@ def test_changing_rules_changes_nothing_until_recompute(people):
     assert logged.after["changed"] == 1 and logged.after["scores"] == [["王建国", 1, 3]]
 
 
+def test_edited_rules_of_a_never_recomputed_year_wait_for_recompute(people):
+    a = people[0]
+    visit(D(Y, 2, 2), [a])
+    rs = scoring.rules(Y)
+    scoring.save_rules(dataclasses.replace(rs, indicators=tuple(
+        dataclasses.replace(i, points=5) if i.code == "D01" else i for i in rs.indicators)))
+    scoring.sync_auto(Y)  # the page syncs whenever it is shown
+    assert scoring.rules_pending(Y) and scoring.score_of(a, Y).raw == 1  # still the default 1 point
+    scoring.recompute(Y)
+    assert scoring.score_of(a, Y).raw == 5 and not scoring.rules_pending(Y)
+
+
 def test_rules_file_round_trip_and_bad_files(station_db, tmp_path):
     path = scoring.export_rules(Y, tmp_path / "rules.json")
     assert ruleset_from_json(path.read_text(encoding="utf-8")) == default_rules(Y)

@@ -6,11 +6,13 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from station_app.domain import clock
-from station_app.services import cases, deputies, settings, station, stats
+from station_app.errors import KnownError
+from station_app.services import cases, deputies, scoring, settings, station, stats
 from station_app.services.deputies import DeputyFilter
 
 OVERDUE_COLOR = "#C00000"
 DUE_SOON_COLOR = "#B35C00"
+QUOTA_NAMES = 5  # names shown per quota on the tile
 
 
 class _Tile(QFrame):
@@ -59,11 +61,13 @@ class HomePage(QWidget):
         add_deputy_requested(): the clerk clicked 新增代表
         cases_requested(str): show the 意见办理 page for "overdue", "due_soon", "awaiting_evaluation" or "open"
         stats_requested(): show the 统计分析 page
+        quota_requested(): show who is behind their duty tasks (履职积分 → 任务完成情况)
     """
 
     add_deputy_requested = Signal()
     cases_requested = Signal(str)
     stats_requested = Signal()
+    quota_requested = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -87,7 +91,11 @@ class HomePage(QWidget):
         self.tile_month.setToolTip(self.tr("点击查看统计分析"))
         self.tile_month.set_hint(self.tr("点击查看统计分析 ›"))
         self.tile_month.clicked.connect(self.stats_requested)
-        self.tile_quota = _Tile(self.tr("未完成履职任务的代表"))
+        self.tile_quota = _Tile(self.tr("未完成履职任务的代表"), clickable=True)
+        self.tile_quota.setToolTip(self.tr("点击查看履职任务完成情况"))
+        self.tile_quota.set_hint(self.tr("点击查看履职积分 › 任务完成情况 ›"))
+        self.tile_quota.clicked.connect(self.quota_requested)
+        self.shortfalls = []
         grid.setSpacing(12)
         grid.addWidget(self.tile_deputies, 0, 0)
         grid.addWidget(self.tile_activity, 0, 1)
@@ -103,8 +111,6 @@ class HomePage(QWidget):
         add.clicked.connect(self.add_deputy_requested)
         lay.addWidget(add)
         lay.addStretch(1)
-        coming = self.tr("功能建设中，完成后在此显示。")
-        self.tile_quota.value.setText(coming)
         self.refresh()
 
     def refresh(self) -> None:
@@ -125,6 +131,7 @@ class HomePage(QWidget):
         self._refresh_activity(today)
         self._refresh_cases(today)
         self._refresh_month(today)
+        self._refresh_quota(today)
         text = self.tr("在任代表 {0} 名（共 {1} 名）").format(active, total)
         if by_level:
             text += "\n" + "　".join(by_level)
@@ -211,3 +218,28 @@ class HomePage(QWidget):
             self.tr("办结率 {0}　满意率 {1}").format(rate(f.completion_rate), rate(f.satisfaction_rate)),
         ]
         self.tile_month.value.setText("\n".join(lines))
+
+    def _refresh_quota(self, today) -> None:
+        """Who is behind a quota of this quarter or year, grouped by quota (a few names each)."""
+        self.shortfalls = []
+        if station.home_station() is None:
+            self.tile_quota.value.setText(self.tr("请先填写站点信息"))
+            return
+        try:
+            self.shortfalls = scoring.quota_shortfalls(today)
+        except KnownError as exc:
+            self.tile_quota.value.setText(exc.message)
+            return
+        if not self.shortfalls:
+            self.tile_quota.value.setText(self.tr("在任代表均已完成本季度和本年度至今的履职任务"))
+            return
+        groups: dict[str, list] = {}
+        for s in self.shortfalls:
+            groups.setdefault(s.quota, []).append(s)
+        lines = []
+        for quota, rows in groups.items():
+            names = "、".join(r.name for r in rows[:QUOTA_NAMES])
+            more = self.tr("等") if len(rows) > QUOTA_NAMES else ""
+            period = self.tr("本季度") if rows[0].period_label.endswith("季度") else self.tr("本年度")
+            lines.append(self.tr("{0}：{1}未完成 {2} 人——{3}{4}").format(quota, period, len(rows), names, more))
+        self.tile_quota.value.setText("\n".join(lines))

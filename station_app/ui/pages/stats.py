@@ -51,7 +51,7 @@ from station_app.domain.records import Statistics, StatsFigures
 from station_app.errors import KnownError
 from station_app.services import station, stats
 from station_app.ui import tasks
-from station_app.ui.forms import pydate, qdate
+from station_app.ui.forms import pydate, qdate, show_message
 from station_app.ui.pdfview import SavedPdfDialog
 
 STYLE = """
@@ -641,11 +641,7 @@ class StatsPage(QWidget):
             QApplication.restoreOverrideCursor()
 
     def _show_message(self, text: str, kind: str) -> None:
-        self.message.setProperty("kind", kind)
-        self.message.setText(text)
-        self.message.setVisible(bool(text))
-        self.message.style().unpolish(self.message)
-        self.message.style().polish(self.message)
+        show_message(self.message, text, kind)
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
