@@ -173,6 +173,7 @@ class Reception(TravelModel):
     """接待登记 (EXCHANGE_FORMAT §2.3 receptions); ``deputy_uids`` is mirrored in
     :class:`ReceptionDeputy` so lists filter by deputy through an index (migration 6)."""
 
+    station_code = pw.CharField(max_length=32)  # no index of its own: the composite indexes lead with it
     received_at = TimestampField()
     sort_key = pw.BigIntegerField(unique=True)  # list order and keyword-index rowid: see db/search.py
     channel = pw.CharField(max_length=12)
@@ -204,6 +205,7 @@ class Case(TravelModel):
     ``resolved_at`` always equal what :func:`station_app.domain.cases.replay` makes of the
     case's events (``check`` verifies it)."""
 
+    station_code = pw.CharField(max_length=32)  # see Reception
     reception_uid = pw.CharField(max_length=36, null=True, index=True)
     number = pw.CharField(max_length=20)
     registered_at = TimestampField()
@@ -229,6 +231,7 @@ class Case(TravelModel):
 class CaseEvent(TravelModel):
     """One step of a case's timeline (EXCHANGE_FORMAT §2.3 case_events, plus what it set)."""
 
+    station_code = pw.CharField(max_length=32)  # events are read by case
     case_uid = pw.CharField(max_length=36, index=True)
     at = TimestampField()
     action = pw.CharField(max_length=12)

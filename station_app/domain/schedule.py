@@ -334,6 +334,7 @@ class HolidayCalendar:
         self._overrides: dict[dt.date, str] = table
         self._extra_years = frozenset(int(y) for y in extra_years)
         self._covered: dict[int, bool] = {}
+        self._workdays: dict[dt.date, bool] = {}
 
     @property
     def overrides(self) -> dict[dt.date, str]:
@@ -352,7 +353,14 @@ class HolidayCalendar:
         return self._covered[year]
 
     def is_workday(self, d: dt.date) -> bool:
-        """An official working day, 调休 working Saturdays/Sundays included."""
+        """An official working day, 调休 working Saturdays/Sundays included (remembered per date:
+        chinese_calendar checks its whole range on every call, and a deadline asks 15–60 times)."""
+        known = self._workdays.get(d)
+        if known is None:
+            known = self._workdays[d] = self._is_workday(d)
+        return known
+
+    def _is_workday(self, d: dt.date) -> bool:
         override = self._overrides.get(d)
         if override is not None:
             return override == WORKDAY

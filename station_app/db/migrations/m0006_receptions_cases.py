@@ -30,6 +30,7 @@ def apply(db: pw.Database) -> None:
         deleted_at = pw.TextField(null=True)
 
     class Reception(Travel):
+        station_code = pw.CharField(max_length=32)  # no index of its own: the composites lead with it
         received_at = pw.TextField()
         sort_key = pw.BigIntegerField(unique=True)
         channel = pw.CharField(max_length=12)
@@ -53,6 +54,7 @@ def apply(db: pw.Database) -> None:
             indexes = ((("deputy_uid", "reception_uid"), True),)
 
     class Case(Travel):
+        station_code = pw.CharField(max_length=32)
         reception_uid = pw.CharField(max_length=36, null=True, index=True)
         number = pw.CharField(max_length=20)
         registered_at = pw.TextField()
@@ -75,6 +77,7 @@ def apply(db: pw.Database) -> None:
                        (("status", "deadline"), False))
 
     class CaseEvent(Travel):
+        station_code = pw.CharField(max_length=32)  # events are read by case
         case_uid = pw.CharField(max_length=36, index=True)
         at = pw.TextField()
         action = pw.CharField(max_length=12)
