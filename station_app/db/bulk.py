@@ -14,9 +14,13 @@ import peewee as pw
 
 def insert_sql(model: type[pw.Model], fields: Sequence[pw.Field]) -> str:
     """The parameterised INSERT for ``fields`` in this database's dialect."""
-    placeholder_row = {f: None for f in fields}
-    sql, _params = model.insert(placeholder_row).returning().sql()
-    return sql
+    # Written out here so the columns are exactly ``fields`` in their order: peewee's insert adds
+    # fields that have defaults and reorders a dict row, and the parameters would not line up.
+    db = model._meta.database
+    open_q, close_q = db.quote[0], db.quote[1]
+    table = f"{open_q}{model._meta.table_name}{close_q}"
+    cols = ", ".join(f"{open_q}{f.column_name}{close_q}" for f in fields)
+    return f"INSERT INTO {table} ({cols}) VALUES ({', '.join([db.param] * len(fields))})"
 
 
 def bulk_insert(model: type[pw.Model], fields: Sequence[pw.Field], rows: Iterable[Sequence],
@@ -52,9 +56,9 @@ def insert_row(model: type[pw.Model], **values) -> int:
     cache = db_cache()
     sql = cache.get(key)
     if sql is None:
-        placeholder = {f: None for f in fields}
-        sql = model.insert(placeholder).returning().sql()[0] if is_sqlite() else \
-            model.insert(placeholder).returning(model._meta.primary_key).sql()[0]
+        sql = insert_sql(model, fields)
+        if not is_sqlite():
+            sql += f" RETURNING {db.quote[0]}{model._meta.primary_key.column_name}{db.quote[1]}"
         cache[key] = sql
     params = []
     for f in fields:

@@ -149,3 +149,11 @@ def test_failed_migration_rolls_back(tmp_path, monkeypatch):
     assert current_version(db) == 1
     assert "half_done" not in {c.name for c in db.get_columns("deputy")}
     db.close()
+
+
+def test_bulk_insert_sql_has_exactly_the_given_columns_in_order(db):
+    from station_app.db.bulk import insert_sql
+    from station_app.db.models import Reception
+
+    sql = insert_sql(Reception, [Reception.summary, Reception.station_code, Reception.id])
+    assert sql == 'INSERT INTO "reception" ("summary", "station_code", "id") VALUES (?, ?, ?)'
