@@ -74,6 +74,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--station", help="联络站代码（县级数据库中只统计这个站）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出（供程序读取）")
 
+    p = sub.add_parser("export", help="导出数据包到U盘或文件夹（EXCHANGE_FORMAT §2），打印数据包路径")
+    p.add_argument("--db", required=True)
+    p.add_argument("--out", required=True, help="目标文件夹（U盘）")
+    p.add_argument("--from", dest="date_from", type=_date, metavar="YYYY-MM-DD",
+                   help="期间开始日期（默认：上次导出的截止日期次日，首次为最早记录的日期）")
+    p.add_argument("--to", dest="date_to", type=_date, metavar="YYYY-MM-DD", help="期间结束日期（默认：今天）")
+    p.add_argument("--full", action="store_true", help="导出全部数据（默认只导出上次导出以来有变化的记录）")
+    p.add_argument("--password", help="加密密码（AES-256；默认用“设置”中的导出密码，空字符串表示不加密）")
+
+    p = sub.add_parser("import", help="导入各站的数据包（EXCHANGE_FORMAT §2.4）；有被拒绝的数据包时退出码为 1")
+    p.add_argument("--db", required=True, help="数据库（不存在时新建，作为县级汇总库）")
+    p.add_argument("--password", help="数据包密码（默认用“设置”中的导出密码）")
+    p.add_argument("--json", action="store_true", help="以 JSON 列表输出每个数据包的结果")
+    p.add_argument("packages", nargs="+", metavar="PACKAGE", help="数据包文件（.zip）")
+
     add_print_parser(sub)
     return parser
 
@@ -177,7 +192,36 @@ def cmd_stats(args) -> int:
     return 0
 
 
-COMMANDS = {"demo": cmd_demo, "stats": cmd_stats, "check": cmd_check, "backup": cmd_backup, "restore": cmd_restore,
+def cmd_export(args) -> int:
+    from station_app.services import exchange
+
+    _open(args.db)
+    result = exchange.export_package(args.out, date_from=args.date_from, date_to=args.date_to, full=args.full,
+                                     password=args.password)
+    print(result.path)
+    return 0
+
+
+def cmd_import(args) -> int:
+    from station_app.services import exchange
+
+    _open(args.db)
+    reports = exchange.import_packages(args.packages, password=args.password)
+    if args.json:
+        print(json.dumps([r.to_json() for r in reports], ensure_ascii=False, indent=2))
+    else:
+        for r in reports:
+            if r.status == "imported":
+                print(f"已导入 {r.package}：新增 {r.inserted} 条，更新 {r.updated} 条，未变 {r.unchanged} 条")
+            else:
+                print(f"已拒绝 {r.package}：{r.reason}", file=sys.stderr)
+    rejected = sum(r.status != "imported" for r in reports)
+    if rejected and not args.json:
+        print(f"共 {len(reports)} 个数据包，{rejected} 个被拒绝（数据库未因它们改动）", file=sys.stderr)
+    return 1 if rejected else 0
+
+
+COMMANDS = {"export": cmd_export, "import": cmd_import, "demo": cmd_demo, "stats": cmd_stats, "check": cmd_check, "backup": cmd_backup, "restore": cmd_restore,
             "print": cmd_print}
 
 

@@ -337,6 +337,46 @@ class AuditLog(BaseModel):
     summary = pw.CharField(max_length=200, default="")
 
 
+class ExchangeSent(BaseModel):
+    """A package this database exported (EXCHANGE_FORMAT §2; migration 8): the next incremental
+    package starts after the newest one and names it as ``previous_package_id``."""
+
+    package_id = pw.CharField(max_length=36, unique=True)
+    station_code = pw.CharField(max_length=32)
+    kind = pw.CharField(max_length=12)  # full / incremental
+    period_from = IsoDateField()
+    period_to = IsoDateField()
+    created_at = TimestampField()
+    previous_package_id = pw.CharField(max_length=36, null=True)
+    file_name = pw.CharField(max_length=200)
+    counts = JsonField()  # {table: records}
+    bytes = pw.BigIntegerField(default=0)
+
+    class Meta:
+        indexes = ((("station_code", "created_at"), False),)
+
+
+class ExchangeImported(BaseModel):
+    """A package merged into this database (the county's view of each station's chain). Only
+    imported packages are recorded: a rejected one leaves the database exactly as it was."""
+
+    package_id = pw.CharField(max_length=36, unique=True)
+    station_code = pw.CharField(max_length=32)
+    kind = pw.CharField(max_length=12)
+    period_from = IsoDateField()
+    period_to = IsoDateField()
+    created_at = TimestampField()  # when the station made it
+    previous_package_id = pw.CharField(max_length=36, null=True)
+    file_name = pw.CharField(max_length=200)
+    counts = JsonField()  # {"inserted": n, "updated": n, "unchanged": n, "tables": {...}}
+    imported_at = TimestampField(default=clock.now_ts)
+    status = pw.CharField(max_length=12)  # imported
+    reason = pw.TextField(default="")
+
+    class Meta:
+        indexes = ((("station_code", "created_at"), False),)
+
+
 class SchemaVersion(BaseModel):
     version = pw.IntegerField(primary_key=True)
     name = pw.CharField(max_length=80)
@@ -345,4 +385,4 @@ class SchemaVersion(BaseModel):
 
 ALL_MODELS = [Station, Deputy, Setting, User, AuditLog, SchemaVersion, ActivityDay, Duty, Attendance,
               HolidayOverride, DeputyUnavailable, ActivityPhoto, MonthlyTheme, Reception, ReceptionDeputy, Case,
-              CaseEvent, Department, CaseCounter, ScoringRules, DutyRecord]
+              CaseEvent, Department, CaseCounter, ScoringRules, DutyRecord, ExchangeSent, ExchangeImported]

@@ -24,6 +24,7 @@ from station_app.ui.dialogs.station_dialog import StationDialog
 from station_app.ui.pages.activities import ActivitiesPage
 from station_app.ui.pages.cases import CasesPage
 from station_app.ui.pages.deputies import DeputiesPage
+from station_app.ui.pages.exchange import ExchangePage
 from station_app.ui.pages.home import HomePage
 from station_app.ui.pages.placeholder import PlaceholderPage
 from station_app.ui.pages.points import PointsPage
@@ -53,7 +54,7 @@ PAGES = (
     ("deputies", "代表档案", None),
     ("points", "履职积分", None),
     ("print", "打印", None),
-    ("exchange", "数据交换", "数据交换：用U盘向县人大常委会代表工委报送数据包（可加密），县里汇总各站数据并对比。"),
+    ("exchange", "数据交换", None),
     ("settings", "设置", None),
 )
 
@@ -92,6 +93,8 @@ class MainWindow(QMainWindow):
                 page = StatsPage()
             elif key == "points":
                 page = PointsPage()
+            elif key == "exchange":
+                page = ExchangePage()
             else:
                 page = PlaceholderPage(self.tr(title), self.tr(coming))
             self.pages[key] = page
@@ -135,6 +138,7 @@ class MainWindow(QMainWindow):
         self.home.stats_requested.connect(lambda: self.show_page("stats"))
         self.home.quota_requested.connect(self.show_quota_shortfalls)
         self.points.changed.connect(self.home.refresh)
+        self.exchange.imported.connect(self._on_imported)
         self.nav.setCurrentRow(0)
         self._update_status()
         self._restore_state()
@@ -175,6 +179,17 @@ class MainWindow(QMainWindow):
     @property
     def points(self) -> PointsPage:
         return self.pages["points"]
+
+    @property
+    def exchange(self) -> ExchangePage:
+        return self.pages["exchange"]
+
+    def _on_imported(self) -> None:
+        """Packages were merged in: the pages that show the data see the new records (a station
+        database may have become a county one: the status bar and the stations picker follow)."""
+        self._update_status()
+        self.home.refresh()
+        self.stats.refresh()
 
     def show_quota_shortfalls(self) -> None:
         """首页's quota tile → 履职积分, 任务完成情况 tab, this year."""
@@ -268,6 +283,7 @@ class MainWindow(QMainWindow):
         self.home.refresh()
         self.settings_page.refresh()
         self.activities.refresh()
+        self.exchange.refresh()
 
     def _update_status(self) -> None:
         st = station.home_station()
