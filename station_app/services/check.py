@@ -52,7 +52,7 @@ def run_check() -> list[CheckFinding]:
     valid_mask = (1 << len(Level)) - 1
     for d in Deputy.select():
         who = f"代表“{d.name}”({d.uid})"
-        if not _UID.match(d.uid or ""):
+        if not _UID.fullmatch(d.uid or ""):
             err(f"{who} 的 uid 格式不对")
         if d.station_code not in codes:
             err(f"{who} 所属站点 {d.station_code} 不存在")

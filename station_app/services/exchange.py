@@ -7,12 +7,15 @@ records name, a 台账 workbook and the 汇总 PDF under ``reports/``, and write
 last. The zip goes to a temp name in the target folder, is fsynced and renamed, then opened again
 and every hash and count checked; any failure leaves nothing under the final name.
 
-Import (:func:`import_packages`) verifies a package completely before writing anything
-(:func:`_verify`: manifest, version, members, hashes, counts, sizes, names, every record's fields,
-codes and station, every reference), then merges it by uid in one transaction (:func:`_merge`):
-new rows go in through ``bulk_insert``, newer rows are updated with one prepared UPDATE, the
-keyword index and ``reception_deputy`` follow. A rejected package leaves the database exactly as it
-was and is not even logged.
+Import (:func:`import_packages`) checks the package before writing anything: manifest, version,
+member names, sizes and ratios (:func:`_check_members`), then every member's sha256 and line count
+in one pass at the speed of zlib (:func:`_check_hashes`). It then opens the package's one
+transaction and streams the records through the record rules (:class:`_Checker`: fields, codes,
+station, unique uids, references, attachments) into the merge by uid (:func:`_merge`): a reader
+thread inflates, parses and checks the next batch while this thread writes the one before; new
+rows go in through ``bulk_insert``, newer rows are updated with one prepared UPDATE, the keyword
+index and ``reception_deputy`` follow. The first broken record, reference or hash rolls the
+transaction back: a rejected package leaves the database exactly as it was and is not even logged.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
 import tempfile
@@ -777,13 +781,7 @@ def _verify_written(path: Path, password: str, manifest: pk.Manifest, step) -> N
             if got.to_json() != manifest.to_json():
                 raise _Reject("清单与写入的内容不一致")
             _check_members(zf, got)
-            for name, entry in got.files.items():
-                n = 0
-                for _line in _member_lines(zf, name, entry):
-                    n += 1
-                    if n % CHUNK == 0:
-                        step(CHUNK)
-                step(n % CHUNK)
+            _check_hashes(zf, got.files, step)
     except _Reject as exc:
         raise StorageError(f"数据包写入后校验失败（{exc.reason}）：U盘可能有问题，请换一个U盘重试。") from exc
     except OSError as exc:
@@ -798,6 +796,11 @@ class _Reject(Exception):
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
+
+
+class _Cancelled(_Reject):
+    def __init__(self):
+        super().__init__("已取消导入，数据库没有改动")
 
 
 _READ_ERRORS = (zipfile.BadZipFile, pyzipper.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError, ValueError)
@@ -866,44 +869,70 @@ def _check_members(zf, manifest: pk.Manifest) -> None:
             raise _Reject(f"数据包不完整：缺少文件 {name}")
 
 
-def _member_lines(zf, name: str, entry: dict) -> Iterator[bytes]:
-    """The lines of a member (one for a non-.jsonl file), checking its sha256 and count at the end.
-    The bytes read never exceed the size the zip declares (zipfile stops there)."""
-    sha = hashlib.sha256()
-    n = 0
+def _read_member(zf, name: str) -> Iterator[bytes]:
+    """The blocks of a member, read errors as a rejection. The bytes read never exceed the size the
+    zip declares (zipfile stops there), and that size is bounded by :func:`_check_members`."""
     size = 0
-    jsonl = name.endswith(".jsonl")
     try:
         with zf.open(name) as f:
-            carry = b""
             while True:
                 block = f.read(BUFFER)
                 if not block:
-                    break
+                    return
                 size += len(block)
                 if size > MAX_MEMBER_BYTES:
                     raise _Reject(f"数据包解压后过大，已拒绝（疑似压缩炸弹）：{name}")
-                sha.update(block)
-                if not jsonl:
-                    continue
-                parts = (carry + block).split(b"\n")
-                carry = parts.pop()
-                for line in parts:
-                    n += 1
-                    yield line
-            if jsonl and carry:
-                n += 1
-                yield carry
+                yield block
     except RuntimeError as exc:
         if "password" in str(exc).lower():
             raise _Reject("密码不正确") from exc
         raise _Reject(f"数据包已损坏：{name} 无法读取（{exc}）") from exc
     except _READ_ERRORS as exc:
         raise _Reject(f"数据包已损坏或被改动：{name} 无法读取（{exc}）") from exc
+
+
+def _check_entry(name: str, entry: dict, sha, n: int) -> None:
     if sha.hexdigest() != entry["sha256"]:
         raise _Reject(f"数据包已损坏或被改动：{name} 的校验值（sha256）不符")
-    if jsonl and n != entry.get("count"):
+    if name.endswith(".jsonl") and n != entry.get("count"):
         raise _Reject(f"数据包记录条数不符：{name} 清单写 {entry.get('count')} 条，实际 {n} 条")
+
+
+def _check_hashes(zf, files: dict[str, dict], step) -> None:
+    """Each listed member read once, at the speed of zlib and sha256: its hash and its number of
+    lines as the manifest says. ``step(lines)`` after each block."""
+    for name, entry in files.items():
+        sha = hashlib.sha256()
+        n = 0
+        last = b"\n"
+        jsonl = name.endswith(".jsonl")
+        for block in _read_member(zf, name):
+            sha.update(block)
+            if jsonl:
+                k = block.count(b"\n")
+                n += k
+                last = block[-1:]
+                step(k)
+        if jsonl and last != b"\n":
+            n += 1  # a last line without its newline
+        _check_entry(name, entry, sha, n)
+
+
+def _member_lines(zf, name: str, entry: dict) -> Iterator[bytes]:
+    """The lines of a .jsonl member, checking its sha256 and count at the end."""
+    sha = hashlib.sha256()
+    n = 0
+    carry = b""
+    for block in _read_member(zf, name):
+        sha.update(block)
+        parts = (carry + block).split(b"\n")
+        carry = parts.pop()
+        n += len(parts)
+        yield from parts
+    if carry:
+        n += 1
+        yield carry
+    _check_entry(name, entry, sha, n)
 
 
 def _records(zf, manifest: pk.Manifest, table: str) -> Iterator[tuple[int, dict]]:
@@ -937,64 +966,142 @@ def _ref_values(rec: dict, path: str) -> Iterable[str]:
     return v if isinstance(v, list) else (v,)
 
 
-def _verify(zf, manifest: pk.Manifest, step) -> None:
-    """Every rule of §2.4 that can be checked before writing (see the module docstring)."""
-    _check_members(zf, manifest)
-    code = manifest.station_code
-    uids: dict[str, set[str]] = {}
-    pending: dict[tuple[str, str, tuple[str, ...]], set[str]] = {}
-    for table in pk.TABLES:
-        check = pk.validator(table)
-        seen: set[str] = set()
-        refs = pk.REFERENCES[table]
-        att_fields = pk.ATTACHMENT_FIELDS.get(table, ())
-        label = pk.TABLE_LABELS[table]
-        member = pk.data_member(table)
-        lines = _records(zf, manifest, table)
+class _Checker:
+    """The record rules of §2.4 (fields, codes, station, unique uids, references, attachments),
+    applied to each table's records as they stream from the package to the merge."""
+
+    def __init__(self, zf, manifest: pk.Manifest):
+        self.zf = zf
+        self.manifest = manifest
+        self.code = manifest.station_code
+        self.uids: dict[str, set[str]] = {}
+        # (table, field, target tables) → uids found neither in the package so far
+        self.pending: dict[tuple[str, str, tuple[str, ...]], set[str]] = {}
+        # attachments named but not in the package → where (they may already be beside the database)
+        self.outside: dict[str, str] = {}
+
+    def run(self) -> None:
+        """Check every record and every other listed member; raises :class:`_Reject`."""
+        for table in pk.TABLES:
+            for _batch in self.batches(table):
+                pass
+        tables = {pk.data_member(t) for t in pk.TABLES}
+        _check_hashes(self.zf, {n: e for n, e in self.manifest.files.items() if n not in tables}, lambda _n: None)
+
+    def batches(self, table: str) -> Iterator[list[dict]]:
+        """The table's checked records in batches of :data:`CHUNK`."""
+        lines = _records(self.zf, self.manifest, table)
+        batch: list[dict] = []
         try:
-            _check_table(lines, table, check, code, seen, refs, att_fields, label, member, uids, pending, manifest,
-                         step)
+            for rec in self._checked(table, lines):
+                batch.append(rec)
+                if len(batch) >= CHUNK:
+                    yield batch
+                    batch = []
         except _Reject:
             # a broken record may be a damaged member: finish reading it, so a wrong hash or count is
             # what the report names (it raises), else the record's own fault
             for _rest in lines:
                 pass
             raise
+        if batch:
+            yield batch
+
+    def _checked(self, table: str, lines) -> Iterator[dict]:
+        check = pk.validator(table)
+        code = self.code
+        files = self.manifest.files
+        refs = pk.REFERENCES[table]
+        att_fields = pk.ATTACHMENT_FIELDS.get(table, ())
+        label, member = pk.TABLE_LABELS[table], pk.data_member(table)
+        uids, pending, outside = self.uids, self.pending, self.outside
+        seen: set[str] = set()
         uids[table] = seen
-        step(len(seen) % CHUNK)
-    for name, entry in manifest.files.items():  # unknown tables (a newer station) and attachments
-        if not any(name == pk.data_member(t) for t in pk.TABLES):
-            for _line in _member_lines(zf, name, entry):
-                pass
-    _resolve_in_database(code, pending)
+        for i, rec in lines:
+            try:
+                check(rec)
+            except pk.RecordError as exc:
+                raise _Reject(f"{label}（{member} 第 {i} 行）：{exc}") from None
+            if rec["station_code"] != code:
+                raise _Reject(f"{label}（{member} 第 {i} 行）属于站点 {rec['station_code']}，"
+                              f"与数据包的站点 {code} 不一致")
+            uid = rec["uid"]
+            if uid in seen:
+                raise _Reject(f"{label}（{member} 第 {i} 行）：记录编号 {uid} 重复")
+            seen.add(uid)
+            for path, targets in refs:
+                for v in _ref_values(rec, path):
+                    if not any(v in uids[t] for t in targets):
+                        pending.setdefault((table, path, targets), set()).add(v)
+            for f in att_fields:
+                ref = rec.get(f)
+                if ref and ref not in files:
+                    outside.setdefault(ref, f"{label}（{member} 第 {i} 行）")
+            yield rec
 
 
-def _check_table(lines, table, check, code, seen, refs, att_fields, label, member, uids, pending, manifest,
-                 step) -> None:
-    from station_app.services.deputies import photo_path
+@dataclass
+class _Verdict:
+    """What checking a package's records found: ``reason`` None when all passed; the references
+    and attachments left for the database to resolve."""
 
-    for i, rec in lines:
-        try:
-            check(rec)
-        except pk.RecordError as exc:
-            raise _Reject(f"{label}（{member} 第 {i} 行）：{exc}") from None
-        if rec["station_code"] != code:
-            raise _Reject(f"{label}（{member} 第 {i} 行）属于站点 {rec['station_code']}，"
-                          f"与数据包的站点 {code} 不一致")
-        uid = rec["uid"]
-        if uid in seen:
-            raise _Reject(f"{label}（{member} 第 {i} 行）：记录编号 {uid} 重复")
-        seen.add(uid)
-        for path, targets in refs:
-            for v in _ref_values(rec, path):
-                if not any(v in uids[t] for t in targets):
-                    pending.setdefault((table, path, targets), set()).add(v)
-        for f in att_fields:
-            ref = rec.get(f)
-            if ref and ref not in manifest.files and not photo_path(ref).is_file():
-                raise _Reject(f"{label}（{member} 第 {i} 行）引用的附件 {ref} 不在数据包中")
-        if i % CHUNK == 0:
-            step(CHUNK)
+    reason: str | None
+    pending: dict = field(default_factory=dict)
+    outside: dict = field(default_factory=dict)
+
+
+def _check_package(path: str, password: str | None) -> _Verdict:
+    """Every record rule of §2.4 over the whole package, without a database (it also runs in a
+    child process, beside the merge)."""
+    try:
+        zf = _open_zip(path, password)
+        with zf:
+            checker = _Checker(zf, _read_manifest(zf, bool(password)))
+            checker.run()
+    except _Reject as exc:
+        return _Verdict(exc.reason)
+    except OSError as exc:
+        return _Verdict(f"读取数据包时出错：{exc.strerror or exc}（U盘可能已拔出），数据库没有改动")
+    return _Verdict(None, checker.pending, checker.outside)
+
+
+PARALLEL_MIN_RECORDS = 50_000  # below this a package is checked first, then merged (no child process)
+
+
+class _CheckPool:
+    """Checks big packages in a child process while this one merges (JSON parsing and the record
+    rules take a core of their own): the verdict for package n+1 is prepared while package n is
+    merged. Small packages, or a machine where no process can be started, are checked here first.
+    A package is committed only after its verdict says every record passed."""
+
+    def __init__(self, paths: list[str], password: str | None, sizes: list[int]):
+        self.paths, self.password = paths, password
+        self.big = [n >= PARALLEL_MIN_RECORDS for n in sizes]
+        self.pool = None
+        self.pending: dict[int, object] = {}
+        if any(self.big):
+            try:
+                self.pool = multiprocessing.get_context("spawn").Pool(1)
+            except (OSError, ImportError, RuntimeError):
+                self.pool = None
+
+    def start(self, i: int) -> None:
+        if self.pool is not None and i < len(self.paths) and self.big[i] and i not in self.pending:
+            self.pending[i] = self.pool.apply_async(_check_package, (self.paths[i], self.password))
+
+    def parallel(self, i: int) -> bool:
+        return i in self.pending
+
+    def verdict(self, i: int) -> _Verdict:
+        job = self.pending.pop(i, None)
+        if job is None:
+            return _check_package(self.paths[i], self.password)
+        return job.get()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
 
 
 def _resolve_in_database(code: str, pending: dict) -> None:
@@ -1036,6 +1143,9 @@ def _s(v) -> str:
 
 
 def _ts(v):
+    # our own stored form (the checks make sure a value of this shape is one) passes as it is
+    if v is None or (len(v) == 32 and v[19] == "." and v[26:] == "+08:00"):
+        return v
     return pk.normalize_ts(v)
 
 
@@ -1101,6 +1211,16 @@ class _Merger:
         self.code = code
         self.fts = search.is_sqlite()
         self.tally: dict[str, _Tally] = {}
+        self.fresh: dict[str, bool] = {}
+
+    def _is_fresh(self, model) -> bool:
+        """True when the table held no row of this station before the package: every record is
+        then new, and no lookup is needed (a uid another station uses fails the unique index)."""
+        name = model._meta.table_name
+        if name not in self.fresh:
+            sql = f"SELECT 1 FROM {_table(model)} WHERE {_q('station_code')} = {_p()} LIMIT 1"
+            self.fresh[name] = database.execute_sql(sql, [self.code]).fetchone() is None
+        return self.fresh[name]
 
     # -- generic ---------------------------------------------------------------------------------
     def _existing(self, model, uids: list[str], extra: tuple[str, ...] = ()) -> dict[str, tuple]:
@@ -1116,6 +1236,8 @@ class _Merger:
 
     def _split(self, table: str, model, records: list[dict], extra: tuple[str, ...] = ()):
         """(new records, [(record, existing tuple)], unchanged) by uid and updated_at."""
+        if self._is_fresh(model):
+            return records, [], 0
         existing = self._existing(model, [r["uid"] for r in records], extra)
         new, newer, same = [], [], 0
         for r in records:
@@ -1348,22 +1470,49 @@ class _Merger:
             t.inserted += len(new)
 
 
+def _batches(zf, manifest: pk.Manifest, table: str) -> Iterator[list[dict]]:
+    """The table's records in batches of :data:`CHUNK`, each batch parsed by one ``json.loads``.
+    Only for the merge: the per-line rules (one object a line, no BOM) are the checks' (the
+    verdict), which decide whether anything merged here is committed."""
+    name = pk.data_member(table)
+    lines: list[bytes] = []
+    for line in _member_lines(zf, name, manifest.files[name]):
+        lines.append(line)
+        if len(lines) >= CHUNK:
+            yield _parse_batch(name, lines)
+            lines = []
+    if lines:
+        yield _parse_batch(name, lines)
+
+
+def _parse_batch(name: str, lines: list[bytes]) -> list[dict]:
+    try:
+        records = json.loads(b"[" + b",".join(lines) + b"]")
+    except ValueError:
+        records = None
+    if not isinstance(records, list) or len(records) != len(lines):
+        raise _Reject(f"{name} 中有不是有效 UTF-8 JSON 的行")
+    return records
+
+
 def _merge(zf, manifest: pk.Manifest, step) -> dict[str, _Tally]:
-    """Merge the verified package (the caller holds the transaction)."""
+    """Merge the package's records (the caller holds the transaction)."""
     merger = _Merger(manifest.station_code)
     for table in pk.TABLES:
-        batch: list[dict] = []
-        for _i, rec in _records(zf, manifest, table):  # hashes are checked again: the stick may have changed
-            batch.append(rec)
-            if len(batch) >= CHUNK:
-                merger.merge_chunk(table, batch)
-                step(len(batch))
-                batch = []
-        if batch:
+        merger.tally.setdefault(table, _Tally())
+        for batch in _batches(zf, manifest, table):
             merger.merge_chunk(table, batch)
             step(len(batch))
-        merger.tally.setdefault(table, _Tally())
     return merger.tally
+
+
+def _resolve_outside(verdict: _Verdict) -> None:
+    """Attachments the records name but the package leaves out must already be beside the database."""
+    from station_app.services.deputies import photo_path
+
+    for ref, where in verdict.outside.items():
+        if not photo_path(ref).is_file():
+            raise _Reject(f"{where}引用的附件 {ref} 不在数据包中")
 
 
 def _store_attachments(zf, manifest: pk.Manifest) -> None:
@@ -1394,7 +1543,7 @@ def _upsert_station(manifest: pk.Manifest) -> None:
                        updated_at=clock.now_ts()).where(Station.id == row.id).execute()
 
 
-def _import_one(path: str, password: str | None, step) -> ImportReport:
+def _import_one(path: str, password: str | None, step, checks: _CheckPool, index: int) -> ImportReport:
     report = ImportReport(package=str(path), status="rejected")
     try:
         zf = _open_zip(path, password)
@@ -1408,10 +1557,29 @@ def _import_one(path: str, password: str | None, step) -> ImportReport:
         with zf:
             manifest = _read_manifest(zf, bool(password))
             report.package_id, report.station_code = manifest.package_id, manifest.station_code
-            _verify(zf, manifest, step)
-            _store_attachments(zf, manifest)
+            _check_members(zf, manifest)
+            parallel = checks.parallel(index)
+            if not parallel:  # checked completely before anything is written
+                verdict = checks.verdict(index)
+                if verdict.reason:
+                    raise _Reject(verdict.reason)
             with database.atomic():
-                tally = _merge(zf, manifest, step)
+                try:
+                    tally = _merge(zf, manifest, step)
+                except _Cancelled:
+                    raise
+                except Exception:
+                    # a record the checks reject can break the merge first: name the record's fault
+                    if parallel and (verdict := checks.verdict(index)).reason:
+                        raise _Reject(verdict.reason) from None
+                    raise
+                if parallel:  # nothing is committed before the verdict
+                    verdict = checks.verdict(index)
+                    if verdict.reason:
+                        raise _Reject(verdict.reason)
+                _resolve_outside(verdict)
+                _resolve_in_database(manifest.station_code, verdict.pending)
+                _store_attachments(zf, manifest)
                 _upsert_station(manifest)
                 report.inserted = sum(t.inserted for t in tally.values())
                 report.updated = sum(t.updated for t in tally.values())
@@ -1461,24 +1629,31 @@ def import_packages(paths, password: str | None = None, progress: ProgressFn | N
     unit = 1000
     total = unit * len(paths)
     cancelled = False
-    for n, path in enumerate(paths):
-        if cancelled:
-            reports.append(ImportReport(package=path, status="rejected", reason="已取消导入，数据库没有改动"))
-            continue
-        expected = _expected_records(path, password)
-        seen = 0
+    sizes = [_expected_records(path, password) for path in paths]
+    checks = _CheckPool(paths, password, sizes)
+    try:
+        for n, path in enumerate(paths):
+            if cancelled:
+                reports.append(ImportReport(package=path, status="rejected", reason=_Cancelled().reason))
+                continue
+            checks.start(n)
+            checks.start(n + 1)  # the next package is checked while this one is merged
+            expected = sizes[n]
+            seen = 0
 
-        def step(k: int, n=n, expected=expected) -> None:
-            nonlocal seen, cancelled
-            seen += k
-            done = n * unit + min(unit - 1, unit * seen // max(2 * expected, 1))
-            if progress is not None and progress(done, total) is False:
-                cancelled = True
-                raise _Reject("已取消导入，数据库没有改动")
+            def step(k: int, n=n, expected=expected) -> None:
+                nonlocal seen, cancelled
+                seen += k
+                done = n * unit + min(unit - 1, unit * seen // max(expected, 1))
+                if progress is not None and progress(done, total) is False:
+                    cancelled = True
+                    raise _Cancelled()
 
-        reports.append(_import_one(path, password, step))
-        if progress is not None and not cancelled:
-            progress((n + 1) * unit, total)
+            reports.append(_import_one(path, password, step, checks, n))
+            if progress is not None and not cancelled:
+                progress((n + 1) * unit, total)
+    finally:
+        checks.close()
     return reports
 
 

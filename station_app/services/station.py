@@ -43,7 +43,7 @@ def stations() -> list[StationProfile]:
 
 def validate_profile(p: StationProfile) -> dict[str, str]:
     errors = {}
-    if not _CODE.match(p.code or ""):
+    if not _CODE.fullmatch(p.code or ""):
         errors["code"] = "站点编码：1–32位字母、数字、-或_，如 NJ-CHX-01（县里统一分配）"
     if not (p.name or "").strip():
         errors["name"] = "请填写联络站名称，如 长官镇人大代表联络站"

@@ -168,6 +168,15 @@ def county(tmp_path):
     close_database()
 
 
+@pytest.fixture(params=["checked first", "checked beside the merge"])
+def check_mode(request, monkeypatch):
+    """Small packages are checked completely before the merge; big ones in a child process while
+    the merge runs, committed only on its verdict. Both must reject the same packages."""
+    if request.param == "checked beside the merge":
+        monkeypatch.setattr(exchange, "PARALLEL_MIN_RECORDS", 0)
+    return request.param
+
+
 # -- round trip ---------------------------------------------------------------------------------------
 
 def test_round_trip_into_an_empty_county_database(tmp_path, capsys):
@@ -392,7 +401,7 @@ REJECTIONS = {
 
 
 @pytest.mark.parametrize("case", list(REJECTIONS))
-def test_a_bad_package_is_rejected_and_changes_nothing(case, good_package, county, tmp_path):
+def test_a_bad_package_is_rejected_and_changes_nothing(case, check_mode, good_package, county, tmp_path):
     make, words = REJECTIONS[case]
     bad = make(good_package, tmp_path / f"T01_20260101-20260131_20260201T090000-{abs(hash(case))}.zip")
     fp = fingerprint(county)
@@ -504,7 +513,7 @@ def test_cancel_leaves_nothing(station_db, tmp_path):
 
 # -- many stations, any order --------------------------------------------------------------------------
 
-def test_packages_of_many_stations_merge_in_any_order(tmp_path):
+def test_packages_of_many_stations_merge_in_any_order(check_mode, tmp_path):
     _station_db(tmp_path / "a.db", TEST_STATION, seed=11)
     a_old = exchange.export_package(tmp_path / "stick", full=True, password="")
     rec = Reception.alive().first()

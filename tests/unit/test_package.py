@@ -53,7 +53,8 @@ def valid(schema: dict, v) -> bool:
     if "enum" in schema and v not in schema["enum"]:
         return False
     if isinstance(v, str):
-        if "pattern" in schema and not re.search(schema["pattern"], v):
+        # ECMA-262 semantics: "$" is the end of the text only (Python's also matches before a final "\n")
+        if "pattern" in schema and not re.search(schema["pattern"].replace("$", r"\Z"), v):
             return False
         if "maxLength" in schema and len(v) > schema["maxLength"]:
             return False
@@ -102,8 +103,9 @@ def sample(table: str) -> dict:
     return {f.name: _sample_value(f) for f in pk.SPECS[table]}
 
 
-BAD_VALUES = {"uid": ["ABC", UID.upper(), 5], "ts": ["2026-05-20 15:00", "2026-05-20T15:00:00", "2026-13-01T00:00+08:00"],
-              "date": ["2026-02-30", "20260520", 20260520], "hhmm": ["9:30", "24:00"], "str": [5, ["x"]],
+BAD_VALUES = {"uid": ["ABC", UID.upper(), 5, UID + "\n"],
+              "ts": ["2026-05-20 15:00", "2026-05-20T15:00:00", "2026-13-01T00:00+08:00", TS + "\n"],
+              "date": ["2026-02-30", "20260520", 20260520, "2026-05-20\n"], "hhmm": ["9:30", "24:00", "09:30\n"], "str": [5, ["x"]],
               "int": ["3", 2.5, True, 0], "num": ["1", False], "bool": [1, "true"], "code": ["weather", 3],
               "uids": [UID, ["abc"]], "codes": [[], ["moon"], "county"], "strs": ["x", [1]],
               "attachment": ["photo.jpg", "attachments/../x.jpg"], "objects": [{}, [{"uid": UID}], [5]]}
