@@ -26,8 +26,10 @@ import hashlib
 import json
 import multiprocessing
 import os
+import queue
 import shutil
 import tempfile
+import threading
 import uuid
 import zipfile
 import zlib
@@ -83,6 +85,9 @@ BUFFER = 1 << 20  # bytes collected before a write into a zip member
 COMPRESS_LEVEL = 1  # deflate level 1: half the time of level 6 for 10 % more bytes (BASELINES)
 XLSX_CAP = 10_000  # rows per sheet of the 台账 (openpyxl: ~15 µs a cell); data/ always holds everything
 # zip-bomb bounds: what a real package of 1M+ rows needs, with room, and no more
+# from this many records a child process takes the export's reports and the import's record checks
+# (a core of their own); below it starting one costs more than it saves
+PARALLEL_MIN_RECORDS = 50_000
 MAX_TOTAL_BYTES = 32 << 30
 MAX_MEMBER_BYTES = 16 << 30
 MAX_RATIO = 100  # uncompressed ÷ compressed, for members above RATIO_FLOOR
@@ -354,9 +359,13 @@ def _count(src: _Source, code: str, since: str | None, extra: list[str]) -> int:
     return database.execute_sql(f"SELECT COUNT(*) FROM {_table(src.model)} WHERE {where}", params).fetchone()[0]
 
 
-def _read_rows(src: _Source, code: str, since: str | None, extra: list[str]) -> Iterator[list[tuple]]:
-    """The table's rows of the station (changed since ``since``) in chunks, keyset on id."""
+def _read_rows(src: _Source, code: str, since: str | None, extra: list[str],
+               live: bool = False) -> Iterator[list[tuple]]:
+    """The table's rows of the station (changed since ``since``; not deleted when ``live``) in
+    chunks, keyset on id."""
     where, params = _where(code, since, extra)
+    if live:
+        where += f" AND {_q('deleted_at')} IS NULL"
     cols = ", ".join(_q(c) for c in ("id", *src.columns))
     sql = (f"SELECT {cols} FROM {_table(src.model)} WHERE {where} AND {_q('id')} > {_p()} "
            f"ORDER BY {_q('id')} LIMIT {CHUNK}")
@@ -423,8 +432,21 @@ class _Ledger:
             f"SELECT {_q('uid')}, {_q('date')} FROM {_table(ActivityDay)} WHERE {_q('station_code')} = {_p()}",
             (code,)).fetchall())
 
-    def wants(self, table: str) -> bool:
-        return self.rows[table] < XLSX_CAP
+    def fill(self, code: str, since: str | None, extra_days: list[str]) -> None:
+        """The package's live records of each table (the first :data:`XLSX_CAP` of them) and how
+        many there are: the same selection as the data members."""
+        for table in pk.TABLES:
+            src = SOURCES[table]
+            extra = extra_days if table == "activity_days" else []
+            where, params = _where(code, since, extra)
+            self.total[table] = database.execute_sql(
+                f"SELECT COUNT(*) FROM {_table(src.model)} WHERE {where} AND {_q('deleted_at')} IS NULL",
+                params).fetchone()[0]
+            for rows in _read_rows(src, code, since, extra, live=True):
+                ctx = {"duties": _duties_of([r[0] for r in rows])} if table == "activity_days" else {}
+                self.add_chunk(table, [src.to_record(r, ctx) for r in rows])
+                if self.rows[table] >= XLSX_CAP:
+                    break
 
     def _cell(self, table: str, value):
         from openpyxl.cell import WriteOnlyCell
@@ -440,7 +462,6 @@ class _Ledger:
 
     def add_chunk(self, table: str, records: list[dict]) -> None:
         live = [r for r in records if r["deleted_at"] is None]
-        self.total[table] += len(live)
         room = XLSX_CAP - self.rows[table]
         if room <= 0:
             return
@@ -500,6 +521,71 @@ class _Ledger:
         self.wb.save(str(path))
 
 
+def _write_reports(code: str, date_from: dt.date, date_to: dt.date, since: str | None, extra_days: list[str],
+                   work: str) -> tuple[str, str]:
+    """reports/台账.xlsx and reports/汇总.pdf of the package, written into ``work``."""
+    from station_app.services import stats
+
+    ledger = _Ledger(code)
+    ledger_path = Path(work) / "台账.xlsx"
+    try:
+        ledger.fill(code, since, extra_days)
+        ledger.save(ledger_path)
+    except BaseException:
+        ledger.abandon()
+        raise
+    pdf = Path(work) / "汇总.pdf"
+    stats.print_report(date_from, date_to, pdf, station_code=code)
+    return str(ledger_path), str(pdf)
+
+
+def _reports_in_child(url: str, data_dir: str | None, *args) -> tuple[str, str]:
+    """:func:`_write_reports` in a spawned process, on its own connection to the same database."""
+    from station_app.db import close_database, open_database
+
+    if data_dir:
+        os.environ["STATION_APP_DATA_DIR"] = data_dir
+    open_database(url, migrate=False, backup=False)
+    try:
+        return _write_reports(*args)
+    finally:
+        close_database()
+
+
+class _Reports:
+    """The package's reports, written in a child process while the data streams for a big export
+    (openpyxl and ReportLab then take a core of their own), else here when asked for."""
+
+    def __init__(self, args: tuple, parallel: bool):
+        from station_app.db.connection import current_url
+
+        self.args = args
+        self.pool = None
+        self.job = None
+        url = current_url()
+        if parallel and url:
+            try:
+                self.pool = multiprocessing.get_context("spawn").Pool(1)
+                self.job = self.pool.apply_async(_reports_in_child,
+                                                 (url, os.environ.get("STATION_APP_DATA_DIR"), *args))
+            except (OSError, ImportError, RuntimeError):
+                self.close()
+
+    def result(self) -> tuple[str, str]:
+        if self.job is None:
+            return _write_reports(*self.args)
+        try:
+            return self.job.get()
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+        self.pool = self.job = None
+
+
 # ==================================================================================================
 # Export
 # ==================================================================================================
@@ -532,33 +618,82 @@ class _Sink:
         pass
 
 
-class _Member:
-    """One streamed zip member: lines are buffered, hashed and counted."""
+class _Writer:
+    """Runs the zip members' compression, hashing and writing on a thread of its own (zlib,
+    sha256 and the file write release the GIL) while the caller encodes the next rows. The first
+    error (a full or pulled stick) is raised in the caller at its next call."""
 
-    def __init__(self, zf, name: str):
+    def __init__(self):
+        self.queue: queue.Queue = queue.Queue(maxsize=8)  # at most 8 buffers of BUFFER bytes wait
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="package-writer", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while True:
+            item = self.queue.get()
+            try:
+                if item is None:
+                    return
+                if self.error is None:
+                    fn, args = item
+                    fn(*args)
+            except BaseException as exc:  # handed to the caller
+                self.error = exc
+            finally:
+                self.queue.task_done()
+
+    def submit(self, fn, *args) -> None:
+        self._raise()
+        self.queue.put((fn, args))
+
+    def wait(self) -> None:
+        """Until everything submitted is done."""
+        self.queue.join()
+        self._raise()
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+    def stop(self) -> None:
+        self.queue.put(None)
+        self.thread.join()
+
+
+class _Member:
+    """One streamed zip member: lines are buffered here, then hashed, compressed and written by
+    the :class:`_Writer`."""
+
+    def __init__(self, zf, name: str, writer: _Writer):
         self.stream = zf.open(name, "w", force_zip64=True)
+        self.writer = writer
         self.sha = hashlib.sha256()
         self.count = 0
-        self.buf: list[bytes] = []
+        self.buf: list[str] = []
         self.size = 0
 
-    def add(self, line: bytes) -> None:
-        self.buf.append(line)
-        self.count += 1
-        self.size += len(line)
+    def add_many(self, lines: list[str]) -> None:
+        """JSON lines, each ending with a newline."""
+        self.buf += lines
+        self.count += len(lines)
+        self.size += sum(map(len, lines))
         if self.size >= BUFFER:
             self._flush()
 
     def _flush(self) -> None:
         if self.buf:
-            data = b"".join(self.buf)
-            self.sha.update(data)
-            self.stream.write(data)
+            self.writer.submit(self._write, "".join(self.buf).encode("utf-8"))
             self.buf, self.size = [], 0
+
+    def _write(self, data: bytes) -> None:
+        self.sha.update(data)
+        self.stream.write(data)
 
     def close(self) -> dict:
         self._flush()
-        self.stream.close()
+        self.writer.submit(self.stream.close)
+        self.writer.wait()
         return {"sha256": self.sha.hexdigest(), "count": self.count}
 
 
@@ -590,8 +725,7 @@ def _first_date(code: str) -> dt.date | None:
     return min(candidates) if candidates else None
 
 
-def _json_line(record: dict) -> bytes:
-    return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # built once, not per row
 
 
 def export_package(out_dir, date_from: dt.date | None = None, date_to: dt.date | None = None, full: bool = False,
@@ -662,7 +796,8 @@ def export_package(out_dir, date_from: dt.date | None = None, date_to: dt.date |
             with open(tmp, "wb") as handle:
                 sink = _Sink(handle)
                 manifest = _write_zip(sink, code, home, package_id, previous, kind, created_ts, date_from, date_to,
-                                      since, extra_days, password, work, counts, step)
+                                      since, extra_days, password, work, counts, step,
+                                      total_rows >= PARALLEL_MIN_RECORDS)
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(tmp, final)
@@ -695,7 +830,7 @@ def export_package(out_dir, date_from: dt.date | None = None, date_to: dt.date |
 
 
 def _write_zip(sink, code, home, package_id, previous, kind, created_ts, date_from, date_to, since, extra_days,
-               password, work: Path, counts: dict, step) -> pk.Manifest:
+               password, work: Path, counts: dict, step, parallel: bool) -> pk.Manifest:
     if password:
         zf = pyzipper.AESZipFile(sink, "w", compression=pyzipper.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL,
                                  encryption=pyzipper.WZ_AES)
@@ -707,21 +842,19 @@ def _write_zip(sink, code, home, package_id, previous, kind, created_ts, date_fr
     files: dict[str, dict] = {}
     attachments: set[str] = set()
     member = None
-    ledger = None
+    writer = _Writer()
+    reports = _Reports((code, date_from, date_to, since, extra_days, str(work)), parallel)
     try:
-        ledger = _Ledger(code)
         for table in pk.TABLES:
             src = SOURCES[table]
-            member = _Member(zf, pk.data_member(table))
+            member = _Member(zf, pk.data_member(table), writer)
             extra = extra_days if table == "activity_days" else []
             for rows in _read_rows(src, code, since, extra):
                 ctx = {"duties": _duties_of([r[0] for r in rows])} if table == "activity_days" else {}
                 records = [src.to_record(r, ctx) for r in rows]
-                for rec in records:
-                    member.add(_json_line(rec))
+                member.add_many([_encode(rec) + "\n" for rec in records])
                 for f in pk.ATTACHMENT_FIELDS.get(table, ()):
                     attachments.update(rec[f] for rec in records if rec.get(f))
-                ledger.add_chunk(table, records)
                 step(len(rows))
             files[pk.data_member(table)] = member.close()
             member = None
@@ -741,14 +874,9 @@ def _write_zip(sink, code, home, package_id, previous, kind, created_ts, date_fr
             files[ref] = {"sha256": digest}
             counts["attachments"] += 1
         step(1)
-        ledger_path = work / "台账.xlsx"
-        ledger.save(ledger_path)
+        ledger_path, pdf = reports.result()
         zf.write(ledger_path, "reports/台账.xlsx")
         step(1)
-        from station_app.services import stats
-
-        pdf = work / "汇总.pdf"
-        stats.print_report(date_from, date_to, pdf, station_code=code)
         zf.write(pdf, "reports/汇总.pdf")
         manifest = pk.Manifest(package_id=package_id, previous_package_id=previous.package_id if previous else None,
                                kind=kind, created_at=created_ts, app_version=__version__,
@@ -757,14 +885,15 @@ def _write_zip(sink, code, home, package_id, previous, kind, created_ts, date_fr
                                period_from=date_from, period_to=date_to, files=files)
         zf.writestr("manifest.json", json.dumps(manifest.to_json(), ensure_ascii=False, indent=2).encode("utf-8"))
         zf.close()
+        writer.stop()
     except BaseException:
+        writer.stop()  # after what it was doing: nothing else touches the zip meanwhile
         # abandon the half-written zip (the caller removes the temp file); closing it may fail again
         # on a full or removed stick, and must not leave an open handle for the garbage collector
         if member is not None:
             with contextlib.suppress(Exception):
                 member.stream.close()
-        if ledger is not None:
-            ledger.abandon()
+        reports.close()
         with contextlib.suppress(Exception):
             zf.close()
         zf.fp = None
@@ -1063,9 +1192,6 @@ def _check_package(path: str, password: str | None) -> _Verdict:
     except OSError as exc:
         return _Verdict(f"读取数据包时出错：{exc.strerror or exc}（U盘可能已拔出），数据库没有改动")
     return _Verdict(None, checker.pending, checker.outside)
-
-
-PARALLEL_MIN_RECORDS = 50_000  # below this a package is checked first, then merged (no child process)
 
 
 class _CheckPool:

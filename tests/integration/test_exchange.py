@@ -13,9 +13,9 @@ import datetime as dt
 import errno
 import hashlib
 import json
-import os
 import re
 import sqlite3
+import subprocess
 import uuid
 import zipfile
 from pathlib import Path
@@ -267,6 +267,48 @@ def _check_ledger(data: bytes) -> None:
     assert all("*" in i for i in ids)
     deputies_rows = list(wb["代表"].iter_rows(values_only=True))
     assert all(r[8] is None or "*" in r[8] for r in deputies_rows[1:])
+
+
+def _ledger_rows(data: bytes) -> dict[str, list[tuple]]:
+    import io
+
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(data), read_only=True)
+    return {name: list(wb[name].iter_rows(values_only=True)) for name in wb.sheetnames}
+
+
+def _pdf_text(data: bytes, tmp_path: Path) -> str:
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(data)
+    out = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    return "\n".join(line for line in out.splitlines() if "生成" not in line)  # the printing time differs
+
+
+def test_reports_written_by_a_child_process_equal_those_written_here(tmp_path, monkeypatch):
+    """A big export has its 台账 and 汇总 written by a spawned process beside the data: the same
+    workbook and the same PDF text as when they are written in this process."""
+    _station_db(tmp_path / "station.db", receptions_n=40)
+    here = _members(exchange.export_package(tmp_path / "a", full=True, password="").path)
+    monkeypatch.setattr(exchange, "PARALLEL_MIN_RECORDS", 0)
+    child = _members(exchange.export_package(tmp_path / "b", full=True, password="").path)
+    assert _ledger_rows(child["reports/台账.xlsx"]) == _ledger_rows(here["reports/台账.xlsx"])
+    _check_ledger(child["reports/台账.xlsx"])
+    text = _pdf_text(child["reports/汇总.pdf"], tmp_path)
+    assert TEST_STATION.name in text and text == _pdf_text(here["reports/汇总.pdf"], tmp_path)
+    close_database()
+
+
+def test_the_ledger_lists_the_first_rows_and_says_how_many_there_are(tmp_path, monkeypatch):
+    _station_db(tmp_path / "station.db", receptions_n=40)
+    receptions.delete(Reception.alive().first().uid)  # a tombstone is not listed, nor counted
+    monkeypatch.setattr(exchange, "XLSX_CAP", 5)
+    live = Reception.alive().where(Reception.station_code == "T01").count()
+    rows = _ledger_rows(_members(exchange.export_package(tmp_path, full=True, password="").path)["reports/台账.xlsx"])
+    assert len(rows["接待登记"]) == 1 + 5 + 1
+    assert rows["接待登记"][-1][0] == f"……共 {live} 条，表中只列出前 5 条；完整数据见数据包的 data/ 目录"
+    assert live == 39
+    close_database()
 
 
 # -- incremental ---------------------------------------------------------------------------------------
@@ -544,23 +586,6 @@ def test_packages_of_many_stations_merge_in_any_order(check_mode, tmp_path):
 
 
 # -- PostgreSQL (the county server) --------------------------------------------------------------------
-
-@pytest.fixture
-def pg_url():
-    base = os.environ.get("STATION_APP_TEST_PG")
-    if not base:
-        pytest.skip("STATION_APP_TEST_PG is not set (no PostgreSQL server)")
-    psycopg2 = pytest.importorskip("psycopg2")
-    name = f"station_test_{uuid.uuid4().hex[:12]}"
-    admin = psycopg2.connect(base)
-    admin.autocommit = True
-    admin.cursor().execute(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0')
-    url = base.rsplit("/", 1)[0] + "/" + name
-    yield url
-    close_database()
-    admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}"')
-    admin.close()
-
 
 @pytest.mark.postgres
 def test_import_into_postgresql(pg_url, tmp_path):
