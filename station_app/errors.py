@@ -60,8 +60,32 @@ def storage_error_from_oserror(exc: OSError, path: object) -> StorageError:
         text = f"没有写入权限（可能是只读或写保护的U盘）：{path}。"
     elif code in (errno.ENOENT, errno.ENODEV, errno.EIO, errno.ENXIO):
         text = f"找不到目标位置或设备已拔出：{path}。请重新插好后重试。"
+    elif code in (errno.ENOTDIR, errno.EEXIST):
+        text = f"目标位置不是文件夹（同名的文件已经存在）：{path}。请另选一个文件夹。"
+    elif code == errno.EISDIR:
+        text = f"这里是一个文件夹，不能当作文件写入：{path}。"
+    elif code in (errno.ENAMETOOLONG, errno.EINVAL):
+        text = f"路径太长或含有U盘不支持的字符：{path}。请换一个文件夹。"
+    elif code == errno.EDQUOT:
+        text = f"磁盘配额已用完，无法写入：{path}。"
     else:
-        text = f"文件读写失败：{path}（{exc.strerror or exc}）。"
+        # the system's own text may be English: keep it out of the sentence, give only its number
+        text = f"文件读写失败：{path}（系统错误 {code}）。请检查U盘或文件夹后重试。" if code \
+            else f"文件读写失败：{path}。请检查U盘或文件夹后重试。"
     err = StorageError(text)
     err.__cause__ = exc
     return err
+
+
+def os_reason(exc: OSError) -> str:
+    """A few Chinese words for why a file could not be read or written (never the system's own
+    text, which is English on most machines)."""
+    import errno
+
+    code = getattr(exc, "errno", None)
+    words = {errno.ENOENT: "文件不存在", errno.EACCES: "没有访问权限", errno.EPERM: "没有访问权限",
+             errno.EIO: "设备读写出错，U盘可能已拔出", errno.ENODEV: "设备已拔出", errno.ENXIO: "设备已拔出",
+             errno.ENOSPC: "磁盘空间不足", errno.EROFS: "只读的磁盘", errno.ENOTDIR: "路径中有一段不是文件夹",
+             errno.EISDIR: "这是一个文件夹", errno.ENAMETOOLONG: "路径太长", errno.EMFILE: "打开的文件太多"}
+    return words.get(code, f"系统错误 {code}" if code else "未知错误")
+

@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlparse
 
 import peewee as pw
 
-from station_app.errors import DatabaseError
+from station_app.errors import DatabaseError, os_reason
 from station_app.paths import sqlite_file_of
 
 log = logging.getLogger(__name__)
@@ -68,7 +68,7 @@ def open_database(url_or_path: str, migrate: bool = True, backup: bool = True) -
             try:
                 file.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise DatabaseError(f"无法创建数据库所在的文件夹：{file.parent}（{exc.strerror}）") from exc
+                raise DatabaseError(f"无法创建数据库所在的文件夹：{file.parent}（{os_reason(exc)}）") from exc
     db = make_database(url_or_path)
     try:
         db.connect(reuse_if_open=True)

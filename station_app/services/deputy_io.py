@@ -38,7 +38,7 @@ from station_app.db.models import Deputy
 from station_app.domain.codes import ETHNICITIES, PARTIES, Gender, levels_label, parse_levels_text
 from station_app.domain.records import DeputyData, DeputyRecord, ImportReport, RowError
 from station_app.domain.validators import normalize_phone, parse_date
-from station_app.errors import ImportRejected
+from station_app.errors import ImportRejected, os_reason
 from station_app.fileio import atomic_write_bytes
 from station_app.services import audit, deputies
 from station_app.services.deputies import DeputyFilter
@@ -199,7 +199,7 @@ def _check_file(path: Path) -> None:
     except FileNotFoundError as exc:
         raise ImportRejected(f"找不到文件：{path}") from exc
     except OSError as exc:
-        raise ImportRejected(f"无法读取文件：{path}（{exc.strerror or exc}）") from exc
+        raise ImportRejected(f"无法读取文件：{path}（{os_reason(exc)}）") from exc
     if path.is_dir():
         raise ImportRejected(f"选择的是一个文件夹，不是名册文件：{path}")
     if size > MAX_FILE_BYTES:
@@ -212,7 +212,7 @@ def _read_bytes(path: Path) -> bytes:
     except PermissionError as exc:
         raise ImportRejected(f"无法读取文件（可能正被 Excel 等程序打开，请关闭后重试）：{path}") from exc
     except OSError as exc:
-        raise ImportRejected(f"无法读取文件：{path}（{exc.strerror or exc}）") from exc
+        raise ImportRejected(f"无法读取文件：{path}（{os_reason(exc)}）") from exc
 
 
 def _read_xlsx(path: Path) -> list[tuple[int, dict]]:

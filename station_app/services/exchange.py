@@ -76,7 +76,7 @@ from station_app.domain.codes import (
     mask_to_levels,
 )
 from station_app.domain.masking import mask_id_number, mask_phone
-from station_app.errors import KnownError, StorageError, storage_error_from_oserror
+from station_app.errors import KnownError, StorageError, os_reason, storage_error_from_oserror
 from station_app.fileio import fsync_dir
 from station_app.services import audit, settings
 
@@ -1190,7 +1190,7 @@ def _check_package(path: str, password: str | None) -> _Verdict:
     except _Reject as exc:
         return _Verdict(exc.reason)
     except OSError as exc:
-        return _Verdict(f"读取数据包时出错：{exc.strerror or exc}（U盘可能已拔出），数据库没有改动")
+        return _Verdict(f"读取数据包时出错：{os_reason(exc)}，数据库没有改动")
     return _Verdict(None, checker.pending, checker.outside)
 
 
@@ -1674,7 +1674,7 @@ def _import_one(path: str, password: str | None, step, checks: _CheckPool, index
     try:
         zf = _open_zip(path, password)
     except OSError as exc:
-        report.reason = f"无法读取数据包：{exc.strerror or exc}（U盘可能已拔出）"
+        report.reason = f"无法读取数据包：{os_reason(exc)}"
         return report
     except _Reject as exc:
         report.reason = exc.reason
@@ -1728,7 +1728,7 @@ def _import_one(path: str, password: str | None, step, checks: _CheckPool, index
         report.reason = exc.reason
         return report
     except OSError as exc:
-        report.reason = f"读取数据包时出错：{exc.strerror or exc}（U盘可能已拔出），数据库没有改动"
+        report.reason = f"读取数据包时出错：{os_reason(exc)}，数据库没有改动"
         return report
     except StorageError as exc:
         report.reason = exc.message

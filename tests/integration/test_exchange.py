@@ -13,6 +13,7 @@ import datetime as dt
 import errno
 import hashlib
 import json
+import os
 import re
 import sqlite3
 import subprocess
@@ -531,7 +532,22 @@ def test_a_parent_that_is_a_file_is_a_storage_error(station_db, tmp_path):
     blocker.write_text("x")
     with pytest.raises(StorageError) as exc:
         exchange.export_package(blocker / "stick", full=True, password="")
-    assert re.search(r"[\u4e00-\u9fff]", exc.value.message)
+    assert "不是文件夹" in exc.value.message
+    assert not re.search(r"[A-Za-z]", exc.value.message.replace(str(blocker / "stick"), "").replace("U盘", ""))
+
+
+@pytest.mark.parametrize("code", sorted({errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOENT, errno.EIO,
+                                         errno.ENOTDIR, errno.EEXIST, errno.EISDIR, errno.ENAMETOOLONG, errno.EINVAL,
+                                         errno.EDQUOT, errno.EMFILE, errno.ETXTBSY, 0}))
+def test_every_storage_message_is_plain_chinese(code, tmp_path):
+    """The system's text (English on most machines) never reaches the clerk's sentence."""
+    from station_app.errors import os_reason, storage_error_from_oserror
+
+    err = storage_error_from_oserror(OSError(code, os.strerror(code) if code else "Unknown"), tmp_path / "stick")
+    text = err.message.replace(str(tmp_path / "stick"), "").replace("U盘", "")
+    assert re.search(r"[\u4e00-\u9fff]", text) and not re.search(r"[A-Za-z]", text), text
+    reason = os_reason(OSError(code, os.strerror(code) if code else "Unknown")).replace("U盘", "")
+    assert re.search(r"[\u4e00-\u9fff]", reason) and not re.search(r"[A-Za-z]", reason), reason
 
 
 def test_cancel_leaves_nothing(station_db, tmp_path):
