@@ -31,3 +31,8 @@ def test_the_built_wheel_carries_the_font_and_every_module(tmp_path):
     assert "station_app/bundled/fonts/LICENSE-wqy-microhei.txt" in names
     sources = {p.relative_to(ROOT).as_posix() for p in (ROOT / "station_app").rglob("*.py")}
     assert sources - names == set()
+    # every resource, the exchange JSON Schemas included
+    bundled = {"station_app/bundled/" + p.relative_to(ROOT / "resources").as_posix()
+               for p in (ROOT / "resources").rglob("*") if p.is_file()}
+    assert "station_app/bundled/schemas/manifest.schema.json" in bundled
+    assert bundled - names == set()
