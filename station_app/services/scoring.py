@@ -15,11 +15,13 @@ House rules kept here:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from station_app.db.connection import database
 from station_app.db.models import (
@@ -31,6 +33,7 @@ from station_app.db.models import (
     Reception,
     ReceptionDeputy,
     ScoringRules,
+    Station,
 )
 from station_app.domain import clock
 from station_app.domain.codes import ActivityKind, ActivityStatus, CaseStatus, Channel, Handling
@@ -51,7 +54,7 @@ from station_app.errors import KnownError, NotFoundError, ValidationError
 from station_app.fileio import atomic_write, atomic_write_bytes
 from station_app.services import audit
 from station_app.services.context import current_actor
-from station_app.services.station import home_code
+from station_app.services.station import home_code, home_station
 
 EVIDENCE_TYPES = {".jpg", ".jpeg", ".png", ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".txt"}
 EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
@@ -86,6 +89,15 @@ class DeputyScore:
     by_indicator: dict = field(default_factory=dict)
     by_category: dict = field(default_factory=dict)
     pending: int = 0  # manual records awaiting review
+
+
+@dataclass(frozen=True)
+class CountyScore(DeputyScore):
+    """A row of the county's ranking across stations (:func:`county_ranking`): the deputy's score
+    and the station the deputy belongs to."""
+
+    station_code: str = ""
+    station_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -259,9 +271,14 @@ def _names() -> dict[str, str]:
     return {d.uid: d.name for d in Deputy.select(Deputy.uid, Deputy.name)}
 
 
-def _year_records(year: int, code: str):
-    return DutyRecord.select().where(DutyRecord.deleted_at.is_null(), DutyRecord.station_code == code,
+def _in_year(year: int):
+    """The live duty records of ``year``, of every station."""
+    return DutyRecord.select().where(DutyRecord.deleted_at.is_null(),
                                      DutyRecord.date >= f"{year}-01-01", DutyRecord.date <= f"{year}-12-31")
+
+
+def _year_records(year: int, code: str):
+    return _in_year(year).where(DutyRecord.station_code == code)
 
 
 def _plan(year: int, rs: RuleSet, code: str):
@@ -513,6 +530,38 @@ def _score_obj(uid: str, name: str, rs: RuleSet, entries: list[Entry], pending: 
     return DeputyScore(uid, name, s.raw, s.score100, s.grade, 0, s.by_indicator, by_cat, pending)
 
 
+_S = TypeVar("_S", bound=DeputyScore)
+
+
+def _counting(records, owners: dict[str, str]) -> tuple[dict[str, list[Entry]], dict[str, int]]:
+    """Per deputy of ``owners`` (uid → station code): the entries of the ``records`` query that
+    count and how many manual records await review (pending records do not count). A record counts
+    only at its deputy's own station."""
+    entries: dict[str, list[Entry]] = {uid: [] for uid in owners}
+    pending: dict[str, int] = {}
+    rows = records.select(DutyRecord.uid, DutyRecord.deputy_uid, DutyRecord.station_code, DutyRecord.date,
+                          DutyRecord.indicator_code, DutyRecord.points, DutyRecord.source,
+                          DutyRecord.verified).namedtuples()
+    for r in rows:
+        if owners.get(r.deputy_uid) != r.station_code:
+            continue
+        if r.source == MANUAL and not r.verified:
+            pending[r.deputy_uid] = pending.get(r.deputy_uid, 0) + 1
+            continue
+        entries[r.deputy_uid].append(Entry(r.uid, r.indicator_code, _d(r.date), r.points))
+    return entries, pending
+
+
+def _ranked(scored: Iterable[_S]) -> list[_S]:
+    """Best first, by name among equals; equal scores share a rank (1, 2, 2, 4)."""
+    out, rank, last = [], 0, None
+    for i, s in enumerate(sorted(scored, key=lambda s: (-s.raw, s.name)), start=1):
+        if s.raw != last:
+            rank, last = i, s.raw
+        out.append(dataclasses.replace(s, rank=rank))
+    return out
+
+
 def ranking(year: int) -> list[DeputyScore]:
     """Every active deputy of the station with the year's score, best first (equal scores share
     a rank)."""
@@ -520,24 +569,36 @@ def ranking(year: int) -> list[DeputyScore]:
     rs = applied_rules(year)
     people = list(Deputy.alive().where(Deputy.station_code == code, Deputy.active == True)  # noqa: E712
                   .order_by(Deputy.sort_order, Deputy.name))
-    entries: dict[str, list[Entry]] = {p.uid: [] for p in people}
-    pending: dict[str, int] = {}
-    for r in _year_records(year, code):
-        if r.deputy_uid not in entries:
-            continue
-        if r.source == MANUAL and not r.verified:
-            pending[r.deputy_uid] = pending.get(r.deputy_uid, 0) + 1
-            continue
-        entries[r.deputy_uid].append(Entry(r.uid, r.indicator_code, _d(r.date), r.points))
-    scored = [_score_obj(p.uid, p.name, rs, entries[p.uid], pending.get(p.uid, 0)) for p in people]
-    scored.sort(key=lambda s: (-s.raw, s.name))
-    out, rank, last = [], 0, None
-    for i, s in enumerate(scored, start=1):
-        if s.raw != last:
-            rank, last = i, s.raw
-        out.append(DeputyScore(s.deputy_uid, s.name, s.raw, s.score100, s.grade, rank, s.by_indicator,
-                               s.by_category, s.pending))
-    return out
+    entries, pending = _counting(_year_records(year, code), {p.uid: code for p in people})
+    return _ranked(_score_obj(p.uid, p.name, rs, entries[p.uid], pending.get(p.uid, 0)) for p in people)
+
+
+def county_rules(year: int) -> RuleSet:
+    """The rules a county database ranks every station's deputies by: its own 指标设置 as last
+    applied (the default set when never applied, or when the database has no station profile).
+    A station's own rules do not travel in its packages."""
+    return applied_rules(year) if home_station() is not None else default_rules(year)
+
+
+def county_ranking(year: int, station_codes: list[str] | None = None) -> list[CountyScore]:
+    """Every active deputy of the chosen stations (None: every station of the database) ranked by
+    the year's score, best first (equal scores share a rank). Scores are computed with
+    :func:`county_rules` over each deputy's automatic and reviewed manual records of the deputy's
+    own station, the records the packages brought in."""
+    if station_codes is not None and not station_codes:
+        return []
+    rs = county_rules(year)
+    q = Deputy.alive().where(Deputy.active == True)  # noqa: E712
+    rows = _in_year(year)
+    if station_codes is not None:
+        q = q.where(Deputy.station_code.in_(list(station_codes)))
+        rows = rows.where(DutyRecord.station_code.in_(list(station_codes)))
+    people = list(q.order_by(Deputy.station_code, Deputy.sort_order, Deputy.name))
+    entries, pending = _counting(rows, {p.uid: p.station_code for p in people})
+    names = {code: name for code, name in Station.select(Station.code, Station.name).tuples()}
+    return _ranked(CountyScore(**vars(_score_obj(p.uid, p.name, rs, entries[p.uid], pending.get(p.uid, 0))),
+                               station_code=p.station_code, station_name=names.get(p.station_code, p.station_code))
+                   for p in people)
 
 
 def score_of(deputy_uid: str, year: int) -> DeputyScore:

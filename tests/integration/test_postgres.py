@@ -6,9 +6,6 @@ absent (CI turns any skip into a failure).
 
 from __future__ import annotations
 
-import os
-import uuid
-
 import pytest
 
 from station_app.db import close_database, open_database
@@ -19,23 +16,6 @@ from station_app.services import deputies, settings, station
 from tests.conftest import TEST_STATION
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def pg_url():
-    base = os.environ.get("STATION_APP_TEST_PG")
-    if not base:
-        pytest.skip("STATION_APP_TEST_PG is not set (no PostgreSQL server)")
-    psycopg2 = pytest.importorskip("psycopg2")
-    name = f"station_test_{uuid.uuid4().hex[:12]}"
-    admin = psycopg2.connect(base)
-    admin.autocommit = True
-    admin.cursor().execute(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0')
-    url = base.rsplit("/", 1)[0] + "/" + name
-    yield url
-    close_database()
-    admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}"')
-    admin.close()
 
 
 def test_migrations_and_roster_on_postgres(pg_url):

@@ -17,10 +17,11 @@ from station_app.db import close_database
 from station_app.db.models import Station
 from station_app.domain import clock
 from station_app.domain.records import DeputyData, OpinionData, ReceptionData, StationProfile
-from station_app.services import deputies, receptions, station, stats
+from station_app.services import deputies, receptions, scoring, station, stats
 from station_app.ui import drives
 from station_app.ui.pages.stats import FIGURES, format_figure
 from tests.conftest import TEST_STATION
+from tests.county_data import COUNTY, YEAR, county_rules, station_packages
 
 NAME = re.compile(r"(?P<code>[A-Za-z0-9_-]+)_(?P<from>\d{8})-(?P<to>\d{8})_(?P<created>\d{8}T\d{6})\.zip")
 SECOND = StationProfile(code="T02", name="邻镇人大代表联络站", township="邻镇", county="测试县",
@@ -171,6 +172,54 @@ def test_page_builds_on_a_county_database(open_window, qtbot, db_path):
     assert page.chart_labels == ["测试镇人大代表联络站", "邻镇人大代表联络站"]
     assert [page.chart_sets["receptions"].at(i) for i in range(2)] == [2, 0]
     assert [page.chart_sets["cases_collected"].at(i) for i in range(2)] == [3, 0]
+
+
+def test_the_county_ranks_deputies_across_stations(open_window, qtbot, tmp_path):
+    first, second = station_packages(tmp_path / "stations")  # T01 and T02, made in their own files
+    win = open_window(str(tmp_path / "county.db"))
+    station.save_home_station(COUNTY)
+    scoring.save_rules(county_rules())  # the county's 指标设置: full marks 20, E02 capped at 4
+    scoring.recompute(YEAR)
+    win.show_page("exchange")
+    page = win.exchange
+    with qtbot.waitSignal(page.imported):
+        page.import_files([str(first), str(second)])
+    assert [r[1] for r in page.result_rows()] == ["已导入", "已导入"]
+    page.show_tab("county")
+    assert page.ranking_year.value() == YEAR == clock.today().year
+    assert page.ranking_station.currentText() == "全部联络站"
+    assert [page.ranking_station.itemData(i) for i in range(page.ranking_station.count())] == \
+        [None, "C00", "T01", "T02"]
+    grade = county_rules().grade_of
+    t01, t02 = "测试镇人大代表联络站", "邻镇人大代表联络站"
+    # pending manual records do not count; 张伟 (不在任) and 陈刚 (deleted) are not listed
+    assert page.ranking_rows() == [
+        ["1", "王建国", t01, "8", "40.0", grade(40.0)],
+        ["2", "李秀英", t01, "4", "20.0", grade(20.0)],
+        ["2", "赵敏", t02, "4", "20.0", grade(20.0)],  # 6 points of E02, capped at 4 by the county
+        ["4", "孙丽", t02, "2", "10.0", grade(10.0)],
+    ]
+    assert "1 条手工记录待审核" in page.ranking_table.item(1, 3).toolTip()
+    assert "指标设置" in page.ranking_hint.text() and "满分 20 分" in page.ranking_hint.text()
+    assert page.ranking_empty.isHidden()
+
+    # the station filter narrows the table, ranks counted within the station
+    page.ranking_station.setCurrentIndex(page.ranking_station.findData("T02"))
+    assert page.ranking_rows() == [["1", "赵敏", t02, "4", "20.0", grade(20.0)],
+                                   ["2", "孙丽", t02, "2", "10.0", grade(10.0)]]
+    page.set_ranking_station("C00")  # the county's own profile: no deputies
+    assert page.ranking_rows() == [] and not page.ranking_empty.isHidden()
+    # another year: no records, everyone shares the first place; the station chosen stays
+    page.set_ranking_station("T01")
+    page.ranking_year.setValue(YEAR - 1)
+    assert page.ranking_rows() == [["1", "李秀英", t01, "0", "0.0", grade(0.0)],
+                                   ["1", "王建国", t01, "0", "0.0", grade(0.0)]]
+    page.refresh()  # the county view refreshing keeps the year and station chosen
+    assert page.ranking_year.value() == YEAR - 1 and page.ranking_station.currentData() == "T01"
+    assert len(page.ranking_rows()) == 2
+    page.set_ranking_station(None)
+    page.set_ranking_year(YEAR)
+    assert [r[1] for r in page.ranking_rows()] == [s.name for s in scoring.county_ranking(YEAR)]
 
 
 def test_encrypting_without_a_password_is_stopped_at_the_page(open_window, qtbot, db_path, tmp_path):

@@ -10,7 +10,8 @@ Three tabs, always reachable:
   then one row per package (已导入/已拒绝, why, 新增/更新/未变).
 - 各站情况: ``exchange.county_stations()`` (packages, last import, period covered, 断档 in red) and
   the §3 figures of a period per station (``stats.statistics(...).by_station``) as a table and a
-  grouped bar chart.
+  grouped bar chart; 代表履职积分排名（全县）: ``scoring.county_ranking`` of a year, for every station
+  or one, scored with the county database's own 指标设置.
 
 A station database opens on 导出; a county database (more than one station, or 县级汇总模式 ticked)
 opens on 导入 with 各站情况 beside it.
@@ -26,9 +27,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChartView
+from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet
 from PySide6.QtCore import QObject, QSettings, QStandardPaths, Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QDesktopServices, QFont, QPainter
+from PySide6.QtGui import QColor, QDesktopServices, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -48,6 +49,7 @@ from PySide6.QtWidgets import (
     QProgressDialog,
     QPushButton,
     QScrollArea,
+    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -58,12 +60,13 @@ from PySide6.QtWidgets import (
 from station_app.domain import clock
 from station_app.domain.package import TABLE_LABELS
 from station_app.errors import KnownError
-from station_app.services import exchange, settings, station, stats
-from station_app.ui import drives, tasks
+from station_app.services import exchange, scoring, settings, station, stats
+from station_app.ui import charts, drives, tasks
+from station_app.ui.dialogs.duty_record_dialog import fmt_points
 from station_app.ui.forms import pydate, qdate, show_message
-from station_app.ui.pages.stats import BAR_COLORS, FIGURES, _chart, _count_axis, _style_axis, format_figure
+from station_app.ui.pages.stats import FIGURES, format_figure
 
-STYLE = """
+STYLE = charts.CHART_VIEW_STYLE + """
 #exchangeMessage, #importMessage, #countyMessage { padding: 6px 10px; border-left: 4px solid transparent; }
 #exchangeMessage[kind="error"], #importMessage[kind="error"], #countyMessage[kind="error"]
     { color: #C00000; background: #FDECEC; border-left: 4px solid #C00000; }
@@ -77,7 +80,6 @@ QPushButton#exportButton:disabled { background: #D9C9C9; border-color: #CCBBBB; 
 #result { background: #F4FAF4; border: 1px solid #B9DDB9; border-radius: 6px; }
 #resultTitle { color: #2E7D32; font-weight: bold; font-size: 11pt; }
 #sectionTitle { color: #8B0000; font-weight: bold; font-size: 11pt; padding-top: 6px; }
-QChartView#chart { background: #FFFFFF; border: 1px solid #E6D8CF; border-radius: 6px; }
 QGroupBox { font-weight: bold; color: #8B0000; border: 1px solid #E6D8CF; border-radius: 6px; margin-top: 10px; }
 QGroupBox::title { subcontrol-origin: margin; left: 10px; padding: 0 4px; }
 QGroupBox QLabel, QGroupBox QCheckBox, QGroupBox QListWidget, QGroupBox QLineEdit, QGroupBox QTableWidget
@@ -418,19 +420,52 @@ class ExchangePage(QWidget):
         lay.addLayout(bar)
         self.station_stats_table = _table([self.tr("联络站")] + [self.tr(t) for _k, t, _u in FIGURES])
         lay.addWidget(self.station_stats_table)
-        self.chart_view = QChartView()
-        self.chart_view.setObjectName("chart")
-        self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.chart_view.setMinimumHeight(280)
+        self.chart_view = charts.chart_view(280)
         lay.addWidget(self.chart_view)
-        self.ranking_note = QLabel(self.tr("代表履职积分按各联络站的指标分别计算，跨站排名请到各站的“履职积分”页面查看；"
-                                           "这里只对比各站的接待和办理数字。"))
-        self.ranking_note.setObjectName("hint")
-        self.ranking_note.setWordWrap(True)
-        lay.addWidget(self.ranking_note)
+
+        lay.addSpacing(6)
+        bar = QHBoxLayout()
+        bar.addWidget(self._title(self.tr("代表履职积分排名（全县）")))
+        bar.addSpacing(16)
+        bar.addWidget(QLabel(self.tr("年度：")))
+        self.ranking_year = QSpinBox()
+        self.ranking_year.setObjectName("rankingYear")
+        today = clock.today()
+        self.ranking_year.setRange(2000, today.year + 1)
+        self.ranking_year.setValue(today.year)
+        self.ranking_year.setSuffix(self.tr(" 年"))
+        bar.addWidget(self.ranking_year)
+        bar.addSpacing(12)
+        bar.addWidget(QLabel(self.tr("联络站：")))
+        self.ranking_station = QComboBox()
+        self.ranking_station.setObjectName("rankingStation")
+        self.ranking_station.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.ranking_station.addItem(self.tr("全部联络站"), None)
+        bar.addWidget(self.ranking_station)
+        bar.addStretch(1)
+        lay.addLayout(bar)
+        self.ranking_hint = QLabel()
+        self.ranking_hint.setObjectName("hint")
+        self.ranking_hint.setWordWrap(True)
+        lay.addWidget(self.ranking_hint)
+        self.ranking_table = _table([self.tr("名次"), self.tr("代表"), self.tr("联络站"), self.tr("年度积分"),
+                                     self.tr("百分制"), self.tr("等次")])
+        self.ranking_table.setObjectName("countyRanking")
+        h = self.ranking_table.horizontalHeader()
+        for c in range(1, self.ranking_table.columnCount()):  # 名次 as narrow as it can be, the rest share
+            h.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch)
+        h.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        lay.addWidget(self.ranking_table)
+        self.ranking_empty = QLabel()
+        self.ranking_empty.setObjectName("hint")
+        self.ranking_empty.hide()
+        lay.addWidget(self.ranking_empty)
         lay.addStretch(1)
+        self.county_ranking: list[scoring.CountyScore] = []
 
         self.preset.currentIndexChanged.connect(self._on_preset)
+        self.ranking_year.valueChanged.connect(lambda _v: self._fill_ranking())
+        self.ranking_station.currentIndexChanged.connect(lambda _i: self._fill_ranking())
         self.stats_from.dateChanged.connect(self._on_stats_dates)
         self.stats_to.dateChanged.connect(self._on_stats_dates)
         self._loading_dates = False
@@ -839,6 +874,8 @@ class ExchangePage(QWidget):
     def refresh_county(self) -> None:
         self._fill_stations()
         self._fill_station_stats()
+        self._fill_ranking_stations()
+        self._fill_ranking()
 
     def _fill_stations(self) -> None:
         rows = []
@@ -957,16 +994,13 @@ class ExchangePage(QWidget):
                 for r in range(t.rowCount())}
 
     def _show_chart(self, by_station: dict, names: dict[str, str]) -> None:
-        chart = _chart(self.tr("各站接待和办理情况") if by_station else self.tr("各站接待和办理情况：还没有联络站"))
+        chart = charts.chart(self.tr("各站接待和办理情况") if by_station else self.tr("各站接待和办理情况：还没有联络站"))
         self.chart_labels = [names.get(code, code) for code in by_station]
         self.chart_sets = {}
         if by_station:
             bars = QBarSeries()
-            for (key, title), color in zip(CHART_FIGURES, BAR_COLORS, strict=True):
-                bar_set = QBarSet(self.tr(title))
-                bar_set.setColor(QColor(color))
-                bar_set.setBorderColor(QColor(color))
-                bar_set.setLabelColor(QColor("#333333"))
+            for (key, title), color in zip(CHART_FIGURES, charts.BAR_COLORS, strict=True):
+                bar_set = charts.bar_set(self.tr(title), color, value_font=False)
                 for f in by_station.values():
                     bar_set.append(getattr(f, key))
                 self.chart_sets[key] = bar_set
@@ -977,10 +1011,10 @@ class ExchangePage(QWidget):
             chart.addSeries(bars)
             x = QBarCategoryAxis()
             x.append([_short(n) for n in self.chart_labels])
-            _style_axis(x)
+            charts.style_axis(x)
             x.setGridLineVisible(False)
             top = max((getattr(f, k) for f in by_station.values() for k, _t in CHART_FIGURES), default=0)
-            y = _count_axis(top, headroom=True)
+            y = charts.count_axis(top, headroom=True)
             y.setTitleText(self.tr("批次 / 条 / 件"))
             chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
             chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
@@ -989,10 +1023,72 @@ class ExchangePage(QWidget):
             chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         else:
             chart.legend().setVisible(False)
-        old = self.chart_view.chart()
-        self.chart_view.setChart(chart)
-        if old is not None:
-            old.deleteLater()
+        charts.set_chart(self.chart_view, chart)
+
+    # -- 代表履职积分排名（全县） ------------------------------------------------------------------------------
+    def _fill_ranking_stations(self) -> None:
+        """全部联络站 and every station of the database; the choice stays when it is still there."""
+        keep = self.ranking_station.currentData()
+        combo = self.ranking_station
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(self.tr("全部联络站"), None)
+        for s in station.stations():
+            combo.addItem(f"{s.name}（{s.code}）", s.code)
+        combo.setCurrentIndex(max(0, combo.findData(keep)))
+        combo.blockSignals(False)
+
+    def set_ranking_year(self, year: int) -> None:
+        self.ranking_year.setValue(year)
+
+    def set_ranking_station(self, code: str | None) -> None:
+        """Rank the deputies of one station (None: 全部联络站)."""
+        i = self.ranking_station.findData(code)
+        if i >= 0:
+            self.ranking_station.setCurrentIndex(i)
+
+    def _fill_ranking(self) -> None:
+        """``scoring.county_ranking`` of the chosen year and station, under the county's rules."""
+        if not self._ready:
+            return
+        year = self.ranking_year.value()
+        code = self.ranking_station.currentData()
+        try:
+            rows = scoring.county_ranking(year, None if code is None else [code])
+            rs = scoring.county_rules(year)
+        except KnownError as exc:
+            self._show(self.county_message, exc.message, "error")
+            return
+        self.county_ranking = rows
+        self.ranking_hint.setText(self.tr(
+            "积分按本数据库“履职积分 → 指标设置”中{0}年的指标计算（满分 {1} 分折合百分制）：各站的指标不随数据包报送，"
+            "全县用同一套指标比较。手工录入尚未审核的记录不计入。").format(year, fmt_points(rs.full_marks)))
+        t = self.ranking_table
+        t.setRowCount(len(rows))
+        for r, s in enumerate(rows):
+            score = _item(fmt_points(s.raw), center=True, color=RED if s.raw < 0 else None)
+            if s.pending:
+                score.setToolTip(self.tr("另有 {0} 条手工记录待审核，审核通过后计入").format(s.pending))
+            values = (_item(s.rank, center=True), _item(s.name), _item(s.station_name, tip=s.station_code), score,
+                      _item(f"{s.score100:.1f}", center=True), _item(s.grade, center=True))
+            for c, item in enumerate(values):
+                if c in (3, 4, 5):
+                    font = QFont(item.font())
+                    font.setBold(True)
+                    item.setFont(font)
+                t.setItem(r, c, item)
+        _fit_height(t, 2, 15)
+        if code is None:
+            empty = self.tr("还没有在任代表：请先在“导入数据包”中导入各站报送的数据包。")
+        else:
+            empty = self.tr("{0}没有在任代表。").format(self.ranking_station.currentText())
+        self.ranking_empty.setText(empty if not rows else "")
+        self.ranking_empty.setVisible(not rows)
+
+    def ranking_rows(self) -> list[list[str]]:
+        """The ranking table as shown: 名次, 代表, 联络站, 年度积分, 百分制, 等次."""
+        t = self.ranking_table
+        return [[t.item(r, c).text() for c in range(t.columnCount())] for r in range(t.rowCount())]
 
     # -- helpers -----------------------------------------------------------------------------------------
     @staticmethod

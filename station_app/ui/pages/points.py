@@ -14,20 +14,11 @@ Signals:
 from __future__ import annotations
 
 import datetime as dt
-import math
 from pathlib import Path
 
-from PySide6.QtCharts import (
-    QBarCategoryAxis,
-    QBarSeries,
-    QBarSet,
-    QChart,
-    QChartView,
-    QHorizontalBarSeries,
-    QValueAxis,
-)
-from PySide6.QtCore import QMargins, QSettings, QStandardPaths, Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QDesktopServices, QFont, QPainter
+from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QHorizontalBarSeries
+from PySide6.QtCore import QSettings, QStandardPaths, Qt, QUrl, Signal
+from PySide6.QtGui import QColor, QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -55,12 +46,12 @@ from station_app.errors import KnownError
 from station_app.services import deputies, scoring, station
 from station_app.services.deputies import DeputyFilter
 from station_app.services.scoring import DeputyScore, DutyRecordView, QuotaShortfall
-from station_app.ui import tasks
+from station_app.ui import charts, tasks
 from station_app.ui.dialogs.duty_record_dialog import fmt_points
 from station_app.ui.forms import show_message
 from station_app.ui.pdfview import SavedPdfDialog
 
-STYLE = """
+STYLE = charts.CHART_VIEW_STYLE + """
 #banner { background: #FFF4E5; border: 1px solid #F0B45A; border-radius: 4px; }
 #bannerText { color: #8A4B00; font-weight: bold; }
 #scoreLine { font-size: 12pt; }
@@ -70,7 +61,6 @@ STYLE = """
 #rulesState { color: #555; }
 #pointsMessage[kind="error"] { color: #C00000; }
 #pointsMessage[kind="info"] { color: #2E7D32; }
-QChartView { background: #FFFFFF; border: 1px solid #E6D8CF; border-radius: 6px; }
 """
 
 TABS = ("ranking", "archive", "tasks", "rules")
@@ -78,8 +68,6 @@ RED = "#C00000"
 GREEN = "#2E7D32"
 PENDING = QColor("#B35C00")
 MUTED = QColor("#999999")
-CHART_RED = "#C00000"
-CHART_GREY = "#8A8A8A"
 CHART_HEIGHT = 230
 
 # archive records table columns
@@ -111,51 +99,6 @@ def _item(text: str, centered: bool = False, color: QColor | None = None, tip: s
     if tip:
         item.setToolTip(tip)
     return item
-
-
-def _chart(title: str) -> QChart:
-    """A plain chart in the app font (Qt Charts keeps its own fonts otherwise)."""
-    chart = QChart()
-    chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
-    chart.setBackgroundRoundness(0)
-    chart.setMargins(QMargins(4, 4, 4, 4))
-    base = QFont(QApplication.font())
-    title_font = QFont(base)
-    title_font.setBold(True)
-    chart.setTitleFont(title_font)
-    chart.setTitleBrush(QColor("#8B0000"))
-    chart.setTitle(title)
-    chart.legend().setVisible(False)
-    return chart
-
-
-def _style_axis(axis) -> None:
-    axis.setLabelsFont(QFont(QApplication.font()))
-    axis.setTitleFont(QFont(QApplication.font()))
-    axis.setGridLineColor(QColor("#EEE6E0"))
-
-
-def _points_axis(lo: float, hi: float, headroom: bool = False) -> QValueAxis:
-    """A value axis over [lo, hi] (0 always inside) with round steps; ``headroom`` leaves room for
-    the value printed at a bar's end."""
-    lo, hi = min(0.0, lo), max(0.0, hi)
-    if headroom:
-        span = (hi - lo) or 1.0
-        hi = hi + span * 0.15 if hi > 0 else hi
-        lo = lo - span * 0.15 if lo < 0 else lo
-    if lo == hi == 0:
-        hi = 1.0
-    span = hi - lo
-    step = next(s for s in (0.5, 1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 10_000, 100_000)
-                if span / s <= 6)
-    low = math.floor(lo / step) * step
-    high = math.ceil(hi / step) * step
-    axis = QValueAxis()
-    axis.setRange(low, high)
-    axis.setTickCount(int(round((high - low) / step)) + 1)
-    axis.setLabelFormat("%.1f" if step < 1 else "%d")
-    _style_axis(axis)
-    return axis
 
 
 class PointsPage(QWidget):
@@ -277,18 +220,15 @@ class PointsPage(QWidget):
 
         split = QSplitter(Qt.Orientation.Vertical)
         split.setChildrenCollapsible(False)
-        charts = QWidget()
-        cl = QHBoxLayout(charts)
+        chart_box = QWidget()
+        cl = QHBoxLayout(chart_box)
         cl.setContentsMargins(0, 0, 0, 0)
         cl.setSpacing(8)
-        self.category_view = QChartView()
-        self.month_view = QChartView()
-        for v in (self.category_view, self.month_view):
-            v.setRenderHint(QPainter.RenderHint.Antialiasing)
-            v.setMinimumHeight(170)
+        self.category_view = charts.chart_view(170)
+        self.month_view = charts.chart_view(170)
         cl.addWidget(self.category_view, 2)
         cl.addWidget(self.month_view, 3)
-        split.addWidget(charts)
+        split.addWidget(chart_box)
 
         bottom = QWidget()
         bl = QVBoxLayout(bottom)
@@ -693,13 +633,9 @@ class PointsPage(QWidget):
         self.month_values = list(months)
 
         # by category: horizontal bars, listed from the top in the indicators' order
-        chart = _chart(self.tr("分类积分（计入）"))
+        chart = charts.chart(self.tr("分类积分（计入）"), margin=4, larger_title=False, legend=False)
         labels = list(reversed(cats))
-        bar_set = QBarSet(self.tr("积分"))
-        bar_set.setColor(QColor(CHART_RED))
-        bar_set.setBorderColor(QColor(CHART_RED))
-        bar_set.setLabelColor(QColor("#333333"))
-        bar_set.setLabelFont(QFont(QApplication.font()))
+        bar_set = charts.bar_set(self.tr("积分"), charts.BAR_RED)
         for c in labels:
             bar_set.append(self.category_values[c])
         series = QHorizontalBarSeries()
@@ -711,24 +647,20 @@ class PointsPage(QWidget):
         chart.addSeries(series)
         y = QBarCategoryAxis()
         y.append(labels)
-        _style_axis(y)
+        charts.style_axis(y)
         y.setGridLineVisible(False)
         y.setTruncateLabels(False)  # 会议履职 …, not "…"
         values = list(self.category_values.values()) or [0.0]
-        x = _points_axis(min(values), max(values), headroom=True)
+        x = charts.points_axis(min(values), max(values), headroom=True)
         chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
         chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(y)
         series.attachAxis(x)
-        self._set_chart(self.category_view, chart)
+        charts.set_chart(self.category_view, chart)
 
         # by month: vertical bars, 1月 … 12月
-        chart = _chart(self.tr("分月积分（计入）"))
-        bar_set = QBarSet(self.tr("积分"))
-        bar_set.setColor(QColor(CHART_RED))
-        bar_set.setBorderColor(QColor(CHART_RED))
-        bar_set.setLabelColor(QColor("#333333"))
-        bar_set.setLabelFont(QFont(QApplication.font()))
+        chart = charts.chart(self.tr("分月积分（计入）"), margin=4, larger_title=False, legend=False)
+        bar_set = charts.bar_set(self.tr("积分"), charts.BAR_RED)
         for v in months:
             bar_set.append(v)
         series = QBarSeries()
@@ -740,21 +672,14 @@ class PointsPage(QWidget):
         chart.addSeries(series)
         x = QBarCategoryAxis()
         x.append([self.tr("{0}月").format(m) for m in range(1, 13)])
-        _style_axis(x)
+        charts.style_axis(x)
         x.setGridLineVisible(False)
-        y = _points_axis(min(months or [0.0]), max(months or [0.0]), headroom=True)
+        y = charts.points_axis(min(months or [0.0]), max(months or [0.0]), headroom=True)
         chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(x)
         series.attachAxis(y)
-        self._set_chart(self.month_view, chart)
-
-    @staticmethod
-    def _set_chart(view: QChartView, chart: QChart) -> None:
-        old = view.chart()
-        view.setChart(chart)
-        if old is not None:
-            old.deleteLater()
+        charts.set_chart(self.month_view, chart)
 
     # -- records: add, review, delete, evidence --------------------------------------------------------
     def _people(self) -> list[tuple[str, str]]:

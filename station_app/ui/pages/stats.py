@@ -12,18 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCharts import (
-    QBarCategoryAxis,
-    QBarSeries,
-    QBarSet,
-    QChart,
-    QChartView,
-    QHorizontalBarSeries,
-    QLineSeries,
-    QValueAxis,
-)
-from PySide6.QtCore import QMargins, QSettings, QStandardPaths, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QHorizontalBarSeries, QLineSeries
+from PySide6.QtCore import QSettings, QStandardPaths, Qt, Signal
+from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -50,18 +41,17 @@ from station_app.domain.codes import Category
 from station_app.domain.records import Statistics, StatsFigures
 from station_app.errors import KnownError
 from station_app.services import station, stats
-from station_app.ui import tasks
+from station_app.ui import charts, tasks
 from station_app.ui.forms import pydate, qdate, show_message
 from station_app.ui.pdfview import SavedPdfDialog
 
-STYLE = """
+STYLE = charts.CHART_VIEW_STYLE + """
 #figure { background: #FFFFFF; border: 1px solid #E6D8CF; border-radius: 6px; }
 #figureTitle { color: #6B4E3D; font-size: 10pt; }
 #figureValue { color: #8B0000; font-size: 20pt; font-weight: bold; }
 #figureUnit { color: #6B4E3D; font-size: 10pt; }
 #headline { font-size: 11pt; color: #333; background: #FFF8F0; border-left: 4px solid #C00000; padding: 8px 10px; }
 #periodLabel { color: #555; }
-QChartView#chart { background: #FFFFFF; border: 1px solid #E6D8CF; border-radius: 6px; }
 #sectionTitle { color: #8B0000; font-weight: bold; font-size: 11pt; padding-top: 6px; }
 #statsMessage[kind="error"] { color: #C00000; }
 #statsMessage[kind="info"] { color: #2E7D32; }
@@ -79,9 +69,6 @@ FIGURES = (
 )
 KINDS = (("month", "月"), ("quarter", "季"), ("year", "年"), ("custom", "自定义"))
 REPORT_KIND = {"month": "月报", "quarter": "季报", "year": "年报", "custom": "报告"}
-# chart colours of the house style (red first), and the colour of the visitors line
-BAR_COLORS = ("#C00000", "#E0884B", "#7A9A3A")
-LINE_COLOR = "#2F5F8A"
 
 
 def format_figure(key: str, value) -> str:
@@ -89,8 +76,6 @@ def format_figure(key: str, value) -> str:
     if key.endswith("_rate"):
         return "—" if value is None else f"{value * 100:.1f}%"
     return str(value)
-
-
 
 
 def _date_label(d: dt.date) -> str:
@@ -120,48 +105,6 @@ class _FigureTile(QFrame):
         row.addStretch(1)
         lay.addWidget(self.title)
         lay.addLayout(row)
-
-
-def _chart(title: str = "") -> QChart:
-    """A plain chart in the app font (Qt Charts keeps its own fonts; without this the labels would
-    not use the bundled CJK font on a PC without Chinese fonts)."""
-    chart = QChart()
-    chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
-    chart.setBackgroundRoundness(0)
-    chart.setMargins(QMargins(6, 6, 6, 6))
-    base = QFont(QApplication.font())
-    title_font = QFont(base)
-    title_font.setPointSize(base.pointSize() + 1)
-    title_font.setBold(True)
-    chart.setTitleFont(title_font)
-    chart.setTitleBrush(QColor("#8B0000"))
-    chart.setTitle(title)
-    chart.legend().setFont(base)
-    return chart
-
-
-def _style_axis(axis) -> None:
-    font = QFont(QApplication.font())
-    axis.setLabelsFont(font)
-    axis.setTitleFont(font)
-    axis.setGridLineColor(QColor("#EEE6E0"))
-
-
-def _count_axis(top: int, headroom: bool = False) -> QValueAxis:
-    """A value axis of whole numbers from 0 with round steps (``headroom``: room beyond the
-    largest value for the value printed at the end of a bar)."""
-    axis = QValueAxis()
-    axis.setLabelFormat("%d")
-    top = max(1, int(top))
-    if headroom:
-        top += max(1, -(-top * 15 // 100))
-    step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000) + (top,)
-                if top / s <= 5)
-    ticks = -(-top // step)  # ceil
-    axis.setRange(0, ticks * step)
-    axis.setTickCount(ticks + 1)
-    _style_axis(axis)
-    return axis
 
 
 def _table(headers: list[str]) -> QTableWidget:
@@ -282,17 +225,13 @@ class StatsPage(QWidget):
             tiles.addWidget(tile, 0, i)
         lay.addLayout(tiles)
 
-        charts = QHBoxLayout()
-        charts.setSpacing(10)
-        self.category_view = QChartView()
-        self.month_view = QChartView()
-        for v in (self.category_view, self.month_view):
-            v.setObjectName("chart")
-            v.setRenderHint(QPainter.RenderHint.Antialiasing)
-            v.setMinimumHeight(300)
-        charts.addWidget(self.category_view, 2)
-        charts.addWidget(self.month_view, 3)
-        lay.addLayout(charts)
+        chart_row = QHBoxLayout()
+        chart_row.setSpacing(10)
+        self.category_view = charts.chart_view(300)
+        self.month_view = charts.chart_view(300)
+        chart_row.addWidget(self.category_view, 2)
+        chart_row.addWidget(self.month_view, 3)
+        lay.addLayout(chart_row)
         self.category_set: QBarSet | None = None
         self.category_labels: list[str] = []
         self.month_sets: dict[str, QBarSet] = {}
@@ -496,15 +435,11 @@ class StatsPage(QWidget):
     def _show_category_chart(self, f: StatsFigures) -> None:
         # most first, drawn from the top: a horizontal bar chart starts at the bottom, so reverse
         rows = sorted(((Category.label_of(c), n) for c, n in f.by_category.items()), key=lambda t: (-t[1], t[0]))
-        chart = _chart(self.tr("意见建议分类（条）") if rows else self.tr("意见建议分类：本期没有收集意见建议"))
+        chart = charts.chart(self.tr("意见建议分类（条）") if rows else self.tr("意见建议分类：本期没有收集意见建议"))
         self.category_labels = [label for label, _n in reversed(rows)]
         self.category_set = None
         if rows:
-            bar_set = QBarSet(self.tr("意见建议条数"))
-            bar_set.setColor(QColor(BAR_COLORS[0]))
-            bar_set.setBorderColor(QColor(BAR_COLORS[0]))
-            bar_set.setLabelColor(QColor("#333333"))
-            bar_set.setLabelFont(QFont(QApplication.font()))
+            bar_set = charts.bar_set(self.tr("意见建议条数"), charts.BAR_RED)
             for _label, n in reversed(rows):
                 bar_set.append(n)
             series = QHorizontalBarSeries()
@@ -516,33 +451,32 @@ class StatsPage(QWidget):
             chart.addSeries(series)
             y = QBarCategoryAxis()
             y.append(self.category_labels)
-            _style_axis(y)
+            charts.style_axis(y)
             y.setGridLineVisible(False)
-            x = _count_axis(max(n for _l, n in rows), headroom=True)
+            x = charts.count_axis(max(n for _l, n in rows), headroom=True)
             chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
             chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
             series.attachAxis(y)
             series.attachAxis(x)
             self.category_set = bar_set
         chart.legend().setVisible(False)
-        self._set_chart(self.category_view, chart)
+        charts.set_chart(self.category_view, chart)
 
     def _show_month_chart(self, s: Statistics) -> None:
-        chart = _chart(self.tr("分月统计"))
+        chart = charts.chart(self.tr("分月统计"))
         months = [f"{int(m[5:7])}月" if len({x[0][:4] for x in s.by_month}) == 1 else f"{m[:4]}年{int(m[5:7])}月"
                   for m, *_rest in s.by_month]
         bars = QBarSeries()
         self.month_sets = {}
         for (key, title), color in zip((("receptions", "接待批次"), ("cases_collected", "收集意见建议"),
-                                        ("cases_resolved", "解决实际问题")), BAR_COLORS, strict=True):
-            bar_set = QBarSet(self.tr(title))
-            bar_set.setColor(QColor(color))
-            bar_set.setBorderColor(QColor(color))
+                                        ("cases_resolved", "解决实际问题")), charts.BAR_COLORS,
+                                       strict=True):
+            bar_set = charts.bar_set(self.tr(title), color)
             self.month_sets[key] = bar_set
             bars.append(bar_set)
         line = QLineSeries()
         line.setName(self.tr("接待群众人次（右轴）"))
-        pen = QPen(QColor(LINE_COLOR))
+        pen = QPen(QColor(charts.LINE_COLOR))
         pen.setWidth(2)
         line.setPen(pen)
         line.setPointsVisible(True)
@@ -556,11 +490,11 @@ class StatsPage(QWidget):
         chart.addSeries(line)
         x = QBarCategoryAxis()
         x.append(months)
-        _style_axis(x)
+        charts.style_axis(x)
         x.setGridLineVisible(False)
-        left = _count_axis(max([max(r[1], r[3], r[4]) for r in s.by_month] or [0]))
+        left = charts.count_axis(max([max(r[1], r[3], r[4]) for r in s.by_month] or [0]))
         left.setTitleText(self.tr("批次 / 条 / 件"))
-        right = _count_axis(max([r[2] for r in s.by_month] or [0]))
+        right = charts.count_axis(max([r[2] for r in s.by_month] or [0]))
         right.setTitleText(self.tr("人次"))
         right.setGridLineVisible(False)
         chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
@@ -571,14 +505,7 @@ class StatsPage(QWidget):
         line.attachAxis(x)
         line.attachAxis(right)
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
-        self._set_chart(self.month_view, chart)
-
-    @staticmethod
-    def _set_chart(view: QChartView, chart: QChart) -> None:
-        old = view.chart()
-        view.setChart(chart)
-        if old is not None:
-            old.deleteLater()
+        charts.set_chart(self.month_view, chart)
 
     # -- the report --------------------------------------------------------------------------------------
     def report_filename(self) -> str:
