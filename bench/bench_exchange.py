@@ -1,19 +1,23 @@
-"""USB package export and import against the raw figures of BASELINES.md ("Zip export").
+"""USB package export and import against the raw figures of BASELINES.md ("Zip export", "Bulk
+insert and merge"), measured in the same run.
 
-export  app: ``exchange.export_package(full=True)`` of a demo station (every table, the 台账 and
+export  app: ``exchange.export_package(full=True)`` of each station (every table, the 台账 and
              汇总 reports, the re-read verification after the rename);
         raw: the same tables read with plain sqlite3, ``json.dumps`` per row, streamed into one zip
-             at the same deflate level — no reports, no verification.
-import  app: ``exchange.import_packages`` of that package into an empty database (full
-             verification pass, then the merge in one transaction with keyword index and mirror);
+             at the same deflate level: no reports, no verification.
+import  app: ``exchange.import_packages`` of every package into one empty county database (checks,
+             merge by uid in one transaction a package, keyword index and mirror);
         raw read: inflate + ``json.loads`` of every data member once;
         raw insert: ``executemany`` of every table's rows, the reception mirror and the keyword
-             index rows (all converted beforehand) into an empty, migrated database in one
-             transaction — the floor of any merge (BASELINES "bulk insert and merge").
+             index rows (all converted beforehand) into an empty, migrated database, one
+             transaction a package: the floor of any merge.
 
-Medians of interleaved runs; quote the ratios (the machines are shared).
+    python bench/bench_exchange.py [--stations 1] [--receptions 100000] [--runs 3] [--work DIR]
 
-    python bench/bench_exchange.py [--receptions 100000] [--runs 3]
+``--stations 90 --receptions 1000000`` is the county of issue 7: 90 stations of ~11,000 receptions
+each (made by ``demo`` + ``export``). ``--work DIR`` keeps the stations and packages there and
+reuses them on the next run (making 1M receptions takes ~15 minutes). Medians of interleaved runs;
+quote the ratios (the machines are shared).
 """
 
 from __future__ import annotations
@@ -53,50 +57,52 @@ def raw_export(db: Path, out: Path, level: int) -> None:
     con.close()
 
 
-def raw_read(package: Path) -> int:
+def raw_read(packages: list[Path]) -> int:
     n = 0
-    with zipfile.ZipFile(package) as zf:
-        for name in zf.namelist():
-            if name.startswith("data/"):
-                with zf.open(name) as f:
-                    for line in f:
-                        json.loads(line)
-                        n += 1
+    for package in packages:
+        with zipfile.ZipFile(package) as zf:
+            for name in zf.namelist():
+                if name.startswith("data/"):
+                    with zf.open(name) as f:
+                        for line in f:
+                            json.loads(line)
+                            n += 1
     return n
 
 
-def raw_insert(package: Path, work: Path) -> float:
-    """The floor of any merge: every table's rows (converted beforehand), the reception mirror and
-    the keyword-index rows (text split beforehand) through plain ``executemany`` into an empty,
-    migrated database, in one transaction."""
+def _raw_rows(package: Path, keys: list[int]) -> list[tuple[str, list]]:
+    """(INSERT, rows) of one package, converted as the merge converts them. ``keys`` holds the
+    next reception sort key and the next case id (unique over all packages)."""
     from types import SimpleNamespace
 
-    from station_app.db import close_database, open_database, search
+    from station_app.db import search
     from station_app.db.bulk import insert_sql
-    from station_app.db.connection import database
-    from station_app.db.models import Duty, Reception, ReceptionDeputy
+    from station_app.db.models import Duty, ReceptionDeputy
     from station_app.domain import package as pk
     from station_app.services import cases, receptions
     from station_app.services.exchange import MODELS, ROWS, _fields, _reception_row
 
-    target = work / "raw.db"
-    open_database(str(target))
     work_items = []
     with zipfile.ZipFile(package) as zf:
         for table in pk.TABLES:
             recs = [json.loads(line) for line in zf.read(pk.data_member(table)).splitlines()]
             model = MODELS[table]
             if table == "receptions":
-                rows = [_reception_row(r, i) for i, r in enumerate(recs)]
+                first = keys[0]
+                keys[0] += len(recs)
+                rows = [_reception_row(r, first + i) for i, r in enumerate(recs)]
                 mirror = [(r["uid"], d) for r in recs for d in dict.fromkeys(r["deputy_uids"])]
                 work_items.append((insert_sql(ReceptionDeputy, [ReceptionDeputy.reception_uid,
                                                                 ReceptionDeputy.deputy_uid]), mirror))
-                fts = [(i, search.split_chars(receptions.search_text(SimpleNamespace(**r)))) for i, r in enumerate(recs)]
+                fts = [(first + i, search.split_chars(receptions.search_text(SimpleNamespace(**r))))
+                       for i, r in enumerate(recs)]
                 work_items.append((search.bulk_index_sql(receptions.FTS), fts))
             else:
                 rows = [ROWS[table](r) for r in recs]
             if table == "cases":
-                fts = [(i + 1, search.split_chars(cases.search_text(SimpleNamespace(
+                first = keys[1]
+                keys[1] += len(recs)
+                fts = [(first + i, search.split_chars(cases.search_text(SimpleNamespace(
                     number=r["number"], department=r["department"], content=r["content"]), "", "")))
                     for i, r in enumerate(recs)]
                 work_items.append((search.bulk_index_sql(cases.FTS), fts))
@@ -105,71 +111,129 @@ def raw_insert(package: Path, work: Path) -> float:
                            d["deputy_uid"], d["manual"], d["note"]) for r in recs for d in r.get("duties", ())]
                 work_items.append((insert_sql(Duty, _fields(Duty)), duties))
             work_items.append((insert_sql(model, _fields(model)), rows))
-    assert Reception
-    t = time.perf_counter()
-    with database.atomic():
-        cur = database.cursor()
-        for sql, rows in work_items:
-            cur.executemany(sql, rows)
-    elapsed = time.perf_counter() - t
+    return work_items
+
+
+def raw_insert(packages: list[Path], work: Path) -> float:
+    """The floor of any merge: every package's rows (converted beforehand), the reception mirror
+    and the keyword-index rows (text split beforehand) through plain ``executemany`` into an empty,
+    migrated database, one transaction a package."""
+    from station_app.db import close_database, open_database
+    from station_app.db.connection import database
+
+    target = work / "raw.db"
+    open_database(str(target))
+    keys = [1, 1]
+    elapsed = 0.0
+    for package in packages:  # converted outside the clock, one package at a time (memory)
+        work_items = _raw_rows(package, keys)
+        t = time.perf_counter()
+        with database.atomic():
+            cur = database.cursor()
+            for sql, rows in work_items:
+                cur.executemany(sql, rows)
+        elapsed += time.perf_counter() - t
     close_database()
-    target.unlink()
+    for f in work.glob("raw.db*"):
+        f.unlink()
     return elapsed
+
+
+def make_stations(work: Path, stations: int, receptions: int) -> list[Path]:
+    """One station database a station (reused when already there)."""
+    from station_app.db import close_database, open_database
+    from station_app.domain.records import StationProfile
+    from station_app.services import station
+    from station_app.services.demo import make_demo
+
+    dbs = []
+    each = receptions // stations
+    deputies = 60 if stations == 1 else 22  # ~2,000 deputies in a county of 90 stations
+    t = time.perf_counter()
+    for n in range(1, stations + 1):
+        db = work / f"station{n:02d}.db"
+        dbs.append(db)
+        if db.exists():
+            continue
+        part = db.with_suffix(".part")
+        for f in work.glob(part.name + "*"):
+            f.unlink()
+        open_database(str(part))
+        if stations > 1:
+            station.save_home_station(StationProfile(
+                code=f"S{n:02d}", name=f"第{n}联络站", township=f"第{n}镇", county="测试县",
+                address=f"第{n}镇政府", phone="0534-5123456"))
+        make_demo(seed=n, deputies=deputies, receptions=each + (receptions % stations if n == 1 else 0))
+        close_database()
+        part.rename(db)
+        print(f"  station {n}/{stations} made ({time.perf_counter() - t:.0f} s)", flush=True)
+    return dbs
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--stations", type=int, default=1)
     parser.add_argument("--receptions", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--work", help="keep the stations here and reuse them")
     args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="bench-exchange-"))
+    keep = args.work is not None
+    work = Path(args.work) if keep else Path(tempfile.mkdtemp(prefix="bench-exchange-"))
+    work.mkdir(parents=True, exist_ok=True)
     os.environ["STATION_APP_DATA_DIR"] = str(work / "appdata")
     from station_app.db import close_database, open_database
     from station_app.services import exchange
-    from station_app.services.demo import make_demo
 
-    db = work / "station.db"
-    open_database(str(db))
-    t = time.perf_counter()
-    make_demo(seed=1, deputies=60, receptions=args.receptions)
-    print(f"demo: {args.receptions} receptions in {time.perf_counter() - t:.1f} s")
-    close_database()
+    dbs = make_stations(work, args.stations, args.receptions)
     times: dict[str, list[float]] = {k: [] for k in ("export app", "export raw", "import app", "import read raw",
                                                       "insert raw")}
-    package = None
+    total_records = 0
+    size = 0
     for run in range(args.runs):
         out = work / f"out{run}"
-        open_database(str(db))
+        shutil.rmtree(out, ignore_errors=True)
+        packages = []
+        app = raw = 0.0
+        for db in dbs:
+            open_database(str(db), backup=False)
+            t = time.perf_counter()
+            result = exchange.export_package(out, full=True, password="")
+            app += time.perf_counter() - t
+            close_database()
+            packages.append(Path(result.path))
+            t = time.perf_counter()
+            raw_export(db, work / "raw.zip", exchange.COMPRESS_LEVEL)
+            raw += time.perf_counter() - t
+        times["export app"].append(app)
+        times["export raw"].append(raw)
         t = time.perf_counter()
-        result = exchange.export_package(out, full=True, password="")
-        times["export app"].append(time.perf_counter() - t)
-        close_database()
-        package = Path(result.path)
-        t = time.perf_counter()
-        raw_export(db, work / "raw.zip", exchange.COMPRESS_LEVEL)
-        times["export raw"].append(time.perf_counter() - t)
-        t = time.perf_counter()
-        raw_read(package)
+        total_records = raw_read(packages)
         times["import read raw"].append(time.perf_counter() - t)
-        county = work / f"county{run}.db"
+        county = work / "county.db"
+        for f in work.glob("county.db*"):
+            f.unlink()
         open_database(str(county))
         t = time.perf_counter()
-        (rep,) = exchange.import_packages([package])
+        reports = exchange.import_packages(packages)
         times["import app"].append(time.perf_counter() - t)
-        assert rep.status == "imported", rep.reason
+        bad = [r.reason for r in reports if r.status != "imported"]
+        assert not bad, bad
         close_database()
-        county.unlink()
-        times["insert raw"].append(raw_insert(package, work))
-        if run < args.runs - 1:
-            shutil.rmtree(out)
+        times["insert raw"].append(raw_insert(packages, work))
+        size = sum(p.stat().st_size for p in packages)
+        print(f"  run {run + 1}: " + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in times.items()), flush=True)
     med = {k: statistics.median(v) for k, v in times.items()}
+    print(f"{len(dbs)} station(s), {args.receptions} receptions, {total_records} records, "
+          f"packages {size / 1e6:.1f} MB; medians of {args.runs} run(s):")
     for k, v in med.items():
-        print(f"{k:16s} {v:7.2f} s")
-    print(f"package: {package.stat().st_size / 1e6:.1f} MB, counts {result.counts}")
-    print(f"export app / raw streaming export: {med['export app'] / med['export raw']:.2f}x")
-    print(f"import app / raw read (inflate + json.loads): {med['import app'] / med['import read raw']:.2f}x")
-    print(f"import app / raw executemany of the same rows: {med['import app'] / med['insert raw']:.2f}x")
-    shutil.rmtree(work, ignore_errors=True)
+        print(f"  {k:16s} {v:7.2f} s")
+    print(f"export app / raw streaming export: {med['export app'] / med['export raw']:.2f}x (target 1.2x)")
+    print(f"import app / raw executemany of the same rows: {med['import app'] / med['insert raw']:.2f}x "
+          f"(target 1.5x)")
+    print(f"import app / (raw read + raw executemany): "
+          f"{med['import app'] / (med['import read raw'] + med['insert raw']):.2f}x")
+    if not keep:
+        shutil.rmtree(work, ignore_errors=True)
     return 0
 
 

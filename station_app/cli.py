@@ -230,6 +230,11 @@ def _setup_logging() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    import multiprocessing
+
+    # a frozen program (the installer) started as the child of a big export or import runs only
+    # the child's work here; a no-op otherwise
+    multiprocessing.freeze_support()
     argv = sys.argv[1:] if argv is None else argv
     args = build_parser().parse_args(argv)
     _setup_logging()
