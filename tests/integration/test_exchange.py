@@ -604,7 +604,7 @@ def test_packages_of_many_stations_merge_in_any_order(check_mode, tmp_path):
 # -- PostgreSQL (the county server) --------------------------------------------------------------------
 
 @pytest.mark.postgres
-def test_import_into_postgresql(pg_url, tmp_path):
+def test_import_into_postgresql(pg_url, check_mode, tmp_path):
     _station_db(tmp_path / "station.db", deputies_n=8, receptions_n=80)
     first = exchange.export_package(tmp_path / "stick", full=True, password="")
     expected = stats.statistics(*WIDE, "T01").to_json()
@@ -635,3 +635,26 @@ def test_import_into_postgresql(pg_url, tmp_path):
     assert [f.message for f in run_check() if f.severity == "error"] == []
     (status,) = exchange.county_stations()
     assert status.packages == 2 and not status.gap
+
+
+@pytest.mark.postgres
+def test_a_postgresql_station_exports_with_its_reports_written_by_a_child(pg_url, tmp_path, monkeypatch):
+    """The child process that writes a big export's reports opens the same database by its URL:
+    here a PostgreSQL one. The package then imports beside a child checker into SQLite."""
+    monkeypatch.setattr(exchange, "PARALLEL_MIN_RECORDS", 0)
+    open_database(pg_url)
+    station.save_home_station(TEST_STATION)
+    make_demo(seed=3, deputies=5, receptions=30)
+    expected = stats.statistics(*WIDE, "T01").to_json()
+    live = Reception.alive().count()
+    result = exchange.export_package(tmp_path / "stick", full=True, password="")
+    close_database()
+    members = _members(result.path)
+    _check_ledger(members["reports/台账.xlsx"])
+    assert len(_ledger_rows(members["reports/台账.xlsx"])["接待登记"]) == 1 + live
+    assert TEST_STATION.name in _pdf_text(members["reports/汇总.pdf"], tmp_path)
+    open_database(str(tmp_path / "county.db"))
+    (report,) = exchange.import_packages([result.path])
+    assert report.status == "imported", report.reason
+    assert stats.statistics(*WIDE, "T01").to_json() == expected
+    close_database()
