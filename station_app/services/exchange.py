@@ -1800,13 +1800,18 @@ def _expected_records(path: str, password: str | None) -> int:
 def county_stations() -> list[StationStatus]:
     """Every station of the database with the packages imported for it and whether its chain has a
     gap: a package (after the newest full one, which carries everything) whose predecessor was
-    never imported."""
+    never imported. The database's own profile is left out while it holds no data (a county's)."""
     out = []
     packages: dict[str, list] = {}
     for row in ExchangeImported.select().where(ExchangeImported.status == "imported") \
             .order_by(ExchangeImported.created_at):
         packages.setdefault(row.station_code, []).append(row)
     names = {s.code: s.name for s in Station.select()}
+    home = Station.get_or_none(Station.is_home == True)  # noqa: E712
+    if home is not None and home.code not in packages and not (
+            Deputy.select().where(Deputy.station_code == home.code).exists()
+            or Reception.select().where(Reception.station_code == home.code).exists()):
+        names.pop(home.code, None)  # the county's own profile: no station's data, not a row of zeros
     for code in sorted(set(names) | set(packages)):
         rows = packages.get(code, [])
         ids = {r.package_id for r in rows}

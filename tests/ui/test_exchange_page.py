@@ -172,6 +172,10 @@ def test_page_builds_on_a_county_database(open_window, qtbot, db_path):
     assert page.chart_labels == ["测试镇人大代表联络站", "邻镇人大代表联络站"]
     assert [page.chart_sets["receptions"].at(i) for i in range(2)] == [2, 0]
     assert [page.chart_sets["cases_collected"].at(i) for i in range(2)] == [3, 0]
+    # the home station holds data here, so it is listed with the others
+    assert [r[0] for r in page.station_rows()] == ["T01", "T02"]
+    page.set_ranking_station("T02")  # no deputies there: the table is empty and says so
+    assert page.ranking_rows() == [] and not page.ranking_empty.isHidden()
 
 
 def test_the_county_ranks_deputies_across_stations(open_window, qtbot, tmp_path):
@@ -188,8 +192,11 @@ def test_the_county_ranks_deputies_across_stations(open_window, qtbot, tmp_path)
     page.show_tab("county")
     assert page.ranking_year.value() == YEAR == clock.today().year
     assert page.ranking_station.currentText() == "全部联络站"
+    # the county's own profile (C00, no data of its own) is not listed as a station anywhere
     assert [page.ranking_station.itemData(i) for i in range(page.ranking_station.count())] == \
-        [None, "C00", "T01", "T02"]
+        [None, "T01", "T02"]
+    assert [r[0] for r in page.station_rows()] == ["T01", "T02"]
+    assert set(page.station_stats_rows()) == {"测试镇人大代表联络站", "邻镇人大代表联络站", "合计"}
     grade = county_rules().grade_of
     t01, t02 = "测试镇人大代表联络站", "邻镇人大代表联络站"
     # pending manual records do not count; 张伟 (不在任) and 陈刚 (deleted) are not listed
@@ -207,8 +214,6 @@ def test_the_county_ranks_deputies_across_stations(open_window, qtbot, tmp_path)
     page.ranking_station.setCurrentIndex(page.ranking_station.findData("T02"))
     assert page.ranking_rows() == [["1", "赵敏", t02, "4", "20.0", grade(20.0)],
                                    ["2", "孙丽", t02, "2", "10.0", grade(10.0)]]
-    page.set_ranking_station("C00")  # the county's own profile: no deputies
-    assert page.ranking_rows() == [] and not page.ranking_empty.isHidden()
     # another year: no records, everyone shares the first place; the station chosen stays
     page.set_ranking_station("T01")
     page.ranking_year.setValue(YEAR - 1)

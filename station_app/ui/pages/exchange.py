@@ -969,7 +969,9 @@ class ExchangePage(QWidget):
             return
         self.county_stats = s
         names = {p.code: p.name for p in station.stations()}
-        by_station = dict(sorted(s.by_station.items())) or {code: s.figures for code in stats.station_codes()}
+        shown = {row.code for row in self.county_rows}  # the county's own empty profile is not a station
+        by_station = {code: f for code, f in sorted(s.by_station.items()) if code in shown} \
+            or {code: s.figures for code in stats.station_codes() if code in shown}
         rows = [[names.get(code, code), *(format_figure(k, getattr(f, k)) for k, _t, _u in FIGURES)]
                 for code, f in by_station.items()]
         if len(by_station) > 1:
@@ -1033,7 +1035,7 @@ class ExchangePage(QWidget):
         combo.blockSignals(True)
         combo.clear()
         combo.addItem(self.tr("全部联络站"), None)
-        for s in station.stations():
+        for s in self.county_rows:
             combo.addItem(f"{s.name}（{s.code}）", s.code)
         combo.setCurrentIndex(max(0, combo.findData(keep)))
         combo.blockSignals(False)
