@@ -25,9 +25,17 @@ def insert_sql(model: type[pw.Model], fields: Sequence[pw.Field]) -> str:
 
 def bulk_insert(model: type[pw.Model], fields: Sequence[pw.Field], rows: Iterable[Sequence],
                 chunk: int = 50_000) -> int:
-    """Insert ``rows`` (tuples of already-converted db values, in ``fields`` order)."""
+    """Insert ``rows`` (tuples of already-converted db values, in ``fields`` order). Outside a
+    transaction each chunk commits on its own; inside the caller's transaction the rows simply join
+    it (a savepoint a chunk would copy every page the chunk touches into SQLite's statement
+    journal first: a large cost when the indexes are big and the keys random, as at a county)."""
     db = model._meta.database
     sql = insert_sql(model, fields)
+    if db.in_transaction():
+        rows = rows if isinstance(rows, list) else list(rows)
+        if rows:
+            db.cursor().executemany(sql, rows)
+        return len(rows)
     total = 0
     batch: list[Sequence] = []
     for row in rows:

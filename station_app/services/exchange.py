@@ -1344,6 +1344,10 @@ class _Merger:
         then new, and no lookup is needed (a uid another station uses fails the unique index)."""
         name = model._meta.table_name
         if name not in self.fresh:
+            if model is CaseEvent:  # no index leads with its station_code; its cases tell the same
+                # (an event belongs to a case of its own station), asked before any case is merged
+                self.fresh[name] = self._is_fresh(Case)
+                return self.fresh[name]
             sql = f"SELECT 1 FROM {_table(model)} WHERE {_q('station_code')} = {_p()} LIMIT 1"
             self.fresh[name] = database.execute_sql(sql, [self.code]).fetchone() is None
         return self.fresh[name]
@@ -1450,26 +1454,41 @@ class _Merger:
 
     # -- receptions: sort key, reception_deputy, keyword index, the cases' index text ------------
     def _sort_keys(self, records: list[dict]) -> list[int]:
-        """A free ``sort_key`` per reception: its :func:`~station_app.services.receptions.time_key`,
-        or the next free microsecond after it when taken (what ``free_sort_key`` gives a single
-        save), found for the whole chunk with a few ``IN`` queries instead of one query a row."""
+        """A free ``sort_key`` per reception, as ``free_sort_key`` gives a single save: its
+        :func:`~station_app.services.receptions.time_key`, or when taken one microsecond after the
+        highest key in that second. Found for the whole chunk with a few queries: the keys taken,
+        the highest key in each second hit (a county's stations often share a minute), then a check
+        that the moved keys are free (moved on by a microsecond while not, rare)."""
         from station_app.services.receptions import time_key
 
         keys = [time_key(clock.parse_ts(r["received_at"])) for r in records]
         taken = self._taken(set(keys))
+        tops = self._tops(sorted({k for k in keys if k in taken}))
+        start = [tops[k] + 1 if k in taken else k for k in keys]
+        taken |= self._taken(set(start) - taken)
         while True:
             used: set[int] = set()
             out = []
-            for k in keys:
+            for k in start:
                 while k in used or k in taken:
                     k += 1
                 used.add(k)
                 out.append(k)
-            unknown = {k for k, k0 in zip(out, keys, strict=True) if k != k0} - taken
-            more = self._taken(unknown)
+            more = self._taken({k for k, k0 in zip(out, start, strict=True) if k != k0} - taken)
             if not more:
                 return out
             taken |= more
+
+    def _tops(self, keys: list[int]) -> dict[int, int]:
+        """{k: the highest sort key in [k, k + 1 s)} for taken keys ``k``."""
+        tops: dict[int, int] = {}
+        sk = _q("sort_key")
+        for chunk in _chunks(keys, 1000):
+            values = ", ".join(f"({_p()})" for _k in chunk)
+            sql = (f"WITH w(k) AS (VALUES {values}) SELECT w.k, (SELECT MAX({sk}) FROM {_table(Reception)} "
+                   f"WHERE {sk} >= w.k AND {sk} < w.k + 1000000) FROM w")
+            tops.update(database.execute_sql(sql, chunk).fetchall())
+        return tops
 
     def _taken(self, keys: set[int]) -> set[int]:
         found: set[int] = set()
@@ -1624,6 +1643,7 @@ def _parse_batch(name: str, lines: list[bytes]) -> list[dict]:
 def _merge(zf, manifest: pk.Manifest, step) -> dict[str, _Tally]:
     """Merge the package's records (the caller holds the transaction)."""
     merger = _Merger(manifest.station_code)
+    merger._is_fresh(CaseEvent)  # before the first case goes in
     for table in pk.TABLES:
         merger.tally.setdefault(table, _Tally())
         for batch in _batches(zf, manifest, table):

@@ -658,3 +658,44 @@ def test_a_postgresql_station_exports_with_its_reports_written_by_a_child(pg_url
     assert report.status == "imported", report.reason
     assert stats.statistics(*WIDE, "T01").to_json() == expected
     close_database()
+
+
+def test_receptions_at_the_same_moment_in_two_stations_get_free_keys_in_their_second(tmp_path):
+    """Stations of one county often record a visit in the same minute. The second one imported
+    takes, like a single save (``free_sort_key``), one microsecond after the highest key in that
+    second; keys stay unique, in their second, and the keyword index follows them."""
+    from station_app.services.receptions import time_key
+
+    _station_db(tmp_path / "a.db", TEST_STATION, seed=5, receptions_n=40)
+    a = exchange.export_package(tmp_path / "stick", full=True, password="")
+    close_database()
+    uid = re.compile(rb"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+    def as_second_station(members):  # the same visits at the same moments, as station T02's records
+        for name in [n for n in members if n.startswith("data/")]:
+            data = uid.sub(lambda m: str(uuid.uuid5(uuid.NAMESPACE_OID, m.group().decode())).encode(), members[name])
+            members[name] = data.replace(b'"station_code":"T01"', b'"station_code":"T02"')
+
+    b = rewrite(Path(a.path), tmp_path / "T02_20260101-20261231_20261231T090000.zip", edit=as_second_station,
+                manifest_edit=lambda m: m.update(package_id=str(uuid.uuid4()), station={
+                    "code": "T02", "name": SECOND.name, "township": SECOND.township, "county": SECOND.county}))
+    open_database(str(tmp_path / "county.db"))
+    assert [r.status for r in exchange.import_packages([a.path, b])] == ["imported", "imported"]
+    rows = list(Reception.select(Reception.station_code, Reception.received_at, Reception.sort_key).tuples())
+    assert len({k for _c, _t, k in rows}) == len(rows) == 80
+    for _code, at, key in rows:
+        assert time_key(at) <= key < time_key(at) + 1_000_000
+    by_moment: dict = {}
+    for code, at, key in rows:
+        by_moment.setdefault(time_key(at), {}).setdefault(code, []).append(key)
+    shared = [m for m, codes in by_moment.items() if len(codes) == 2]
+    assert len(shared) >= 30  # the two stations really collide
+    for m in shared:
+        first, second = sorted(by_moment[m]["T01"]), sorted(by_moment[m]["T02"])
+        assert first[0] == m and second[0] == max(first) + 1  # T01 came first and kept its moment
+    assert [f.message for f in run_check() if f.severity == "error"] == []  # index rowids = keys
+    name = Reception.get(Reception.station_code == "T02").visitor_name
+    assert receptions.count(name, station_code="T02") == receptions.count(name, station_code="T01") >= 1
+    (again,) = exchange.import_packages([b])
+    assert again.status == "imported" and again.inserted == again.updated == 0
+    close_database()
