@@ -447,3 +447,31 @@ def test_export_and_import_run_on_a_worker_thread(open_window, qtbot, tmp_path, 
         page.import_files([sig.args[0]])  # its own package: nothing new, but it is a valid import
     qtbot.waitUntil(lambda: bool(page.result_rows()))
     assert page.result_rows()[0][1] == "已导入" and page.result_rows()[0][3] == "0"
+
+
+def test_county_figures_and_ranking_are_computed_off_the_gui_thread(open_window, qtbot, tmp_path, monkeypatch):
+    """A county of a million receptions needs a minute for its statistics: the page asks a worker,
+    says 正在统计…, and shows only the answer to the newest request."""
+    from station_app.ui import tasks
+
+    first, second = station_packages(tmp_path / "stations")
+    win = open_window(str(tmp_path / "county.db"))
+    win.show_page("exchange")
+    page = win.exchange
+    with qtbot.waitSignal(page.imported):
+        page.import_files([str(first), str(second)])
+    page.show_tab("county")
+    monkeypatch.setattr(tasks, "SYNCHRONOUS", False)
+    page.set_stats_period(dt.date(YEAR - 5, 1, 1), dt.date(YEAR - 5, 12, 31))  # superseded at once
+    page.set_stats_period(dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31))
+    assert page.stats_busy.isVisible()
+    page.set_ranking_year(YEAR - 1)  # superseded
+    page.set_ranking_year(YEAR)
+    assert page.ranking_busy.isVisible()
+    qtbot.waitUntil(lambda: page.stats_busy.isHidden() and page.ranking_busy.isHidden(), timeout=20000)
+    qtbot.wait(200)  # a stale answer arriving late must not overwrite the newest
+    s = stats.statistics(dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31))
+    rows = page.station_stats_rows()
+    assert rows["合计"] == [format_figure(k, getattr(s.figures, k)) for k, _t, _u in FIGURES]
+    assert [r[1] for r in page.ranking_rows()] == [x.name for x in scoring.county_ranking(YEAR)]
+    assert page.ranking_rows()[0][3] == "8"  # 王建国's 8 points of YEAR, not the empty year before

@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet
 from PySide6.QtCore import QObject, QSettings, QStandardPaths, Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QDesktopServices, QFont
@@ -175,6 +176,9 @@ class ExchangePage(QWidget):
         self._folder: str | None = None  # chosen with 选择文件夹… (None: the selected volume)
         self._county: bool | None = None  # the mode the tabs were last ordered for
         self._ready = False
+        # the county's statistics and ranking are computed on a worker (a county of 1M receptions
+        # takes a minute): a newer request's ticket makes an older result stale
+        self._tickets = {"stats": 0, "ranking": 0}
         self._defaults_key = None  # (last package, today) the export period and options were set for
         self._incremental_hint = ""
         self.volumes: list[drives.Volume] = []
@@ -416,6 +420,10 @@ class ExchangePage(QWidget):
         bar.addWidget(self.stats_from)
         bar.addWidget(QLabel(self.tr("至")))
         bar.addWidget(self.stats_to)
+        self.stats_busy = QLabel(self.tr("正在统计…"))
+        self.stats_busy.setObjectName("hint")
+        self.stats_busy.hide()
+        bar.addWidget(self.stats_busy)
         bar.addStretch(1)
         lay.addLayout(bar)
         self.station_stats_table = _table([self.tr("联络站")] + [self.tr(t) for _k, t, _u in FIGURES])
@@ -442,6 +450,10 @@ class ExchangePage(QWidget):
         self.ranking_station.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.ranking_station.addItem(self.tr("全部联络站"), None)
         bar.addWidget(self.ranking_station)
+        self.ranking_busy = QLabel(self.tr("正在计算…"))
+        self.ranking_busy.setObjectName("hint")
+        self.ranking_busy.hide()
+        bar.addWidget(self.ranking_busy)
         bar.addStretch(1)
         lay.addLayout(bar)
         self.ranking_hint = QLabel()
@@ -958,15 +970,35 @@ class ExchangePage(QWidget):
     def stats_period(self) -> tuple[dt.date, dt.date]:
         return pydate(self.stats_from.date()), pydate(self.stats_to.date())
 
+    def _in_background(self, key: str, work, show, busy: QLabel) -> None:
+        """``work()`` on a worker, then ``show(result)`` here unless a newer request came since."""
+        self._tickets[key] += 1
+        ticket = self._tickets[key]
+        busy.show()
+
+        def done(result) -> None:
+            if ticket != self._tickets[key] or not shiboken6.isValid(busy):
+                return
+            busy.hide()
+            show(result)
+
+        def fail(exc: Exception) -> None:
+            if ticket != self._tickets[key] or not shiboken6.isValid(busy):
+                return
+            busy.hide()
+            if not isinstance(exc, KnownError):
+                raise exc
+            self._show(self.county_message, exc.message, "error")
+
+        tasks.run_task(work, done, fail)
+
     def _fill_station_stats(self) -> None:
         if not self._ready:
             return
         lo, hi = self.stats_period()
-        try:
-            s = stats.statistics(lo, hi)
-        except KnownError as exc:
-            self._show(self.county_message, exc.message, "error")
-            return
+        self._in_background("stats", lambda: stats.statistics(lo, hi), self._show_station_stats, self.stats_busy)
+
+    def _show_station_stats(self, s) -> None:
         self.county_stats = s
         names = {p.code: p.name for p in station.stations()}
         shown = {row.code for row in self.county_rows}  # the county's own empty profile is not a station
@@ -1055,12 +1087,11 @@ class ExchangePage(QWidget):
             return
         year = self.ranking_year.value()
         code = self.ranking_station.currentData()
-        try:
-            rows = scoring.county_ranking(year, None if code is None else [code])
-            rs = scoring.county_rules(year)
-        except KnownError as exc:
-            self._show(self.county_message, exc.message, "error")
-            return
+        self._in_background(
+            "ranking", lambda: (scoring.county_ranking(year, None if code is None else [code]), scoring.county_rules(year)),
+            lambda result: self._show_ranking(year, code, *result), self.ranking_busy)
+
+    def _show_ranking(self, year: int, code: str | None, rows, rs) -> None:
         self.county_ranking = rows
         self.ranking_hint.setText(self.tr(
             "积分按本数据库“履职积分 → 指标设置”中{0}年的指标计算（满分 {1} 分折合百分制）：各站的指标不随数据包报送，"
