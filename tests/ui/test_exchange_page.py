@@ -462,14 +462,19 @@ def test_county_figures_and_ranking_are_computed_off_the_gui_thread(open_window,
         page.import_files([str(first), str(second)])
     page.show_tab("county")
     monkeypatch.setattr(tasks, "SYNCHRONOUS", False)
-    page.set_stats_period(dt.date(YEAR - 5, 1, 1), dt.date(YEAR - 5, 12, 31))  # superseded at once
-    page.set_stats_period(dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31))
+    asked = []
+    real = stats.statistics
+    monkeypatch.setattr(stats, "statistics", lambda *a, **k: asked.append(a) or real(*a, **k))
+    page.set_stats_period(dt.date(YEAR - 5, 1, 1), dt.date(YEAR - 5, 12, 31))  # running while
+    page.set_stats_period(dt.date(YEAR - 4, 1, 1), dt.date(YEAR - 4, 12, 31))  # these two wait:
+    page.set_stats_period(dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31))  # only the newest runs next
     assert page.stats_busy.isVisible()
     page.set_ranking_year(YEAR - 1)  # superseded
     page.set_ranking_year(YEAR)
     assert page.ranking_busy.isVisible()
     qtbot.waitUntil(lambda: page.stats_busy.isHidden() and page.ranking_busy.isHidden(), timeout=20000)
     qtbot.wait(200)  # a stale answer arriving late must not overwrite the newest
+    assert len(asked) <= 2 and asked[-1][:2] == (dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31))
     s = stats.statistics(dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31))
     rows = page.station_stats_rows()
     assert rows["合计"] == [format_figure(k, getattr(s.figures, k)) for k, _t, _u in FIGURES]

@@ -179,6 +179,8 @@ class ExchangePage(QWidget):
         # the county's statistics and ranking are computed on a worker (a county of 1M receptions
         # takes a minute): a newer request's ticket makes an older result stale
         self._tickets = {"stats": 0, "ranking": 0}
+        self._waiting: dict[str, tuple] = {}
+        self._running: dict[str, bool] = {}
         self._defaults_key = None  # (last package, today) the export period and options were set for
         self._incremental_hint = ""
         self.volumes: list[drives.Volume] = []
@@ -971,24 +973,39 @@ class ExchangePage(QWidget):
         return pydate(self.stats_from.date()), pydate(self.stats_to.date())
 
     def _in_background(self, key: str, work, show, busy: QLabel) -> None:
-        """``work()`` on a worker, then ``show(result)`` here unless a newer request came since."""
+        """``work()`` on a worker, then ``show(result)`` here. One worker a key at a time: a request
+        made meanwhile waits and only the newest waiting one runs next (changing the period twice
+        must not start three county-wide computations)."""
         self._tickets[key] += 1
-        ticket = self._tickets[key]
+        self._waiting[key] = (self._tickets[key], work, show)
         busy.show()
+        if not self._running.get(key):
+            self._start(key, busy)
+
+    def _start(self, key: str, busy: QLabel) -> None:
+        ticket, work, show = self._waiting.pop(key)
+        self._running[key] = True
+
+        def finish() -> bool:
+            """True when this answer is the newest and the page still exists."""
+            if not shiboken6.isValid(busy):
+                return False
+            self._running[key] = False
+            if key in self._waiting:
+                self._start(key, busy)
+                return False
+            busy.hide()
+            return ticket == self._tickets[key]
 
         def done(result) -> None:
-            if ticket != self._tickets[key] or not shiboken6.isValid(busy):
-                return
-            busy.hide()
-            show(result)
+            if finish():
+                show(result)
 
         def fail(exc: Exception) -> None:
-            if ticket != self._tickets[key] or not shiboken6.isValid(busy):
-                return
-            busy.hide()
-            if not isinstance(exc, KnownError):
-                raise exc
-            self._show(self.county_message, exc.message, "error")
+            if finish():
+                if not isinstance(exc, KnownError):
+                    raise exc
+                self._show(self.county_message, exc.message, "error")
 
         tasks.run_task(work, done, fail)
 
