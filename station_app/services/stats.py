@@ -82,6 +82,53 @@ def figures(date_from: dt.date, date_to: dt.date, station_code: str | None = Non
         by_category={c: by_cat[c] for c in Category.codes() if by_cat.get(c)})
 
 
+def _figures_by_station(date_from: dt.date, date_to: dt.date, codes: list[str]) -> dict[str, StatsFigures]:
+    """:func:`figures` of every station in ``codes``, each figure grouped by station in one query
+    (a county of 90 stations and a million receptions: seconds, not 90 × seven scans)."""
+    lo, hi = _bounds(date_from, date_to)
+    rec = {c: (n, v) for c, n, v in _receptions(lo, hi, None).select(
+        Reception.station_code, pw.fn.COUNT(Reception.id), pw.fn.COALESCE(pw.fn.SUM(Reception.visitor_count), 0))
+        .group_by(Reception.station_code).tuples()}
+    collected = _cases(lo, hi, None)
+
+    def grouped(field, *where) -> dict[str, dict]:
+        out: dict[str, dict] = {}
+        q = collected.select(Case.station_code, field, pw.fn.COUNT(Case.id))
+        for c, k, n in (q.where(*where) if where else q).group_by(Case.station_code, field).tuples():
+            out.setdefault(c, {})[k] = n
+        return out
+
+    by_status = grouped(Case.status)
+    by_eval = grouped(Case.evaluation, Case.evaluation.is_null(False))
+    by_cat = grouped(Case.category)
+    resolved = dict(Case.select(Case.station_code, pw.fn.COUNT(Case.id)).where(
+        Case.deleted_at.is_null(), Case.status == RESOLVED, Case.resolved_at >= lo, Case.resolved_at < hi)
+        .group_by(Case.station_code).tuples())
+    present: dict[str, set] = {}
+    held = (Attendance.select(ActivityDay.station_code, Attendance.deputy_uid).distinct()
+            .join(ActivityDay, on=(ActivityDay.uid == Attendance.activity_day_uid))
+            .where(Attendance.deleted_at.is_null(), ActivityDay.deleted_at.is_null(),
+                   ActivityDay.status == ActivityStatus.HELD.value,
+                   Attendance.status.in_([AttendanceStatus.PRESENT.value, AttendanceStatus.LATE.value]),
+                   ActivityDay.date >= lo, ActivityDay.date < hi))
+    received = (ReceptionDeputy.select(Reception.station_code, ReceptionDeputy.deputy_uid).distinct()
+                .join(Reception, on=(Reception.uid == ReceptionDeputy.reception_uid))
+                .where(Reception.deleted_at.is_null(), Reception.received_at >= lo, Reception.received_at < hi))
+    for c, uid in [*held.tuples(), *received.tuples()]:
+        present.setdefault(c, set()).add(uid)
+    out = {}
+    for c in codes:
+        st, ev, cat = by_status.get(c, {}), by_eval.get(c, {}), by_cat.get(c, {})
+        n_cases = sum(st.values())
+        out[c] = StatsFigures(
+            deputies_in_station=len(present.get(c, ())), receptions=int(rec.get(c, (0, 0))[0]),
+            visitors=int(rec.get(c, (0, 0))[1]), cases_collected=n_cases, cases_resolved=resolved.get(c, 0),
+            completion_rate=_rate(st.get(RESOLVED, 0) + st.get(CLOSED, 0), n_cases),
+            satisfaction_rate=_rate(sum(n for e, n in ev.items() if e in GOOD), sum(ev.values())),
+            by_category={k: cat[k] for k in Category.codes() if cat.get(k)})
+    return out
+
+
 def station_codes() -> list[str]:
     return [s.code for s in Station.select(Station.code).order_by(Station.code)]
 
@@ -95,7 +142,7 @@ def statistics(date_from: dt.date, date_to: dt.date, station_code: str | None = 
     if station_code and station_code not in codes:
         raise ValidationError({"station": f"数据库中没有这个联络站：{station_code}"})
     figs = figures(date_from, date_to, station_code)
-    by_station = {c: figures(date_from, date_to, c) for c in codes} if not station_code and len(codes) > 1 else {}
+    by_station = _figures_by_station(date_from, date_to, codes) if not station_code and len(codes) > 1 else {}
     lo, hi = _bounds(date_from, date_to)
     rec = _receptions(lo, hi, station_code)
     cases = _cases(lo, hi, station_code)

@@ -594,6 +594,10 @@ def test_packages_of_many_stations_merge_in_any_order(check_mode, tmp_path):
         results[name] = (_snapshot("T01"), _snapshot("T02"), stats.statistics(*WIDE).to_json())
         assert [f.message for f in run_check() if f.severity == "error"] == []
         assert {s.code for s in exchange.county_stations()} == {"T01", "T02"}
+        for period in (WIDE, (dt.date(2026, 3, 1), dt.date(2026, 8, 31))):  # grouped = one station at a time
+            county = stats.statistics(*period)
+            assert county.by_station == {c: stats.figures(*period, c) for c in ("T01", "T02")}
+            assert sum(f.receptions for f in county.by_station.values()) == county.figures.receptions > 0
         close_database()
     assert results["forward"] == results["backward"]
     assert results["forward"][0]["Reception"] == a_snap["Reception"]
