@@ -41,7 +41,7 @@ def _cases(lo: str, hi: str, code: str | None):
 
 
 def _deputies_in_station(lo: str, hi: str, code: str | None) -> int:
-    held = (Attendance.select(Attendance.deputy_uid)
+    held = (Attendance.select(Attendance.deputy_uid).distinct()
             .join(ActivityDay, on=(ActivityDay.uid == Attendance.activity_day_uid))
             .where(Attendance.deleted_at.is_null(), ActivityDay.deleted_at.is_null(),
                    ActivityDay.status == ActivityStatus.HELD.value,
@@ -49,7 +49,7 @@ def _deputies_in_station(lo: str, hi: str, code: str | None) -> int:
                    ActivityDay.date >= lo, ActivityDay.date < hi))
     if code:
         held = held.where(ActivityDay.station_code == code)
-    received = (ReceptionDeputy.select(ReceptionDeputy.deputy_uid)
+    received = (ReceptionDeputy.select(ReceptionDeputy.deputy_uid).distinct()
                 .join(Reception, on=(Reception.uid == ReceptionDeputy.reception_uid))
                 .where(Reception.deleted_at.is_null(), Reception.received_at >= lo, Reception.received_at < hi))
     if code:

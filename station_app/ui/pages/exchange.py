@@ -977,13 +977,15 @@ class ExchangePage(QWidget):
         made meanwhile waits and only the newest waiting one runs next (changing the period twice
         must not start three county-wide computations)."""
         self._tickets[key] += 1
-        self._waiting[key] = (self._tickets[key], work, show)
+        self._waiting[key] = (self._tickets[key], work, show, busy)
         busy.show()
-        if not self._running.get(key):
-            self._start(key, busy)
+        if not any(self._running.values()):
+            self._start(key)
 
-    def _start(self, key: str, busy: QLabel) -> None:
-        ticket, work, show = self._waiting.pop(key)
+    def _start(self, key: str) -> None:
+        # one county computation at a time: two threads walking millions of rows hand the GIL to
+        # each other on every row (a convoy: minutes became hours on the 90-station county)
+        ticket, work, show, busy = self._waiting.pop(key)
         self._running[key] = True
 
         def finish() -> bool:
@@ -991,8 +993,10 @@ class ExchangePage(QWidget):
             if not shiboken6.isValid(busy):
                 return False
             self._running[key] = False
-            if key in self._waiting:
-                self._start(key, busy)
+            newer = key in self._waiting
+            if self._waiting:
+                self._start(key if newer else next(iter(self._waiting)))
+            if newer:
                 return False
             busy.hide()
             return ticket == self._tickets[key]
