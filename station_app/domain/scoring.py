@@ -261,9 +261,46 @@ def score(rules: RuleSet, entries: Sequence[Entry]) -> Score:
     by: dict[str, float] = {}
     for c in lines:
         by[c.entry.indicator_code] = _r(by.get(c.entry.indicator_code, 0.0) + c.counted)
-    raw = _r(sum(c.counted for c in lines))
+    return _scored(rules, _r(sum(c.counted for c in lines)), by, tuple(lines))
+
+
+def _scored(rules: RuleSet, raw: float, by: dict, lines: tuple[Counted, ...] = ()) -> Score:
     s100 = round(min(100.0, max(0.0, raw / rules.full_marks * 100.0)), 1)
-    return Score(raw, s100, rules.grade_of(s100), by, tuple(lines))
+    return Score(raw, s100, rules.grade_of(s100), by, lines)
+
+
+def _cents(x: float) -> bool:
+    return round(x, 2) == x
+
+
+def summable(rules: RuleSet, code: str, points: Iterable[float]) -> bool:
+    """Whether records of indicator ``code`` with these point values may be counted from their sums
+    (:func:`score_sums`) instead of one by one in date order: every value (and the cap) has at most
+    two decimals, and a capped indicator's records all point the same way (a deduction between
+    additions would take its share of the cap in date order)."""
+    values = list(points)
+    if not all(_cents(p) for p in values):
+        return False
+    ind = rules.indicator(code)
+    if ind is None or ind.cap is None:
+        return True
+    return _cents(ind.cap) and (all(p >= 0 for p in values) or all(p <= 0 for p in values))
+
+
+def score_sums(rules: RuleSet, sums: dict[str, float]) -> Score:
+    """:func:`score` of records given as the sum of their points per indicator code, without the
+    explanation lines. Equal to ``score`` of the records themselves when :func:`summable` holds
+    for each indicator (a county ranking sums millions of records in SQL)."""
+    by: dict[str, float] = {}
+    for code, total in sums.items():
+        ind = rules.indicator(code)
+        if ind is None:
+            by[code] = 0.0
+        elif ind.cap is None:
+            by[code] = _r(total)
+        else:
+            by[code] = _r(max(-ind.cap, min(ind.cap, total)))
+    return _scored(rules, _r(sum(by.values())), by)
 
 
 def quarter_of(d: dt.date) -> int:

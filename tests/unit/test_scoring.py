@@ -15,7 +15,16 @@ from hypothesis import strategies as st
 from station_app.db.models import AuditLog, DutyRecord
 from station_app.domain import clock
 from station_app.domain.records import DeputyData, ReceptionData
-from station_app.domain.scoring import Entry, Indicator, RuleSet, default_rules, ruleset_from_json, score
+from station_app.domain.scoring import (
+    Entry,
+    Indicator,
+    RuleSet,
+    default_rules,
+    ruleset_from_json,
+    score,
+    score_sums,
+    summable,
+)
 from station_app.errors import ValidationError
 from station_app.services import activity, receptions, scoring
 from station_app.services import deputies as deps
@@ -179,6 +188,41 @@ def test_property_sum_of_listed_records_is_the_score(items):
     assert 0 <= s.score100 <= 100
 
 
+SUM_RULES = RuleSet(Y, (Indicator("A", "a", "c", 2, None), Indicator("B", "b", "c", 1.5, 7.25),
+                        Indicator("C", "c", "c", -3, 10), Indicator("E", "e", "c", 1, 0.333)), full_marks=40)
+CENTS = st.integers(-900, 900).map(lambda c: c / 100)
+
+
+@given(st.lists(st.tuples(st.sampled_from("ABCZ"), st.integers(1, 365), CENTS), max_size=40),
+       st.fixed_dictionaries({"B": st.sampled_from([1, -1]), "C": st.sampled_from([1, -1])}))
+def test_property_sums_score_as_the_records_when_summable(items, signs):
+    """score_sums over per-indicator sums equals score over the records, line by line in date
+    order, whenever summable says so (two-decimal points, one sign under a cap)."""
+    entries = [Entry(str(i), code, D(Y, 1, 1) + dt.timedelta(days=day - 1), abs(pts) * signs.get(code, 1)
+                     if code in signs else pts) for i, (code, day, pts) in enumerate(items)]
+    by_code: dict[str, list[float]] = {}
+    for e in entries:
+        by_code.setdefault(e.indicator_code, []).append(e.points)
+    assert all(summable(SUM_RULES, code, pts) for code, pts in by_code.items())
+    whole = score(SUM_RULES, entries)
+    summed = score_sums(SUM_RULES, {code: sum(pts) for code, pts in by_code.items()})
+    assert (summed.raw, summed.score100, summed.grade, summed.by_indicator) == \
+        (whole.raw, whole.score100, whole.grade, whole.by_indicator)
+
+
+def test_summable_refuses_what_order_or_rounding_decides():
+    assert summable(SUM_RULES, "A", [1.25, -3.5]) and summable(SUM_RULES, "Z", [0.1])
+    assert not summable(SUM_RULES, "A", [1.255])  # three decimals: rounding line by line differs
+    assert not summable(SUM_RULES, "B", [1.5, -1.5])  # a deduction between additions uses the cap
+    assert summable(SUM_RULES, "B", [1.5, 1.5]) and summable(SUM_RULES, "C", [-3, -3])
+    assert not summable(SUM_RULES, "E", [1])  # a cap of three decimals
+    # the order does matter there: the same records in two orders score differently
+    plus, minus = Entry("1", "B", D(Y, 1, 1), 6.0), Entry("2", "B", D(Y, 1, 2), -6.0)
+    later = dataclasses.replace(minus, date=D(Y, 2, 1))
+    first = dataclasses.replace(plus, date=D(Y, 3, 1))
+    assert score(SUM_RULES, [plus, later]).raw != score(SUM_RULES, [first, later]).raw
+
+
 @hsettings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(st.integers(0, 2), st.integers(1, 300), st.booleans()), max_size=25))
 def test_property_service_scores_are_explained_by_their_records(people, visits):
@@ -196,3 +240,28 @@ def test_property_service_scores_are_explained_by_their_records(people, visits):
     for s in scoring.ranking(Y):
         total, recs = scoring.explain(s.deputy_uid, Y)
         assert round(sum(r.counted for r in recs), 2) == total.raw == s.raw
+
+
+def test_rankings_summed_in_sql_equal_the_records_counted_one_by_one(people):
+    """ranking and county_ranking sum records in SQL where that cannot change a score and count
+    the rest record by record: a deduction under a cap, and points of three decimals whose
+    rounding line by line differs from the rounded sum, must score as ``score`` over the records."""
+    a, b, c = people
+    for i in range(15):  # D01 (1 point a reception) is capped at 12 a year
+        visit(D(Y, 1, 5) + dt.timedelta(days=i), [a, b] + ([c] if i < 3 else []))
+    scoring.recompute(Y)
+    first_b = DutyRecord.select().where(DutyRecord.deputy_uid == b).order_by(DutyRecord.date).first()
+    DutyRecord.update(points=-1.0).where(DutyRecord.id == first_b.id).execute()  # takes its share of the cap first
+    DutyRecord.update(points=0.004).where(DutyRecord.deputy_uid == c).execute()  # 0.00 a line, 0.01 summed
+    rs = scoring.applied_rules(Y)
+
+    def one_by_one(uid: str) -> float:
+        rows = DutyRecord.select().where(DutyRecord.deputy_uid == uid, DutyRecord.deleted_at.is_null())
+        return score(rs, [Entry(r.uid, r.indicator_code, r.date, r.points) for r in rows]).raw
+
+    expected = {u: one_by_one(u) for u in people}
+    assert expected == {a: 12.0, b: 10.0, c: 0.0}
+    assert {s.deputy_uid: s.raw for s in scoring.ranking(Y)} == expected
+    assert {s.deputy_uid: s.raw for s in scoring.county_ranking(Y)} == expected
+    # summing those two would have scored them otherwise
+    assert score_sums(rs, {"D01": 13.0}).raw == 12.0 and score_sums(rs, {"D01": 0.012}).raw == 0.01

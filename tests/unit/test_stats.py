@@ -59,6 +59,28 @@ def _raw(db_path: str, lo: D, hi: D, code: str) -> dict:
         con.close()
 
 
+def _raw_by_deputy(db_path: str, lo: D, hi: D) -> tuple:
+    """((deputy name, receptions, opinions collected), ...) recomputed from raw rows, most first."""
+    con = sqlite3.connect(db_path)
+    try:
+        names = dict(con.execute("SELECT uid, name FROM deputy"))
+        lists = {uid: json.loads(d) for uid, d in con.execute("SELECT uid, deputy_uids FROM reception")}
+        rec: dict[str, int] = {}
+        opinions: dict[str, int] = {}
+        for uid, at in con.execute("SELECT uid, received_at FROM reception WHERE deleted_at IS NULL"):
+            if lo.isoformat() <= at[:10] <= hi.isoformat():
+                for d in lists[uid]:
+                    rec[d] = rec.get(d, 0) + 1
+        for r_uid, at in con.execute('SELECT reception_uid, registered_at FROM "case" WHERE deleted_at IS NULL'):
+            if lo.isoformat() <= at[:10] <= hi.isoformat():
+                for d in lists.get(r_uid, ()):
+                    opinions[d] = opinions.get(d, 0) + 1
+        return tuple(sorted(((names[u], rec.get(u, 0), opinions.get(u, 0)) for u in set(rec) | set(opinions)),
+                            key=lambda t: (-t[1], -t[2], t[0])))
+    finally:
+        con.close()
+
+
 @pytest.fixture
 def people(station_db):
     return [deputies.create(DeputyData(name=n, levels=("township",))).uid for n in ("王建国", "李秀英", "张伟")]
@@ -113,8 +135,9 @@ def test_statistics_equal_the_raw_rows_recomputed(people, db_path, visits, a, b)
         model.delete().execute()
     _fill(people, visits)
     lo, hi = sorted((BASE.date() + dt.timedelta(days=a), BASE.date() + dt.timedelta(days=b)))
-    got = stats.statistics(lo, hi).to_json()
-    assert got == _raw(db_path, lo, hi, "T01")
+    got = stats.statistics(lo, hi)
+    assert got.to_json() == _raw(db_path, lo, hi, "T01")
+    assert got.by_deputy == _raw_by_deputy(db_path, lo, hi)
 
 
 def test_a_held_activity_day_counts_its_present_deputies(people, db_path):

@@ -1017,7 +1017,7 @@ class ExchangePage(QWidget):
         if not self._ready:
             return
         lo, hi = self.stats_period()
-        self._in_background("stats", lambda: stats.statistics(lo, hi), self._show_station_stats, self.stats_busy)
+        self._in_background("stats", lambda: stats.statistics(lo, hi, breakdowns=False), self._show_station_stats, self.stats_busy)
 
     def _show_station_stats(self, s) -> None:
         self.county_stats = s
