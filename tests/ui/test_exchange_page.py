@@ -178,6 +178,34 @@ def test_page_builds_on_a_county_database(open_window, qtbot, db_path):
     assert page.ranking_rows() == [] and not page.ranking_empty.isHidden()
 
 
+def test_a_county_of_many_stations_charts_one_row_of_bars_a_station(open_window, qtbot, db_path):
+    """Columns for 90 stations are unreadable (labels over labels): past CHART_COLUMNS_MAX the
+    chart turns to rows, the first station on top, as tall as the rows need."""
+    from PySide6.QtCharts import QBarSeries, QHorizontalBarSeries
+
+    from station_app.ui.pages.exchange import CHART_COLUMNS_MAX, CHART_HEIGHT
+
+    win = open_window(db_path)
+    fill_station()
+    win.show_page("exchange")
+    page = win.exchange
+    page.show_tab("county")
+    page.set_stats_period(dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    assert isinstance(page.chart_view.chart().series()[0], QBarSeries)
+    assert page.chart_view.minimumHeight() == CHART_HEIGHT
+    for i in range(2, CHART_COLUMNS_MAX + 2):
+        Station.create(code=f"T{i:02d}", name=f"第{i}镇人大代表联络站", township=f"第{i}镇", county="测试县")
+    page.refresh()
+    page.set_stats_period(dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    n = CHART_COLUMNS_MAX + 1
+    series = page.chart_view.chart().series()[0]
+    assert isinstance(series, QHorizontalBarSeries)
+    # drawn from the bottom up: the first station is the last category, on top
+    assert page.chart_labels[-1] == "测试镇人大代表联络站" and len(page.chart_labels) == n
+    assert page.chart_sets["receptions"].at(n - 1) == 2
+    assert page.chart_view.minimumHeight() > CHART_HEIGHT + 20 * n
+
+
 def test_the_county_ranks_deputies_across_stations(open_window, qtbot, tmp_path):
     first, second = station_packages(tmp_path / "stations")  # T01 and T02, made in their own files
     win = open_window(str(tmp_path / "county.db"))

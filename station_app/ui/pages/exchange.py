@@ -28,7 +28,7 @@ import datetime as dt
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet
+from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QHorizontalBarSeries
 from PySide6.QtCore import QObject, QSettings, QStandardPaths, Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QDesktopServices, QFont
 from PySide6.QtWidgets import (
@@ -94,6 +94,9 @@ TABLE_NAMES = {**TABLE_LABELS, "attachments": "附件（照片）"}
 STATUS_NAMES = {"imported": "已导入", "rejected": "已拒绝"}
 PRESETS = (("month", "本月"), ("quarter", "本季度"), ("year", "本年"), ("last_year", "上一年"), ("custom", "自定义"))
 CHART_FIGURES = (("receptions", "接待批次"), ("cases_collected", "收集意见建议"), ("cases_resolved", "解决实际问题"))
+CHART_HEIGHT = 280
+CHART_COLUMNS_MAX = 12  # more stations than this: one row of bars a station
+CHART_ROW = 30  # pixels a station row
 
 
 def _when(value) -> str:
@@ -430,7 +433,7 @@ class ExchangePage(QWidget):
         lay.addLayout(bar)
         self.station_stats_table = _table([self.tr("联络站")] + [self.tr(t) for _k, t, _u in FIGURES])
         lay.addWidget(self.station_stats_table)
-        self.chart_view = charts.chart_view(280)
+        self.chart_view = charts.chart_view(CHART_HEIGHT)
         lay.addWidget(self.chart_view)
 
         lay.addSpacing(6)
@@ -1050,34 +1053,42 @@ class ExchangePage(QWidget):
 
     def _show_chart(self, by_station: dict, names: dict[str, str]) -> None:
         chart = charts.chart(self.tr("各站接待和办理情况") if by_station else self.tr("各站接待和办理情况：还没有联络站"))
-        self.chart_labels = [names.get(code, code) for code in by_station]
+        many = len(by_station) > CHART_COLUMNS_MAX
+        if many:  # rows of bars are drawn from the bottom up: the first station goes last
+            by_station = dict(reversed(by_station.items()))
+        self.chart_labels = [names.get(code, code) for code in by_station]  # in the axis' order
         self.chart_sets = {}
         if by_station:
-            bars = QBarSeries()
+            # a few stations side by side as columns with their values; a county of many stations
+            # as rows of bars, one row a station, the chart as tall as they need (the values are
+            # in the table above)
+            bars = QHorizontalBarSeries() if many else QBarSeries()
             for (key, title), color in zip(CHART_FIGURES, charts.BAR_COLORS, strict=True):
                 bar_set = charts.bar_set(self.tr(title), color, value_font=False)
                 for f in by_station.values():
                     bar_set.append(getattr(f, key))
                 self.chart_sets[key] = bar_set
                 bars.append(bar_set)
-            bars.setLabelsVisible(True)
-            bars.setLabelsPosition(QBarSeries.LabelsPosition.LabelsOutsideEnd)
-            bars.setLabelsFormat("@value")
+            if not many:
+                bars.setLabelsVisible(True)
+                bars.setLabelsPosition(QBarSeries.LabelsPosition.LabelsOutsideEnd)
+                bars.setLabelsFormat("@value")
             chart.addSeries(bars)
-            x = QBarCategoryAxis()
-            x.append([_short(n) for n in self.chart_labels])
-            charts.style_axis(x)
-            x.setGridLineVisible(False)
+            names_axis = QBarCategoryAxis()
+            names_axis.append([_short(n) for n in self.chart_labels])
+            charts.style_axis(names_axis)
+            names_axis.setGridLineVisible(False)
             top = max((getattr(f, k) for f in by_station.values() for k, _t in CHART_FIGURES), default=0)
-            y = charts.count_axis(top, headroom=True)
-            y.setTitleText(self.tr("批次 / 条 / 件"))
-            chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
-            chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
-            bars.attachAxis(x)
-            bars.attachAxis(y)
-            chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+            values = charts.count_axis(top, headroom=not many)
+            values.setTitleText(self.tr("批次 / 条 / 件"))
+            chart.addAxis(names_axis, Qt.AlignmentFlag.AlignLeft if many else Qt.AlignmentFlag.AlignBottom)
+            chart.addAxis(values, Qt.AlignmentFlag.AlignTop if many else Qt.AlignmentFlag.AlignLeft)
+            bars.attachAxis(names_axis)
+            bars.attachAxis(values)
+            chart.legend().setAlignment(Qt.AlignmentFlag.AlignTop if many else Qt.AlignmentFlag.AlignBottom)
         else:
             chart.legend().setVisible(False)
+        self.chart_view.setMinimumHeight(CHART_HEIGHT + CHART_ROW * len(by_station) if many else CHART_HEIGHT)
         charts.set_chart(self.chart_view, chart)
 
     # -- 代表履职积分排名（全县） ------------------------------------------------------------------------------
