@@ -47,7 +47,7 @@ def main() -> int:
                 arrived[name] = time.perf_counter() - t
                 print(f"{name} shown after {arrived[name]:.1f} s", flush=True)
         if time.perf_counter() - t > args.wait:
-            print(f"no answer after {args.wait} s: running {page._running}, waiting {list(page._waiting)}")
+            print(f"no answer after {args.wait} s: running {page._county_work.running}, waiting {list(page._county_work.waiting)}")
             return 1
         # the event loop with the GIL released between turns: PySide's QTest.qWait keeps the GIL
         # while it waits, which starves the workers (the app's own exec() releases it)

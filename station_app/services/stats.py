@@ -83,7 +83,7 @@ class _Parts:
             by_category={c: self.by_cat[c] for c in Category.codes() if self.by_cat.get(c)})
 
 
-def _parts(lo: str, hi: str, code: str | None) -> dict[str, _Parts]:
+def _parts(lo: str, hi: str, code: str | None, deputy_lists: list | None = None) -> dict[str, _Parts]:
     """{station code: counts} of one station (or of every station when None), each figure grouped
     by station in one query: a county of 90 stations and a million receptions costs the same
     handful of scans as one station."""
@@ -115,7 +115,7 @@ def _parts(lo: str, hi: str, code: str | None) -> dict[str, _Parts]:
                    ActivityDay.date >= lo, ActivityDay.date < hi))
     for c, uid in (held.where(ActivityDay.station_code == code) if code else held).tuples():
         at(c).deputies.add(uid)
-    for c, uids, _n in _deputy_lists(rec):
+    for c, uids, _n in _deputy_lists(rec) if deputy_lists is None else deputy_lists:
         at(c).deputies.update(uids or ())
     return out
 
@@ -144,7 +144,9 @@ def statistics(date_from: dt.date, date_to: dt.date, station_code: str | None = 
     if station_code and station_code not in codes:
         raise ValidationError({"station": f"数据库中没有这个联络站：{station_code}"})
     lo, hi = _bounds(date_from, date_to)
-    parts = _parts(lo, hi, station_code)
+    rec = _receptions(lo, hi, station_code)
+    lists = _deputy_lists(rec)
+    parts = _parts(lo, hi, station_code, lists)
     total = _Parts()
     for part in parts.values():
         total.add(part)
@@ -152,26 +154,26 @@ def statistics(date_from: dt.date, date_to: dt.date, station_code: str | None = 
     by_station = {c: parts.get(c, _Parts()).figures() for c in codes} if not station_code and len(codes) > 1 else {}
     if not breakdowns:
         return Statistics(date_from, date_to, station_code, figs, by_station)
-    rec = _receptions(lo, hi, station_code)
     cases = _cases(lo, hi, station_code)
     village_rec = {v: (n, s) for v, n, s in rec.select(Reception.village, pw.fn.COUNT(Reception.id),
                                                         pw.fn.SUM(Reception.visitor_count))
                    .group_by(Reception.village).tuples()}
-    village_cases = dict(cases.select(Reception.village, pw.fn.COUNT(Case.id))
-                         .join(Reception, on=(Reception.uid == Case.reception_uid)).group_by(Reception.village).tuples())
+    village_cases: Counter = Counter()
+    dep_cases: Counter = Counter()
+    for village, uids, n in (cases.select(Reception.village, Reception.deputy_uids, pw.fn.COUNT(Case.id))
+                             .join(Reception, on=(Reception.uid == Case.reception_uid))
+                             .group_by(Reception.village, Reception.deputy_uids).tuples()):
+        village_cases[village] += n
+        for u in uids or ():
+            dep_cases[u] += n
     villages = sorted(set(village_rec) | set(village_cases),
                       key=lambda v: (-village_rec.get(v, (0, 0))[0], -village_cases.get(v, 0), v))
     by_village = tuple((v or "（未填）", village_rec.get(v, (0, 0))[0], int(village_rec.get(v, (0, 0))[1] or 0),
                         village_cases.get(v, 0)) for v in villages)
     dep_rec: Counter = Counter()
-    for _c, uids, n in _deputy_lists(rec):
+    for _c, uids, n in lists:
         for u in uids or ():
             dep_rec[u] += n
-    dep_cases: Counter = Counter()
-    for uids, n in (cases.select(Reception.deputy_uids, pw.fn.COUNT(Case.id))
-                    .join(Reception, on=(Reception.uid == Case.reception_uid)).group_by(Reception.deputy_uids).tuples()):
-        for u in uids or ():
-            dep_cases[u] += n
     uids = set(dep_rec) | set(dep_cases)
     names = {d.uid: d.name for d in Deputy.select(Deputy.uid, Deputy.name).where(Deputy.uid.in_(list(uids)))} \
         if uids else {}

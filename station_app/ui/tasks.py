@@ -11,6 +11,7 @@ import logging
 import traceback
 from collections.abc import Callable
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from station_app.db.connection import database
@@ -78,3 +79,56 @@ def run_task(fn: Callable, on_done: Callable[[object], None], on_error: Callable
     relay.finished.connect(done)
     relay.failed.connect(fail)
     QThreadPool.globalInstance().start(_Task(fn, relay))
+
+
+class OneAtATime:
+    """A page's long computations on the pool, one at a time, each kind (``key``) showing only its
+    newest answer.
+
+    A request made while another runs waits; a newer request of the same key replaces the waiting
+    one, so changing a period three times starts at most one more computation. One at a time
+    because two threads walking millions of rows hand the GIL to each other on every row (a
+    convoy: on the 90-station county two computations took many times as long as both in a row).
+    ``busy`` (a label saying 正在统计…) shows from the request until the newest answer is shown;
+    when it has been deleted with its page, answers are dropped."""
+
+    def __init__(self) -> None:
+        self._tickets: dict[str, int] = {}
+        self.waiting: dict[str, tuple] = {}
+        self.running: dict[str, bool] = {}
+
+    def submit(self, key: str, work: Callable[[], object], show: Callable[[object], None], busy,
+               on_error: Callable[[Exception], None]) -> None:
+        """``work()`` on a worker, then ``show(result)`` (or ``on_error(exc)``) on the GUI thread."""
+        self._tickets[key] = self._tickets.get(key, 0) + 1
+        self.waiting[key] = (self._tickets[key], work, show, busy, on_error)
+        busy.show()
+        if not any(self.running.values()):
+            self._start(key)
+
+    def _start(self, key: str) -> None:
+        ticket, work, show, busy, on_error = self.waiting.pop(key)
+        self.running[key] = True
+
+        def finish() -> bool:
+            """True when this answer is the newest of its key and the page still exists."""
+            if not shiboken6.isValid(busy):
+                return False
+            self.running[key] = False
+            newer = key in self.waiting
+            if self.waiting:
+                self._start(key if newer else next(iter(self.waiting)))
+            if newer:
+                return False
+            busy.hide()
+            return ticket == self._tickets[key]
+
+        def done(result) -> None:
+            if finish():
+                show(result)
+
+        def fail(exc: Exception) -> None:
+            if finish():
+                on_error(exc)
+
+        run_task(work, done, fail)

@@ -235,3 +235,33 @@ def test_ctrl_p_on_the_page_writes_the_report_and_the_picker_keeps_the_period(op
     win.act_print.trigger()  # Ctrl+P
     assert asked["suggested"].endswith("接待工作季报-2026年第二季度.pdf")
     assert out.is_file() and page.preview_dialog.preview.page_count >= 1
+
+
+def test_figures_are_computed_off_the_gui_thread_and_only_the_newest_shows(open_window, qtbot, db_path,
+                                                                           frozen_clock, monkeypatch):
+    """A county database of a million receptions needs seconds for its statistics: the page asks
+    a worker, says 正在统计…, and shows only the answer to the newest period asked for."""
+    import threading
+
+    from station_app.ui import tasks
+
+    win = open_window(db_path)
+    fill_period_data(frozen_clock)
+    win.show_page("stats")
+    page = win.stats
+    monkeypatch.setattr(tasks, "SYNCHRONOUS", False)
+    threads = []
+    real = stats.statistics
+    monkeypatch.setattr(stats, "statistics",
+                        lambda *a, **k: threads.append((threading.current_thread(), a)) or real(*a, **k))
+    page.set_month(2026, 1)  # running while
+    page.set_month(2026, 3)  # this one waits and is replaced by
+    page.set_period("quarter", 2026, 2)
+    assert page.busy.isVisible()
+    qtbot.waitUntil(page.busy.isHidden, timeout=20000)
+    qtbot.wait(200)  # a stale answer arriving late must not overwrite the newest
+    assert threads and all(t is not threading.main_thread() for t, _a in threads)
+    assert len(threads) <= 2 and threads[-1][1][:2] == (dt.date(2026, 4, 1), dt.date(2026, 6, 30))
+    q2 = real(dt.date(2026, 4, 1), dt.date(2026, 6, 30))
+    assert page.statistics == q2 and page.figure_texts()["receptions"] == str(q2.figures.receptions)
+    assert "第二季度" in page.period_label.text()

@@ -59,24 +59,33 @@ def _raw(db_path: str, lo: D, hi: D, code: str) -> dict:
         con.close()
 
 
-def _raw_by_deputy(db_path: str, lo: D, hi: D) -> tuple:
-    """((deputy name, receptions, opinions collected), ...) recomputed from raw rows, most first."""
+def _raw_breakdowns(db_path: str, lo: D, hi: D) -> tuple[tuple, tuple]:
+    """By deputy ((name, receptions, opinions collected), ...) and by village ((village,
+    receptions, visitors, opinions collected), ...), recomputed from raw rows, most first."""
     con = sqlite3.connect(db_path)
     try:
         names = dict(con.execute("SELECT uid, name FROM deputy"))
-        lists = {uid: json.loads(d) for uid, d in con.execute("SELECT uid, deputy_uids FROM reception")}
+        lists = {uid: (json.loads(d), v) for uid, d, v in con.execute("SELECT uid, deputy_uids, village FROM reception")}
         rec: dict[str, int] = {}
         opinions: dict[str, int] = {}
-        for uid, at in con.execute("SELECT uid, received_at FROM reception WHERE deleted_at IS NULL"):
+        villages: dict[str, list[int]] = {}
+        for uid, at, n in con.execute("SELECT uid, received_at, visitor_count FROM reception WHERE deleted_at IS NULL"):
             if lo.isoformat() <= at[:10] <= hi.isoformat():
-                for d in lists[uid]:
+                for d in lists[uid][0]:
                     rec[d] = rec.get(d, 0) + 1
+                row = villages.setdefault(lists[uid][1], [0, 0, 0])
+                row[0], row[1] = row[0] + 1, row[1] + n
         for r_uid, at in con.execute('SELECT reception_uid, registered_at FROM "case" WHERE deleted_at IS NULL'):
             if lo.isoformat() <= at[:10] <= hi.isoformat():
-                for d in lists.get(r_uid, ()):
+                deps, village = lists.get(r_uid, ((), ""))
+                for d in deps:
                     opinions[d] = opinions.get(d, 0) + 1
-        return tuple(sorted(((names[u], rec.get(u, 0), opinions.get(u, 0)) for u in set(rec) | set(opinions)),
-                            key=lambda t: (-t[1], -t[2], t[0])))
+                villages.setdefault(village, [0, 0, 0])[2] += 1
+        by_deputy = tuple(sorted(((names[u], rec.get(u, 0), opinions.get(u, 0)) for u in set(rec) | set(opinions)),
+                                 key=lambda t: (-t[1], -t[2], t[0])))
+        by_village = tuple((v or "（未填）", *row) for v, row in sorted(villages.items(),
+                                                                       key=lambda t: (-t[1][0], -t[1][2], t[0])))
+        return by_deputy, by_village
     finally:
         con.close()
 
@@ -89,6 +98,7 @@ def people(station_db):
 VISIT = st.tuples(
     st.integers(0, 90),  # day offset
     st.integers(1, 30),  # visitor count
+    st.sampled_from(["", "东关村", "西庄村"]),  # village
     st.sets(st.integers(0, 2), max_size=2),  # deputies
     st.lists(st.tuples(st.sampled_from(["infrastructure", "health", "agriculture", "other"]),
                        st.sampled_from(["on_the_spot", "assigned"]),
@@ -98,7 +108,7 @@ VISIT = st.tuples(
 
 
 def _fill(people, visits):
-    for offset, count, deps, ops in visits:
+    for offset, count, village, deps, ops in visits:
         when = BASE + dt.timedelta(days=offset)
         opinions = [OpinionData(f"意见{i}", cat, h, department="镇司法所" if h == "assigned" else "",
                                 deadline=when.date() + dt.timedelta(days=20) if h == "assigned" else None)
@@ -106,7 +116,7 @@ def _fill(people, visits):
         clock_now = clock.now
         try:
             clock.now = lambda w=when: w + dt.timedelta(minutes=1)  # the visit is "now" for its own checks
-            rec = receptions.record_visit(ReceptionData(when, "visit", "来访人", visitor_count=count,
+            rec = receptions.record_visit(ReceptionData(when, "visit", "来访人", visitor_count=count, village=village,
                                                         deputy_uids=tuple(people[d] for d in sorted(deps))), opinions)
         finally:
             clock.now = clock_now
@@ -137,7 +147,7 @@ def test_statistics_equal_the_raw_rows_recomputed(people, db_path, visits, a, b)
     lo, hi = sorted((BASE.date() + dt.timedelta(days=a), BASE.date() + dt.timedelta(days=b)))
     got = stats.statistics(lo, hi)
     assert got.to_json() == _raw(db_path, lo, hi, "T01")
-    assert got.by_deputy == _raw_by_deputy(db_path, lo, hi)
+    assert (got.by_deputy, got.by_village) == _raw_breakdowns(db_path, lo, hi)
 
 
 def test_a_held_activity_day_counts_its_present_deputies(people, db_path):
@@ -153,13 +163,13 @@ def test_periods_and_headline(people):
     assert stats.period("quarter", 2026, 4)[:2] == (D(2026, 10, 1), D(2026, 12, 31))
     assert stats.period("month", 2026, 2)[:2] == (D(2026, 2, 1), D(2026, 2, 28))
     assert stats.period("year", 2026)[2] == "2026年"
-    _fill(people, [(0, 3, {0}, [("health", "on_the_spot", "none"), ("other", "assigned", "satisfied")])])
+    _fill(people, [(0, 3, "东关村", {0}, [("health", "on_the_spot", "none"), ("other", "assigned", "satisfied")])])
     text = stats.headline(stats.figures(D(2026, 3, 1), D(2026, 6, 30)), "本季度")
     assert text.startswith("本季度共接待群众3人次") and "收集意见建议2条" in text and "解决实际问题2件" in text
 
 
 def test_stats_cli_json_matches_the_service(people, db_path, capsys):
-    _fill(people, [(5, 2, {0, 1}, [("health", "assigned", "satisfied")]), (40, 1, set(), [])])
+    _fill(people, [(5, 2, "", {0, 1}, [("health", "assigned", "satisfied")]), (40, 1, "西庄村", set(), [])])
     from station_app.db import close_database
 
     expected = stats.statistics(D(2026, 3, 1), D(2026, 4, 30)).to_json()

@@ -27,7 +27,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import shiboken6
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QHorizontalBarSeries
 from PySide6.QtCore import QObject, QSettings, QStandardPaths, Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QDesktopServices, QFont
@@ -179,11 +178,9 @@ class ExchangePage(QWidget):
         self._folder: str | None = None  # chosen with 选择文件夹… (None: the selected volume)
         self._county: bool | None = None  # the mode the tabs were last ordered for
         self._ready = False
-        # the county's statistics and ranking are computed on a worker (a county of 1M receptions
-        # takes a minute): a newer request's ticket makes an older result stale
-        self._tickets = {"stats": 0, "ranking": 0}
-        self._waiting: dict[str, tuple] = {}
-        self._running: dict[str, bool] = {}
+        # the county's statistics and ranking are computed on a worker (seconds on a county of
+        # 90 stations and a million receptions)
+        self._county_work = tasks.OneAtATime()
         self._defaults_key = None  # (last package, today) the export period and options were set for
         self._incremental_hint = ""
         self.volumes: list[drives.Volume] = []
@@ -976,45 +973,13 @@ class ExchangePage(QWidget):
         return pydate(self.stats_from.date()), pydate(self.stats_to.date())
 
     def _in_background(self, key: str, work, show, busy: QLabel) -> None:
-        """``work()`` on a worker, then ``show(result)`` here. One worker a key at a time: a request
-        made meanwhile waits and only the newest waiting one runs next (changing the period twice
-        must not start three county-wide computations)."""
-        self._tickets[key] += 1
-        self._waiting[key] = (self._tickets[key], work, show, busy)
-        busy.show()
-        if not any(self._running.values()):
-            self._start(key)
+        """``work()`` on a worker, then ``show(result)`` here (see :class:`tasks.OneAtATime`)."""
+        self._county_work.submit(key, work, show, busy, self._county_failed)
 
-    def _start(self, key: str) -> None:
-        # one county computation at a time: two threads walking millions of rows hand the GIL to
-        # each other on every row (a convoy: minutes became hours on the 90-station county)
-        ticket, work, show, busy = self._waiting.pop(key)
-        self._running[key] = True
-
-        def finish() -> bool:
-            """True when this answer is the newest and the page still exists."""
-            if not shiboken6.isValid(busy):
-                return False
-            self._running[key] = False
-            newer = key in self._waiting
-            if self._waiting:
-                self._start(key if newer else next(iter(self._waiting)))
-            if newer:
-                return False
-            busy.hide()
-            return ticket == self._tickets[key]
-
-        def done(result) -> None:
-            if finish():
-                show(result)
-
-        def fail(exc: Exception) -> None:
-            if finish():
-                if not isinstance(exc, KnownError):
-                    raise exc
-                self._show(self.county_message, exc.message, "error")
-
-        tasks.run_task(work, done, fail)
+    def _county_failed(self, exc: Exception) -> None:
+        if not isinstance(exc, KnownError):
+            raise exc
+        self._show(self.county_message, exc.message, "error")
 
     def _fill_station_stats(self) -> None:
         if not self._ready:

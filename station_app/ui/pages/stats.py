@@ -52,6 +52,7 @@ STYLE = charts.CHART_VIEW_STYLE + """
 #figureUnit { color: #6B4E3D; font-size: 10pt; }
 #headline { font-size: 11pt; color: #333; background: #FFF8F0; border-left: 4px solid #C00000; padding: 8px 10px; }
 #periodLabel { color: #555; }
+#statsBusy { color: #6B4E3D; }
 #sectionTitle { color: #8B0000; font-weight: bold; font-size: 11pt; padding-top: 6px; }
 #statsMessage[kind="error"] { color: #C00000; }
 #statsMessage[kind="info"] { color: #2E7D32; }
@@ -149,6 +150,7 @@ class StatsPage(QWidget):
         super().__init__(parent)
         self.setStyleSheet(STYLE)
         self._stats: Statistics | None = None
+        self._work = tasks.OneAtATime()
         self._busy = False
         self._loading = False
         self._station_names: dict[str, str] = {}
@@ -197,9 +199,16 @@ class StatsPage(QWidget):
         self.print_button.setToolTip(self.tr("把本期的月报/季报/年报保存为PDF并预览（Ctrl+P）"))
         bar.addWidget(self.print_button)
         outer.addLayout(bar)
+        period_row = QHBoxLayout()
         self.period_label = QLabel()
         self.period_label.setObjectName("periodLabel")
-        outer.addWidget(self.period_label)
+        period_row.addWidget(self.period_label)
+        self.busy = QLabel(self.tr("正在统计…"))
+        self.busy.setObjectName("statsBusy")
+        self.busy.hide()
+        period_row.addWidget(self.busy)
+        period_row.addStretch(1)
+        outer.addLayout(period_row)
         self.message = QLabel()
         self.message.setObjectName("statsMessage")
         self.message.setWordWrap(True)
@@ -397,19 +406,26 @@ class StatsPage(QWidget):
         self.station.setVisible(many)
 
     def refresh(self) -> None:
-        """Recompute the figures of the chosen period (and station) and show them."""
+        """Recompute the figures of the chosen period (and station) on a worker and show them (a
+        county database of a million receptions takes seconds)."""
         self._refresh_stations()
         date_from, date_to, name = self.current_period()
-        try:
-            s = stats.statistics(date_from, date_to, self.current_station())
-        except KnownError as exc:
-            self._show_message(exc.message, "error")
-            return
+        code = self.current_station()
+        scope = {"month": "本月", "quarter": "本季度", "year": "本年度"}.get(self.kind.currentData(), "本期")
+        self._work.submit("stats", lambda: stats.statistics(date_from, date_to, code),
+                          lambda s: self._show_statistics(s, name, scope), self.busy, self._failed)
+
+    def _failed(self, exc: Exception) -> None:
+        if not isinstance(exc, KnownError):
+            raise exc
+        self._show_message(exc.message, "error")
+
+    def _show_statistics(self, s: Statistics, name: str, scope: str) -> None:
+        date_from, date_to = s.date_from, s.date_to
         self._show_message("", "info")
         self._stats = s
         label = f"{_date_label(date_from)}至{_date_label(date_to)}"
         self.period_label.setText(f"{name}（{label}）" if name else label)
-        scope = {"month": "本月", "quarter": "本季度", "year": "本年度"}.get(self.kind.currentData(), "本期")
         self.headline.setText(stats.headline(s.figures, scope))
         for key, tile in self.tiles.items():
             tile.value.setText(format_figure(key, getattr(s.figures, key)))
