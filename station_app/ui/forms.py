@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, QEvent, QObject
-from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QDate, QEvent, QObject, Qt
+from PySide6.QtGui import QColor, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 ERROR_STYLE = "color: #C00000;"
 INVALID_STYLE = "border: 1px solid #C00000;"
@@ -128,3 +137,38 @@ def show_message(label, text: str, kind: str) -> None:
     label.setVisible(bool(text))
     label.style().unpolish(label)
     label.style().polish(label)
+
+
+EVERY_COLUMN = -1  # read_only_table: every column shares the spare width
+
+
+def read_only_table(headers: list[str], stretch: int | None = None, single: bool = False) -> QTableWidget:
+    """A table of whole rows that cannot be edited, rows in alternating colours, no row numbers.
+    ``stretch``: the column that takes the spare width (:data:`EVERY_COLUMN`: all share it; None:
+    none, every column as wide as its contents); ``single``: one row selected at a time."""
+    t = QTableWidget(0, len(headers))
+    t.setHorizontalHeaderLabels(headers)
+    t.verticalHeader().setVisible(False)
+    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    if single:
+        t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    t.setAlternatingRowColors(True)
+    t.setWordWrap(False)
+    header = t.horizontalHeader()
+    for c in range(len(headers)):
+        header.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch if stretch in (c, EVERY_COLUMN)
+                                    else QHeaderView.ResizeMode.ResizeToContents)
+    return t
+
+
+def table_item(text, centered: bool = False, color: QColor | str | None = None, tip: str = "") -> QTableWidgetItem:
+    """A cell showing ``text`` (centred or not, in ``color``, with a tooltip)."""
+    item = QTableWidgetItem(str(text))
+    if centered:
+        item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+    if color:
+        item.setForeground(QColor(color))
+    if tip:
+        item.setToolTip(tip)
+    return item

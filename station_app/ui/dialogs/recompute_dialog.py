@@ -4,16 +4,11 @@ and the deputies whose points move — shown before anything is written. 确定�
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QHeaderView,
     QLabel,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
 )
 
@@ -21,36 +16,11 @@ from station_app.errors import KnownError
 from station_app.services import scoring
 from station_app.services.scoring import RecomputePlan
 from station_app.ui.dialogs.duty_record_dialog import fmt_points
-from station_app.ui.forms import ERROR_STYLE
+from station_app.ui.forms import ERROR_STYLE, EVERY_COLUMN, read_only_table, table_item
 
 KINDS = {"add": "新增", "remove": "删除", "change": "分值变化"}
 UP = QColor("#2E7D32")
 DOWN = QColor("#C00000")
-
-
-def _table(headers: list[str], stretch: int | None) -> QTableWidget:
-    """``stretch``: the column that takes the spare width (None: every column shares it)."""
-    t = QTableWidget(0, len(headers))
-    t.setHorizontalHeaderLabels(headers)
-    t.verticalHeader().setVisible(False)
-    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    t.setAlternatingRowColors(True)
-    t.setWordWrap(False)
-    h = t.horizontalHeader()
-    for c in range(len(headers)):
-        h.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch if stretch in (c, None)
-                               else QHeaderView.ResizeMode.ResizeToContents)
-    return t
-
-
-def _item(text: str, centered: bool = False, color: QColor | None = None) -> QTableWidgetItem:
-    item = QTableWidgetItem(text)
-    if centered:
-        item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-    if color is not None:
-        item.setForeground(color)
-    return item
 
 
 class RecomputeDialog(QDialog):
@@ -88,32 +58,33 @@ class RecomputeDialog(QDialog):
         t1 = QLabel(self.tr("积分变化的代表（{0} 名）").format(len(plan.scores)))
         t1.setStyleSheet("font-weight: bold; color: #8B0000;")
         lay.addWidget(t1)
-        self.scores_table = _table([self.tr("代表"), self.tr("原积分"), self.tr("新积分"), self.tr("增减")], None)
+        self.scores_table = read_only_table([self.tr("代表"), self.tr("原积分"), self.tr("新积分"), self.tr("增减")],
+                                            EVERY_COLUMN)
         self.scores_table.setRowCount(len(plan.scores))
         for r, (name, before, after) in enumerate(plan.scores):
             delta = round(after - before, 2)
             color = UP if delta > 0 else DOWN
-            for c, item in enumerate((_item(name), _item(fmt_points(before), True), _item(fmt_points(after), True),
-                                      _item(("+" if delta > 0 else "") + fmt_points(delta), True, color))):
+            for c, item in enumerate((table_item(name), table_item(fmt_points(before), True), table_item(fmt_points(after), True),
+                                      table_item(("+" if delta > 0 else "") + fmt_points(delta), True, color))):
                 self.scores_table.setItem(r, c, item)
         lay.addWidget(self.scores_table, 2)
 
         t2 = QLabel(self.tr("变化的履职记录（{0} 条）").format(len(plan.changes)))
         t2.setStyleSheet("font-weight: bold; color: #8B0000;")
         lay.addWidget(t2)
-        self.changes_table = _table([self.tr("变化"), self.tr("代表"), self.tr("指标"), self.tr("日期"),
-                                     self.tr("原分值"), self.tr("新分值"), self.tr("说明")], 6)
+        self.changes_table = read_only_table([self.tr("变化"), self.tr("代表"), self.tr("指标"), self.tr("日期"),
+                                              self.tr("原分值"), self.tr("新分值"), self.tr("说明")], 6)
         self.changes_table.setRowCount(len(plan.changes))
         for r, ch in enumerate(plan.changes):
             kind_color = UP if ch.kind == "add" else (DOWN if ch.kind == "remove" else None)
             values = (
-                _item(self.tr(KINDS.get(ch.kind, ch.kind)), True, kind_color),
-                _item(ch.deputy_name),
-                _item(f"{ch.indicator_code} {names.get(ch.indicator_code, '')}".strip()),
-                _item(ch.date.isoformat(), True),
-                _item("—" if ch.before is None else fmt_points(ch.before), True),
-                _item("—" if ch.after is None else fmt_points(ch.after), True),
-                _item(ch.note),
+                table_item(self.tr(KINDS.get(ch.kind, ch.kind)), True, kind_color),
+                table_item(ch.deputy_name),
+                table_item(f"{ch.indicator_code} {names.get(ch.indicator_code, '')}".strip()),
+                table_item(ch.date.isoformat(), True),
+                table_item("—" if ch.before is None else fmt_points(ch.before), True),
+                table_item("—" if ch.after is None else fmt_points(ch.after), True),
+                table_item(ch.note),
             )
             for c, item in enumerate(values):
                 self.changes_table.setItem(r, c, item)

@@ -51,7 +51,6 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSpinBox,
     QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -63,7 +62,7 @@ from station_app.errors import KnownError
 from station_app.services import exchange, scoring, settings, station, stats
 from station_app.ui import charts, drives, tasks
 from station_app.ui.dialogs.duty_record_dialog import fmt_points
-from station_app.ui.forms import pydate, qdate, show_message
+from station_app.ui.forms import pydate, qdate, read_only_table, show_message, table_item
 from station_app.ui.pages.stats import FIGURES, format_figure
 
 STYLE = charts.CHART_VIEW_STYLE + """
@@ -121,36 +120,10 @@ def _period_text(a, b) -> str:
     return f"{a or '…'} 至 {b or '…'}"
 
 
-def _table(headers: list[str], stretch: int = 0) -> QTableWidget:
-    t = QTableWidget(0, len(headers))
-    t.setHorizontalHeaderLabels(headers)
-    t.verticalHeader().setVisible(False)
-    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    t.setAlternatingRowColors(True)
-    t.setWordWrap(False)
-    header = t.horizontalHeader()
-    for c in range(len(headers)):
-        header.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch if c == stretch
-                                    else QHeaderView.ResizeMode.ResizeToContents)
-    return t
-
-
 def _fit_height(table: QTableWidget, lo: int = 2, hi: int = 12) -> None:
     n = min(max(table.rowCount(), lo), hi)
     row_h = table.verticalHeader().defaultSectionSize()
     table.setFixedHeight(table.horizontalHeader().sizeHint().height() + n * row_h + 2 * table.frameWidth() + 2)
-
-
-def _item(text, center: bool = False, color: str | None = None, tip: str = "") -> QTableWidgetItem:
-    item = QTableWidgetItem(str(text))
-    if center:
-        item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-    if color:
-        item.setForeground(QColor(color))
-    if tip:
-        item.setToolTip(tip)
-    return item
 
 
 class _Progress(QObject):
@@ -382,8 +355,8 @@ class ExchangePage(QWidget):
         self.import_message.setWordWrap(True)
         self.import_message.hide()
         lay.addWidget(self.import_message)
-        self.results_table = _table([self.tr("文件"), self.tr("结果"), self.tr("原因"), self.tr("新增"),
-                                     self.tr("更新"), self.tr("未变")], stretch=2)
+        self.results_table = read_only_table([self.tr("文件"), self.tr("结果"), self.tr("原因"), self.tr("新增"),
+                                              self.tr("更新"), self.tr("未变")], stretch=2)
         self.results_table.setWordWrap(True)
         lay.addWidget(self.results_table, 1)
         self.pick_button.clicked.connect(self.choose_packages)
@@ -395,8 +368,8 @@ class ExchangePage(QWidget):
         lay.setContentsMargins(8, 4, 8, 8)
         lay.setSpacing(6)
         lay.addWidget(self._title(self.tr("各站报送情况")))
-        self.stations_table = _table([self.tr("站点"), self.tr("名称"), self.tr("数据包数"), self.tr("最近导入"),
-                                      self.tr("覆盖期间"), self.tr("断档")], stretch=5)
+        self.stations_table = read_only_table([self.tr("站点"), self.tr("名称"), self.tr("数据包数"), self.tr("最近导入"),
+                                               self.tr("覆盖期间"), self.tr("断档")], stretch=5)
         self.stations_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         lay.addWidget(self.stations_table)
         self.county_message = QLabel()
@@ -428,7 +401,7 @@ class ExchangePage(QWidget):
         bar.addWidget(self.stats_busy)
         bar.addStretch(1)
         lay.addLayout(bar)
-        self.station_stats_table = _table([self.tr("联络站")] + [self.tr(t) for _k, t, _u in FIGURES])
+        self.station_stats_table = read_only_table([self.tr("联络站")] + [self.tr(t) for _k, t, _u in FIGURES], stretch=0)
         lay.addWidget(self.station_stats_table)
         self.chart_view = charts.chart_view(CHART_HEIGHT)
         lay.addWidget(self.chart_view)
@@ -462,8 +435,8 @@ class ExchangePage(QWidget):
         self.ranking_hint.setObjectName("hint")
         self.ranking_hint.setWordWrap(True)
         lay.addWidget(self.ranking_hint)
-        self.ranking_table = _table([self.tr("名次"), self.tr("代表"), self.tr("联络站"), self.tr("年度积分"),
-                                     self.tr("百分制"), self.tr("等次")])
+        self.ranking_table = read_only_table([self.tr("名次"), self.tr("代表"), self.tr("联络站"), self.tr("年度积分"),
+                                              self.tr("百分制"), self.tr("等次")], stretch=0)
         self.ranking_table.setObjectName("countyRanking")
         h = self.ranking_table.horizontalHeader()
         for c in range(1, self.ranking_table.columnCount()):  # 名次 as narrow as it can be, the rest share
@@ -749,7 +722,7 @@ class ExchangePage(QWidget):
         t.setColumnCount(len(rows))
         t.setHorizontalHeaderLabels([name for name, _n in rows])
         for c, (_name, n) in enumerate(rows):
-            t.setItem(0, c, _item(n, center=True))
+            t.setItem(0, c, table_item(n, centered=True))
         t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         t.resizeColumnsToContents()
         for c in range(len(rows)):
@@ -859,15 +832,15 @@ class ExchangePage(QWidget):
         for r, rep in enumerate(reports):
             ok = rep.status == "imported"
             color = None if ok else RED
-            t.setItem(r, 0, _item(Path(str(rep.package)).name, tip=str(rep.package)))
-            t.setItem(r, 1, _item(self.tr(STATUS_NAMES.get(rep.status, rep.status)), center=True,
-                                  color="#2E7D32" if ok else RED))
+            t.setItem(r, 0, table_item(Path(str(rep.package)).name, tip=str(rep.package)))
+            t.setItem(r, 1, table_item(self.tr(STATUS_NAMES.get(rep.status, rep.status)), centered=True,
+                                       color="#2E7D32" if ok else RED))
             reason = rep.reason or ""
             if ok and not reason and not (rep.inserted or rep.updated):
                 reason = self.tr("数据都已存在，没有变化") if rep.unchanged else self.tr("数据包中没有记录")
-            t.setItem(r, 2, _item(reason, color=color, tip=rep.reason or ""))
+            t.setItem(r, 2, table_item(reason, color=color, tip=rep.reason or ""))
             for c, n in enumerate((rep.inserted, rep.updated, rep.unchanged), start=3):
-                t.setItem(r, c, _item(n if ok else "—", center=True))
+                t.setItem(r, c, table_item(n if ok else "—", centered=True))
         t.resizeRowsToContents()
         n_ok = sum(r.status == "imported" for r in reports)
         n_bad = len(reports) - n_ok
@@ -901,22 +874,22 @@ class ExchangePage(QWidget):
         t = self.stations_table
         t.setRowCount(len(rows))
         for r, s in enumerate(rows):
-            t.setItem(r, 0, _item(s.code))
-            t.setItem(r, 1, _item(s.name))
-            t.setItem(r, 2, _item(s.packages, center=True))
-            t.setItem(r, 3, _item(_when(s.last_imported_at), center=True))
-            t.setItem(r, 4, _item(_period_text(s.period_from, s.period_to), center=True))
+            t.setItem(r, 0, table_item(s.code))
+            t.setItem(r, 1, table_item(s.name))
+            t.setItem(r, 2, table_item(s.packages, centered=True))
+            t.setItem(r, 3, table_item(_when(s.last_imported_at), centered=True))
+            t.setItem(r, 4, table_item(_period_text(s.period_from, s.period_to), centered=True))
             if s.gap:
-                gap = _item(self.tr("断档：{0}").format(s.gap_note) if s.gap_note else self.tr("断档"),
-                            color=RED, tip=s.gap_note or "")
+                gap = table_item(self.tr("断档：{0}").format(s.gap_note) if s.gap_note else self.tr("断档"),
+                                 color=RED, tip=s.gap_note or "")
                 font = QFont(gap.font())
                 font.setBold(True)
                 gap.setFont(font)
                 gap.setBackground(QColor("#FDECEC"))
             elif not s.packages:
-                gap = _item("—")
+                gap = table_item("—")
             else:
-                gap = _item(self.tr("连续"), color="#2E7D32")
+                gap = table_item(self.tr("连续"), color="#2E7D32")
             t.setItem(r, 5, gap)
         _fit_height(t, 2, 15)
         if not any(s.packages for s in rows):
@@ -1001,7 +974,7 @@ class ExchangePage(QWidget):
         t.setRowCount(len(rows))
         for r, row in enumerate(rows):
             for c, value in enumerate(row):
-                item = _item(value, center=bool(c))
+                item = table_item(value, centered=bool(c))
                 if len(by_station) > 1 and r == len(rows) - 1:
                     font = QFont(item.font())
                     font.setBold(True)
@@ -1096,11 +1069,11 @@ class ExchangePage(QWidget):
         t = self.ranking_table
         t.setRowCount(len(rows))
         for r, s in enumerate(rows):
-            score = _item(fmt_points(s.raw), center=True, color=RED if s.raw < 0 else None)
+            score = table_item(fmt_points(s.raw), centered=True, color=RED if s.raw < 0 else None)
             if s.pending:
                 score.setToolTip(self.tr("另有 {0} 条手工记录待审核，审核通过后计入").format(s.pending))
-            values = (_item(s.rank, center=True), _item(s.name), _item(s.station_name, tip=s.station_code), score,
-                      _item(f"{s.score100:.1f}", center=True), _item(s.grade, center=True))
+            values = (table_item(s.rank, centered=True), table_item(s.name), table_item(s.station_name, tip=s.station_code), score,
+                      table_item(f"{s.score100:.1f}", centered=True), table_item(s.grade, centered=True))
             for c, item in enumerate(values):
                 if c in (3, 4, 5):
                     font = QFont(item.font())

@@ -20,7 +20,6 @@ from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QHorizontalBarSeries
 from PySide6.QtCore import QSettings, QStandardPaths, Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QDesktopServices
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
     QComboBox,
     QFileDialog,
@@ -32,8 +31,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -48,7 +45,7 @@ from station_app.services.deputies import DeputyFilter
 from station_app.services.scoring import DeputyScore, DutyRecordView, QuotaShortfall
 from station_app.ui import charts, tasks
 from station_app.ui.dialogs.duty_record_dialog import fmt_points
-from station_app.ui.forms import show_message
+from station_app.ui.forms import read_only_table, show_message, table_item
 from station_app.ui.pdfview import SavedPdfDialog
 
 STYLE = charts.CHART_VIEW_STYLE + """
@@ -72,33 +69,6 @@ CHART_HEIGHT = 230
 
 # archive records table columns
 R_DATE, R_IND, R_CAT, R_QTY, R_PTS, R_COUNTED, R_SOURCE, R_STATE, R_NOTE, R_EVIDENCE = range(10)
-
-
-def _table(headers: list[str], stretch: int | None = None) -> QTableWidget:
-    t = QTableWidget(0, len(headers))
-    t.setHorizontalHeaderLabels(headers)
-    t.verticalHeader().setVisible(False)
-    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    t.setAlternatingRowColors(True)
-    t.setWordWrap(False)
-    h = t.horizontalHeader()
-    for c in range(len(headers)):
-        h.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch if c == stretch
-                               else QHeaderView.ResizeMode.ResizeToContents)
-    return t
-
-
-def _item(text: str, centered: bool = False, color: QColor | None = None, tip: str = "") -> QTableWidgetItem:
-    item = QTableWidgetItem(text)
-    if centered:
-        item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-    if color is not None:
-        item.setForeground(color)
-    if tip:
-        item.setToolTip(tip)
-    return item
 
 
 class PointsPage(QWidget):
@@ -183,7 +153,7 @@ class PointsPage(QWidget):
         self.print_ranking_button.setToolTip(self.tr("把本年度的积分排名表保存为PDF并预览（Ctrl+P）"))
         bar.addWidget(self.print_ranking_button)
         lay.addLayout(bar)
-        self.ranking_table = _table(self._ranking_headers(CATEGORIES))
+        self.ranking_table = read_only_table(self._ranking_headers(CATEGORIES), single=True)
         self.ranking_table.setToolTip(self.tr("双击查看代表的履职档案"))
         lay.addWidget(self.ranking_table, 1)
         self.formula = QLabel()
@@ -233,9 +203,9 @@ class PointsPage(QWidget):
         bottom = QWidget()
         bl = QVBoxLayout(bottom)
         bl.setContentsMargins(0, 4, 0, 0)
-        self.records_table = _table([self.tr("日期"), self.tr("指标"), self.tr("类别"), self.tr("数量"),
-                                     self.tr("分值"), self.tr("计入"), self.tr("来源"), self.tr("审核状态"),
-                                     self.tr("说明"), self.tr("佐证")], stretch=R_NOTE)
+        self.records_table = read_only_table([self.tr("日期"), self.tr("指标"), self.tr("类别"), self.tr("数量"),
+                                              self.tr("分值"), self.tr("计入"), self.tr("来源"), self.tr("审核状态"),
+                                              self.tr("说明"), self.tr("佐证")], stretch=R_NOTE, single=True)
         self.records_table.setMinimumHeight(140)
         bl.addWidget(self.records_table, 1)
         foot = QHBoxLayout()
@@ -276,8 +246,8 @@ class PointsPage(QWidget):
         self.tasks_summary = QLabel()
         self.tasks_summary.setWordWrap(True)
         lay.addWidget(self.tasks_summary)
-        self.tasks_table = _table([self.tr("代表"), self.tr("任务"), self.tr("期间"), self.tr("已完成"),
-                                   self.tr("要求")], stretch=1)
+        self.tasks_table = read_only_table([self.tr("代表"), self.tr("任务"), self.tr("期间"), self.tr("已完成"),
+                                            self.tr("要求")], stretch=1, single=True)
         self.tasks_table.setToolTip(self.tr("双击查看代表的履职档案"))
         lay.addWidget(self.tasks_table, 1)
         self.tasks_table.cellDoubleClicked.connect(self._on_task_double_clicked)
@@ -303,23 +273,24 @@ class PointsPage(QWidget):
         t = QLabel(self.tr("积分指标"))
         t.setObjectName("sectionTitle")
         lay.addWidget(t)
-        self.indicators_table = _table([self.tr("代码"), self.tr("名称"), self.tr("类别"), self.tr("分值"),
-                                        self.tr("年度上限"), self.tr("来源"), self.tr("单位"), self.tr("需佐证")],
-                                       stretch=5)
+        self.indicators_table = read_only_table([self.tr("代码"), self.tr("名称"), self.tr("类别"), self.tr("分值"),
+                                                 self.tr("年度上限"), self.tr("来源"), self.tr("单位"), self.tr("需佐证")],
+                                                stretch=5, single=True)
         lay.addWidget(self.indicators_table, 3)
         row = QHBoxLayout()
         left = QVBoxLayout()
         t = QLabel(self.tr("履职任务"))
         t.setObjectName("sectionTitle")
         left.addWidget(t)
-        self.quotas_table = _table([self.tr("任务"), self.tr("计数来源"), self.tr("周期"), self.tr("至少")], stretch=1)
+        self.quotas_table = read_only_table([self.tr("任务"), self.tr("计数来源"), self.tr("周期"), self.tr("至少")],
+                                            stretch=1, single=True)
         left.addWidget(self.quotas_table)
         row.addLayout(left, 3)
         right = QVBoxLayout()
         t = QLabel(self.tr("等次"))
         t.setObjectName("sectionTitle")
         right.addWidget(t)
-        self.grades_table = _table([self.tr("等次"), self.tr("百分制不低于")], stretch=0)
+        self.grades_table = read_only_table([self.tr("等次"), self.tr("百分制不低于")], stretch=0, single=True)
         right.addWidget(self.grades_table)
         row.addLayout(right, 1)
         lay.addLayout(row, 2)
@@ -425,13 +396,13 @@ class PointsPage(QWidget):
         t.setRowCount(len(rows))
         for r, s in enumerate(rows):
             values = (
-                _item(str(s.rank), True), _item(s.name), _item(fmt_points(s.raw), True),
-                _item(f"{s.score100:.1f}", True), _item(s.grade, True),
-                _item(str(s.pending) if s.pending else "", True, PENDING,
-                      self.tr("{0} 条手工记录待审核，审核通过后计入").format(s.pending) if s.pending else ""),
+                table_item(str(s.rank), True), table_item(s.name), table_item(fmt_points(s.raw), True),
+                table_item(f"{s.score100:.1f}", True), table_item(s.grade, True),
+                table_item(str(s.pending) if s.pending else "", True, PENDING,
+                           self.tr("{0} 条手工记录待审核，审核通过后计入").format(s.pending) if s.pending else ""),
             )
-            values += tuple(_item(fmt_points(s.by_category[c]) if c in s.by_category else "", True,
-                                  QColor(RED) if s.by_category.get(c, 0) < 0 else None) for c in cats)
+            values += tuple(table_item(fmt_points(s.by_category[c]) if c in s.by_category else "", True,
+                                       QColor(RED) if s.by_category.get(c, 0) < 0 else None) for c in cats)
             for c, item in enumerate(values):
                 if c == 1:
                     item.setData(Qt.ItemDataRole.UserRole, s.deputy_uid)
@@ -546,17 +517,17 @@ class PointsPage(QWidget):
                 counted_color = MUTED
             ev_name = self.tr("查看") if rec.evidence else ""
             values = (
-                _item(rec.date.isoformat(), True),
-                _item(rec.indicator_name, tip=f"{rec.indicator_code} {rec.indicator_name}"),
-                _item(rec.category, True),
-                _item(fmt_points(rec.quantity), True),
-                _item(fmt_points(rec.points), True),
-                _item(fmt_points(rec.counted), True, counted_color, counted_tip),
-                _item(self.tr("手工") if manual else self.tr("自动"), True),
-                _item(state, True, PENDING if pending else None),
-                _item(rec.note, tip=rec.note),
-                _item(ev_name, True, QColor("#1F5FA8") if rec.evidence else None,
-                      self.tr("双击打开佐证材料") if rec.evidence else ""),
+                table_item(rec.date.isoformat(), True),
+                table_item(rec.indicator_name, tip=f"{rec.indicator_code} {rec.indicator_name}"),
+                table_item(rec.category, True),
+                table_item(fmt_points(rec.quantity), True),
+                table_item(fmt_points(rec.points), True),
+                table_item(fmt_points(rec.counted), True, counted_color, counted_tip),
+                table_item(self.tr("手工") if manual else self.tr("自动"), True),
+                table_item(state, True, PENDING if pending else None),
+                table_item(rec.note, tip=rec.note),
+                table_item(ev_name, True, QColor("#1F5FA8") if rec.evidence else None,
+                           self.tr("双击打开佐证材料") if rec.evidence else ""),
             )
             for c, item in enumerate(values):
                 if c == 0:
@@ -799,8 +770,8 @@ class PointsPage(QWidget):
         t = self.tasks_table
         t.setRowCount(len(rows))
         for r, q in enumerate(rows):
-            values = (_item(q.name), _item(q.quota), _item(q.period_label, True),
-                      _item(str(q.have), True, QColor(RED)), _item(str(q.need), True))
+            values = (table_item(q.name), table_item(q.quota), table_item(q.period_label, True),
+                      table_item(str(q.have), True, QColor(RED)), table_item(str(q.need), True))
             values[0].setData(Qt.ItemDataRole.UserRole, q.deputy_uid)
             for c, item in enumerate(values):
                 t.setItem(r, c, item)
@@ -837,27 +808,27 @@ class PointsPage(QWidget):
         for r, ind in enumerate(rs.indicators):
             source = self.tr("手工录入") if ind.source == MANUAL else self.tr("自动：{0}").format(
                 AUTO_SOURCES.get(ind.source, ind.source))
-            values = (_item(ind.code, True), _item(ind.name), _item(ind.category, True),
-                      _item(("+" if ind.points > 0 else "") + fmt_points(ind.points), True,
-                            QColor(RED) if ind.points < 0 else None),
-                      _item("—" if ind.cap is None else fmt_points(ind.cap), True),
-                      _item(source, tip=source), _item(ind.unit, True),
-                      _item(self.tr("是") if ind.evidence_required else "", True))
+            values = (table_item(ind.code, True), table_item(ind.name), table_item(ind.category, True),
+                      table_item(("+" if ind.points > 0 else "") + fmt_points(ind.points), True,
+                                 QColor(RED) if ind.points < 0 else None),
+                      table_item("—" if ind.cap is None else fmt_points(ind.cap), True),
+                      table_item(source, tip=source), table_item(ind.unit, True),
+                      table_item(self.tr("是") if ind.evidence_required else "", True))
             for c, item in enumerate(values):
                 t.setItem(r, c, item)
         t = self.quotas_table
         t.setRowCount(len(rs.quotas))
         for r, q in enumerate(rs.quotas):
             sources = "、".join(AUTO_SOURCES.get(s, s).split("（")[0] for s in q.sources)
-            values = (_item(q.name), _item(sources, tip=sources), _item(PERIODS.get(q.period, q.period), True),
-                      _item(str(q.minimum), True))
+            values = (table_item(q.name), table_item(sources, tip=sources), table_item(PERIODS.get(q.period, q.period), True),
+                      table_item(str(q.minimum), True))
             for c, item in enumerate(values):
                 t.setItem(r, c, item)
         t = self.grades_table
         t.setRowCount(len(rs.grades))
         for r, g in enumerate(sorted(rs.grades, key=lambda g: -g.min_score)):
-            t.setItem(r, 0, _item(g.name, True))
-            t.setItem(r, 1, _item(fmt_points(g.min_score), True))
+            t.setItem(r, 0, table_item(g.name, True))
+            t.setItem(r, 1, table_item(fmt_points(g.min_score), True))
 
     def indicator_rows(self) -> list[tuple[str, ...]]:
         t = self.indicators_table
