@@ -527,6 +527,74 @@ def test_a_full_stick_raises_storage_error_and_leaves_nothing(station_db, tmp_pa
     assert [p.name for p in out.iterdir()] == [Path(result.path).name]
 
 
+def test_a_stick_that_gives_back_other_bytes_fails_the_re_read_and_leaves_nothing(station_db, tmp_path,
+                                                                                   monkeypatch):
+    """The package is read back after the rename and every hash checked (two members at a time): a
+    stick that stores a byte wrongly is reported, and the package is removed from the stick."""
+    make_demo(seed=2, deputies=5, receptions=200)
+    out = tmp_path / "stick"
+    real_replace = os.replace
+
+    def replace_and_damage(src, dst):
+        real_replace(src, dst)
+        if not str(dst).endswith(".zip"):
+            return
+        with zipfile.ZipFile(dst) as zf:
+            info = zf.getinfo(pk.data_member("receptions"))
+        with open(dst, "r+b") as f:  # a byte in the middle of the member's compressed data
+            f.seek(info.header_offset + 30 + len(info.filename) + len(info.extra) + info.compress_size // 2)
+            byte = f.read(1)
+            f.seek(-1, os.SEEK_CUR)
+            f.write(bytes([byte[0] ^ 0xFF]))
+
+    monkeypatch.setattr(exchange.os, "replace", replace_and_damage)
+    with pytest.raises(StorageError) as exc:
+        exchange.export_package(out, full=True, password="")
+    assert "写入后校验失败" in exc.value.message and "请换一个U盘重试" in exc.value.message
+    assert list(out.iterdir()) == [] and ExchangeSent.select().count() == 0
+    monkeypatch.setattr(exchange.os, "replace", real_replace)
+    result = exchange.export_package(out, full=True, password="")
+    assert [p.name for p in out.iterdir()] == [Path(result.path).name]
+
+
+def test_hashes_checked_on_two_threads_report_the_damaged_member_and_stop_on_cancel(tmp_path):
+    """exchange._check_hashes with two workers: the same verdicts as one, the lines stepped on the
+    calling thread, and a cancel raised from ``step`` stops the workers."""
+    import threading
+
+    good = {f"data/t{i}.jsonl": b"".join(b'{"n":%d}\n' % k for k in range(2000 * (i + 1))) for i in range(4)}
+    path = tmp_path / "p.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in good.items():
+            zf.writestr(name, data)
+    files = {n: {"sha256": hashlib.sha256(d).hexdigest(), "count": d.count(b"\n")} for n, d in good.items()}
+    callers = set()
+    lines = []
+
+    def step(k):
+        callers.add(threading.current_thread())
+        lines.append(k)
+
+    with zipfile.ZipFile(path) as zf:
+        exchange._check_hashes(zf, files, step, workers=2)
+        assert sum(lines) == sum(e["count"] for e in files.values()) and callers == {threading.current_thread()}
+        wrong = dict(files, **{"data/t2.jsonl": dict(files["data/t2.jsonl"], count=1)})
+        with pytest.raises(exchange._Reject) as exc:
+            exchange._check_hashes(zf, wrong, lambda k: None, workers=2)
+        assert "data/t2.jsonl" in exc.value.reason
+
+        class Cancelled(Exception):
+            pass
+
+        def cancel(k):
+            raise Cancelled()
+
+        before = threading.active_count()
+        with pytest.raises(Cancelled):
+            exchange._check_hashes(zf, files, cancel, workers=2)
+        assert threading.active_count() == before  # the workers have ended
+
+
 def test_a_parent_that_is_a_file_is_a_storage_error(station_db, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
