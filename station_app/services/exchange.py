@@ -910,7 +910,7 @@ def _verify_written(path: Path, password: str, manifest: pk.Manifest, step) -> N
             if got.to_json() != manifest.to_json():
                 raise _Reject("清单与写入的内容不一致")
             _check_members(zf, got)
-            _check_hashes(zf, got.files, step, workers=2)
+            _check_hashes(zf, got.files, step, reopen=lambda: _open_zip(path, password or None))
     except _Reject as exc:
         raise StorageError(f"数据包写入后校验失败（{exc.reason}）：U盘可能有问题，请换一个U盘重试。") from exc
     except OSError as exc:
@@ -1048,12 +1048,15 @@ def _check_member(zf, name: str, entry: dict, step, stop: threading.Event | None
     _check_entry(name, entry, sha, n)
 
 
-def _check_hashes(zf, files: dict[str, dict], step, workers: int = 1) -> None:
-    """Each listed member checked by :func:`_check_member`. With ``workers`` > 1 the members are
-    read on that many threads, biggest first (inflating and hashing let go of the GIL: the
-    re-read after an export takes half the time on two cores); ``step`` is still called on this
-    thread, and the first fault stops the others."""
-    if workers <= 1 or len(files) < 2:
+def _check_hashes(zf, files: dict[str, dict], step, reopen=None, workers: int = 2) -> None:
+    """Each listed member checked by :func:`_check_member`. Given ``reopen`` (a function opening
+    the package again) the members are read on ``workers`` threads, biggest first, each thread on
+    its own opening of the file: inflating and hashing let go of the GIL, so the re-read after an
+    export takes half the time on two cores. (Two threads reading members of one pyzipper object
+    were seen to inflate garbage in the 90-station bench; pyzipper's shared file is not safe for
+    that, so each thread opens its own.) ``step`` is still called on this thread, and the first
+    fault stops the others."""
+    if reopen is None or workers <= 1 or len(files) < 2:
         for name, entry in files.items():
             _check_member(zf, name, entry, step)
         return
@@ -1065,12 +1068,13 @@ def _check_hashes(zf, files: dict[str, dict], step, workers: int = 1) -> None:
 
     def work() -> None:
         try:
-            while not stop.is_set():
-                try:
-                    name = todo.get_nowait()
-                except queue.Empty:
-                    return
-                _check_member(zf, name, files[name], events.put, stop)
+            with reopen() as own:
+                while not stop.is_set():
+                    try:
+                        name = todo.get_nowait()
+                    except queue.Empty:
+                        return
+                    _check_member(own, name, files[name], events.put, stop)
         except BaseException as exc:  # handed to the calling thread
             events.put(exc)
         finally:

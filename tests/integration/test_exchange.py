@@ -558,8 +558,9 @@ def test_a_stick_that_gives_back_other_bytes_fails_the_re_read_and_leaves_nothin
 
 
 def test_hashes_checked_on_two_threads_report_the_damaged_member_and_stop_on_cancel(tmp_path):
-    """exchange._check_hashes with two workers: the same verdicts as one, the lines stepped on the
-    calling thread, and a cancel raised from ``step`` stops the workers."""
+    """exchange._check_hashes on two threads, each on its own opening of the file: the same
+    verdicts as one, the lines stepped on the calling thread, and a cancel raised from ``step``
+    stops the workers."""
     import threading
 
     good = {f"data/t{i}.jsonl": b"".join(b'{"n":%d}\n' % k for k in range(2000 * (i + 1))) for i in range(4)}
@@ -575,12 +576,15 @@ def test_hashes_checked_on_two_threads_report_the_damaged_member_and_stop_on_can
         callers.add(threading.current_thread())
         lines.append(k)
 
+    def reopen():
+        return zipfile.ZipFile(path)
+
     with zipfile.ZipFile(path) as zf:
-        exchange._check_hashes(zf, files, step, workers=2)
+        exchange._check_hashes(zf, files, step, reopen)
         assert sum(lines) == sum(e["count"] for e in files.values()) and callers == {threading.current_thread()}
         wrong = dict(files, **{"data/t2.jsonl": dict(files["data/t2.jsonl"], count=1)})
         with pytest.raises(exchange._Reject) as exc:
-            exchange._check_hashes(zf, wrong, lambda k: None, workers=2)
+            exchange._check_hashes(zf, wrong, lambda k: None, reopen)
         assert "data/t2.jsonl" in exc.value.reason
 
         class Cancelled(Exception):
@@ -591,7 +595,7 @@ def test_hashes_checked_on_two_threads_report_the_damaged_member_and_stop_on_can
 
         before = threading.active_count()
         with pytest.raises(Cancelled):
-            exchange._check_hashes(zf, files, cancel, workers=2)
+            exchange._check_hashes(zf, files, cancel, reopen)
         assert threading.active_count() == before  # the workers have ended
 
 
