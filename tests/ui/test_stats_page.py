@@ -265,3 +265,24 @@ def test_figures_are_computed_off_the_gui_thread_and_only_the_newest_shows(open_
     q2 = real(dt.date(2026, 4, 1), dt.date(2026, 6, 30))
     assert page.statistics == q2 and page.figure_texts()["receptions"] == str(q2.figures.receptions)
     assert "第二季度" in page.period_label.text()
+
+
+def test_every_category_has_room_for_its_name(open_window, qtbot, db_path, frozen_clock):
+    """Eleven categories squeezed into the chart's first height made Qt elide every name to "…"
+    (seen on the county's page): the chart grows a row a category."""
+    from station_app.ui.pages.stats import CATEGORY_ROW, CHART_HEIGHT
+
+    win = open_window(db_path)
+    station.save_home_station(TEST_STATION)
+    frozen_clock["now"] = _at(2026, 5, 6, 10)
+    receptions.record_visit(ReceptionData(_at(2026, 5, 6), "visit", "来访人"),
+                            [OpinionData(f"意见{i}", code, reply="已答复") for i, code in enumerate(Category.codes())])
+    frozen_clock["now"] = NOW
+    win.show_page("stats")
+    page = win.stats
+    page.set_month(2026, 5)
+    n = len(Category.codes())
+    assert len(page.category_labels) == n > 8
+    assert page.category_view.minimumHeight() >= 90 + CATEGORY_ROW * n > CHART_HEIGHT
+    page.set_month(2026, 1)  # nothing collected: back to the first height
+    assert page.category_view.minimumHeight() == CHART_HEIGHT

@@ -69,6 +69,8 @@ FIGURES = (
     ("satisfaction_rate", "满意率", ""),
 )
 KINDS = (("month", "月"), ("quarter", "季"), ("year", "年"), ("custom", "自定义"))
+CHART_HEIGHT = 300
+CATEGORY_ROW = 28  # pixels a category of the category chart
 REPORT_KIND = {"month": "月报", "quarter": "季报", "year": "年报", "custom": "报告"}
 
 
@@ -236,8 +238,8 @@ class StatsPage(QWidget):
 
         chart_row = QHBoxLayout()
         chart_row.setSpacing(10)
-        self.category_view = charts.chart_view(300)
-        self.month_view = charts.chart_view(300)
+        self.category_view = charts.chart_view(CHART_HEIGHT)
+        self.month_view = charts.chart_view(CHART_HEIGHT)
         chart_row.addWidget(self.category_view, 2)
         chart_row.addWidget(self.month_view, 3)
         lay.addLayout(chart_row)
@@ -476,6 +478,8 @@ class StatsPage(QWidget):
             series.attachAxis(x)
             self.category_set = bar_set
         chart.legend().setVisible(False)
+        # a row a category with room for its name: squeezed, Qt elides every name to "…"
+        self.category_view.setMinimumHeight(max(CHART_HEIGHT, 90 + CATEGORY_ROW * len(rows)))
         charts.set_chart(self.category_view, chart)
 
     def _show_month_chart(self, s: Statistics) -> None:
