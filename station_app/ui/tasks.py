@@ -42,13 +42,23 @@ class _Task(QRunnable):
             result = self.fn()
         except Exception as exc:  # handed to the GUI thread, never swallowed
             exc.__traceback_text__ = traceback.format_exc()
-            self.relay.failed.emit(exc)
+            self._hand_over(self.relay.failed, exc)
         else:
-            self.relay.finished.emit(result)
+            self._hand_over(self.relay.finished, result)
         finally:
             obj = database.obj
             if obj is not None and not obj.is_closed():
                 obj.close()  # this thread's own connection
+
+    def _hand_over(self, signal, value) -> None:
+        """Emit, unless the relay went away with the application while the work ran (the window
+        closed during a county computation): nobody is left to show the answer."""
+        if not shiboken6.isValid(self.relay):
+            return
+        try:
+            signal.emit(value)
+        except RuntimeError:
+            log.info("the answer of a task arrived after its receiver was deleted")
 
 
 _live: set[_Relay] = set()
