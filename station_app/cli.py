@@ -180,7 +180,7 @@ def cmd_stats(args) -> int:
     from station_app.services import stats
 
     _open(args.db)
-    result = stats.statistics(args.date_from, args.date_to, args.station)
+    result = stats.statistics(args.date_from, args.date_to, args.station, breakdowns=False)  # neither prints them
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False, sort_keys=True))
         return 0
