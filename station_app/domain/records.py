@@ -441,6 +441,7 @@ class PeriodReportData:
     stats: Statistics
     category_rows: tuple[tuple[str, int], ...]  # (category label, cases), most first
     overdue_rows: tuple[tuple[str, str, str, str], ...] = ()  # (number, department, deadline, content)
+    overdue_total: int = 0  # overdue cases in all; more than the rows when the list was cut short
 
 
 # --- 履职档案 and 履职积分 printouts -------------------------------------------------------------

@@ -289,7 +289,9 @@ def render_period_report(data: PeriodReportData, out: str | Path) -> Path:
         story.append(para("本期没有数据。", st["body"]))
 
     if data.overdue_rows:
-        story.append(heading(f"逾期未办结意见建议（{len(data.overdue_rows)} 件）"))
+        shown = len(data.overdue_rows)
+        story.append(heading(f"逾期未办结意见建议（共 {data.overdue_total} 件，列出最近登记的 {shown} 件）"
+                             if data.overdue_total > shown else f"逾期未办结意见建议（{shown} 件）"))
         rows = [["编号", "承办单位", "办理期限", "内容"]] + [list(r) for r in data.overdue_rows]
         story.append(table(rows, [30, 38, 28, 78], st))
 

@@ -405,8 +405,15 @@ def count(keyword: str = "", **filters) -> int:
     return _keyword(_filtered(**filters), keyword).count()
 
 
+OVERDUE_LISTED = 1000  # the most overdue cases a list or report shows (newest registration first)
+
+
 def overdue(today: dt.date | None = None) -> list[CaseRecord]:
-    return list(page(limit=1000, overdue=True, today=today).rows)
+    return list(page(limit=OVERDUE_LISTED, overdue=True, today=today).rows)
+
+
+def overdue_count(today: dt.date | None = None) -> int:
+    return _filtered(overdue=True, today=today).count()
 
 
 def due_soon(today: dt.date | None = None, days: int | None = None) -> list[CaseRecord]:

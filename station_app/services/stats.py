@@ -259,10 +259,12 @@ def report_data(date_from: dt.date, date_to: dt.date, station_code: str | None =
     title = f"{name or label}接待工作{kind}"
     rows = tuple(sorted(((Category.label_of(c), n) for c, n in s.figures.by_category.items()), key=lambda t: -t[1]))
     overdue = ()
+    overdue_total = 0
     if station_code or len(station_codes()) <= 1:
         overdue = tuple((c.number, c.department, c.deadline.isoformat() if c.deadline else "", c.content[:60])
                         for c in cases.overdue(today))
-    return PeriodReportData(st_name, title, label, headline(s.figures, scope), s, rows, overdue)
+        overdue_total = cases.overdue_count(today) if len(overdue) >= cases.OVERDUE_LISTED else len(overdue)
+    return PeriodReportData(st_name, title, label, headline(s.figures, scope), s, rows, overdue, overdue_total)
 
 
 def print_report(date_from: dt.date, date_to: dt.date, out, station_code: str | None = None,

@@ -137,6 +137,9 @@ def test_period_report_figures_chart_and_tables(tmp_path):
                 "2026年9月293005741", "YJ2026-0011测试镇水务站2026年8月1日"):
         assert row in text, row
     assert "各联络站对比" not in text
+    assert "逾期未办结意见建议（1件）" in text
+    cut = text_of(render_period_report(report(overdue_total=1234), tmp_path / "cut.pdf"))
+    assert "逾期未办结意见建议（共1234件，列出最近登记的1件）" in cut  # a list cut short says so
 
 
 def test_county_report_compares_stations_and_shows_missing_rates(tmp_path):

@@ -182,3 +182,15 @@ def test_stats_cli_json_matches_the_service(people, db_path, capsys):
     assert out["receptions"] == 2 and out["visitors"] == 3 and out["satisfaction_rate"] == 1.0
     assert main(["stats", "--db", db_path, "--from", "2026-05-01", "--to", "2026-04-30", "--json"]) == 1
     assert "结束日期不能早于开始日期" in capsys.readouterr().err
+
+
+def test_a_report_whose_overdue_list_is_cut_short_knows_how_many_there_are(people, monkeypatch):
+    """The 月报 lists at most cases.OVERDUE_LISTED overdue opinions and says how many there are."""
+    monkeypatch.setattr(cases, "OVERDUE_LISTED", 2)
+    _fill(people, [(i, 1, "", {0}, [("health", "assigned", "none")]) for i in range(3)])
+    today = BASE.date() + dt.timedelta(days=60)  # every deadline (20 days on) has passed
+    data = stats.report_data(BASE.date(), today, today=today)
+    assert len(data.overdue_rows) == 2 and data.overdue_total == 3
+    monkeypatch.setattr(cases, "OVERDUE_LISTED", 5)
+    data = stats.report_data(BASE.date(), today, today=today)
+    assert len(data.overdue_rows) == 3 and data.overdue_total == 3
