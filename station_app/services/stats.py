@@ -73,6 +73,13 @@ class _Parts:
         self.resolved += other.resolved
         self.deputies |= other.deputies
 
+    @classmethod
+    def total(cls, parts) -> _Parts:
+        out = cls()
+        for part in parts:
+            out.add(part)
+        return out
+
     def figures(self) -> StatsFigures:
         n_cases = sum(self.by_status.values())
         return StatsFigures(
@@ -123,10 +130,7 @@ def _parts(lo: str, hi: str, code: str | None, deputy_lists: list | None = None)
 def figures(date_from: dt.date, date_to: dt.date, station_code: str | None = None) -> StatsFigures:
     """The §3 figures of one station (or of every station in the database when None)."""
     lo, hi = _bounds(date_from, date_to)
-    total = _Parts()
-    for part in _parts(lo, hi, station_code).values():
-        total.add(part)
-    return total.figures()
+    return _Parts.total(_parts(lo, hi, station_code).values()).figures()
 
 
 def station_codes() -> list[str]:
@@ -147,10 +151,7 @@ def statistics(date_from: dt.date, date_to: dt.date, station_code: str | None = 
     rec = _receptions(lo, hi, station_code)
     lists = _deputy_lists(rec)
     parts = _parts(lo, hi, station_code, lists)
-    total = _Parts()
-    for part in parts.values():
-        total.add(part)
-    figs = total.figures()
+    figs = _Parts.total(parts.values()).figures()
     by_station = {c: parts.get(c, _Parts()).figures() for c in codes} if not station_code and len(codes) > 1 else {}
     if not breakdowns:
         return Statistics(date_from, date_to, station_code, figs, by_station)

@@ -103,25 +103,24 @@ class OneAtATime:
     when it has been deleted with its page, answers are dropped."""
 
     def __init__(self) -> None:
-        self._tickets: dict[str, int] = {}
         self.waiting: dict[str, tuple] = {}
         self.running: dict[str, bool] = {}
 
     def submit(self, key: str, work: Callable[[], object], show: Callable[[object], None], busy,
                on_error: Callable[[Exception], None]) -> None:
         """``work()`` on a worker, then ``show(result)`` (or ``on_error(exc)``) on the GUI thread."""
-        self._tickets[key] = self._tickets.get(key, 0) + 1
-        self.waiting[key] = (self._tickets[key], work, show, busy, on_error)
+        self.waiting[key] = (work, show, busy, on_error)
         busy.show()
         if not any(self.running.values()):
             self._start(key)
 
     def _start(self, key: str) -> None:
-        ticket, work, show, busy, on_error = self.waiting.pop(key)
+        work, show, busy, on_error = self.waiting.pop(key)
         self.running[key] = True
 
         def finish() -> bool:
-            """True when this answer is the newest of its key and the page still exists."""
+            """True when this answer is the newest of its key and the page still exists (a key's
+            requests run in order, so an answer with none of its key waiting is the newest)."""
             if not shiboken6.isValid(busy):
                 return False
             self.running[key] = False
@@ -131,7 +130,7 @@ class OneAtATime:
             if newer:
                 return False
             busy.hide()
-            return ticket == self._tickets[key]
+            return True
 
         def done(result) -> None:
             if finish():

@@ -945,10 +945,6 @@ class ExchangePage(QWidget):
     def stats_period(self) -> tuple[dt.date, dt.date]:
         return pydate(self.stats_from.date()), pydate(self.stats_to.date())
 
-    def _in_background(self, key: str, work, show, busy: QLabel) -> None:
-        """``work()`` on a worker, then ``show(result)`` here (see :class:`tasks.OneAtATime`)."""
-        self._county_work.submit(key, work, show, busy, self._county_failed)
-
     def _county_failed(self, exc: Exception) -> None:
         if not isinstance(exc, KnownError):
             raise exc
@@ -958,7 +954,8 @@ class ExchangePage(QWidget):
         if not self._ready:
             return
         lo, hi = self.stats_period()
-        self._in_background("stats", lambda: stats.statistics(lo, hi, breakdowns=False), self._show_station_stats, self.stats_busy)
+        self._county_work.submit("stats", lambda: stats.statistics(lo, hi, breakdowns=False),
+                                 self._show_station_stats, self.stats_busy, self._county_failed)
 
     def _show_station_stats(self, s) -> None:
         self.county_stats = s
@@ -1057,9 +1054,9 @@ class ExchangePage(QWidget):
             return
         year = self.ranking_year.value()
         code = self.ranking_station.currentData()
-        self._in_background(
+        self._county_work.submit(
             "ranking", lambda: (scoring.county_ranking(year, None if code is None else [code]), scoring.county_rules(year)),
-            lambda result: self._show_ranking(year, code, *result), self.ranking_busy)
+            lambda result: self._show_ranking(year, code, *result), self.ranking_busy, self._county_failed)
 
     def _show_ranking(self, year: int, code: str | None, rows, rs) -> None:
         self.county_ranking = rows
