@@ -14,7 +14,9 @@ import traceback
 from pathlib import Path
 
 from station_app import APP_TITLE, __version__
-from station_app.cli_print import _date, add_print_parser, cmd_print
+from station_app.cli_holidays import add_holidays_parser, cmd_holidays
+from station_app.cli_points import add_points_parser, cmd_points
+from station_app.cli_print import _date, add_print_parser, cmd_print, station_in_view
 from station_app.errors import KnownError
 
 log = logging.getLogger("station_app")
@@ -38,7 +40,40 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str):  # noqa: D401
         self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: 参数错误：{message}\n（运行 {self.prog} --help 查看用法）\n")
+        self.exit(2, f"{self.prog}: 参数错误：{chinese_error(message)}\n（运行 {self.prog} --help 查看用法）\n")
+
+
+# argparse's own messages (Python 3.10–3.13), in the order they are tried; {0}… are the groups
+_ARGPARSE_ZH = [
+    (r"the following arguments are required: (.*)", "缺少必需的参数：{0}"),
+    (r"one of the arguments (.*) is required", "以下参数须给出其中一个：{0}"),
+    (r"unrecognized arguments: (.*)", "无法识别的参数：{0}"),
+    (r"invalid choice: (.*?) \(choose from (.*)\)", "无效的选项 {0}（可选：{1}）"),
+    (r"invalid int value: (.*)", "应为整数，不是 {0}"),
+    (r"invalid float value: (.*)", "应为数字，不是 {0}"),
+    (r"invalid (\S+) value: (.*)", "无效的值 {1}"),
+    (r"expected one argument", "后面应跟一个值"),
+    (r"expected at most one argument", "后面最多跟一个值"),
+    (r"expected at least one argument", "后面应至少跟一个值"),
+    (r"expected (\d+) arguments?", "后面应跟 {0} 个值"),
+    (r"not allowed with argument (.*)", "不能与参数 {0} 同时使用"),
+    (r"ambiguous option: (\S+) could match (.*)", "选项 {0} 有歧义，可能是：{1}"),
+    (r"ignored explicit argument (.*)", "多余的值 {0}"),
+    (r"argument (\S+?): (.*)", "参数 {0}：{1}"),
+]
+
+
+def chinese_error(message: str) -> str:
+    """argparse's English error message in Chinese (an already Chinese one stays as it is)."""
+    import re
+
+    for pattern, template in _ARGPARSE_ZH:
+        m = re.fullmatch(pattern, message, flags=re.S)
+        if m:
+            groups = [chinese_error(g) if i == len(m.groups()) - 1 and template.endswith(f"{{{i}}}") else g
+                      for i, g in enumerate(m.groups())]
+            return template.format(*groups)
+    return message
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -67,14 +102,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", required=True)
     p.add_argument("--from", dest="source", required=True, help="备份文件")
 
-    p = sub.add_parser("stats", help="统计：接待人次、意见建议、办结率、满意率等（EXCHANGE_FORMAT §3）")
+    p = sub.add_parser("stats", help="统计：接待人次、意见建议、办结率、满意率等")
     p.add_argument("--db", required=True)
     p.add_argument("--from", dest="date_from", required=True, type=_date, metavar="YYYY-MM-DD", help="开始日期（含）")
     p.add_argument("--to", dest="date_to", required=True, type=_date, metavar="YYYY-MM-DD", help="结束日期（含）")
-    p.add_argument("--station", help="联络站代码（县级数据库中只统计这个站）")
+    p.add_argument("--station", metavar="CODE",
+                   help="联络站的站点编码：数据库中只有一个联络站时可省略，县级数据库（多个站点）必须指定；"
+                        "all 或 全县：全县各站合计（JSON 另附 by_station 各站分列）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出（供程序读取）")
 
-    p = sub.add_parser("export", help="导出数据包到U盘或文件夹（EXCHANGE_FORMAT §2），打印数据包路径")
+    p = sub.add_parser("export", help="导出数据包到U盘或文件夹，打印数据包路径")
     p.add_argument("--db", required=True)
     p.add_argument("--out", required=True, help="目标文件夹（U盘）")
     p.add_argument("--from", dest="date_from", type=_date, metavar="YYYY-MM-DD",
@@ -83,13 +120,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--full", action="store_true", help="导出全部数据（默认只导出上次导出以来有变化的记录）")
     p.add_argument("--password", help="加密密码（AES-256；默认用“设置”中的导出密码，空字符串表示不加密）")
 
-    p = sub.add_parser("import", help="导入各站的数据包（EXCHANGE_FORMAT §2.4）；有被拒绝的数据包时退出码为 1")
+    p = sub.add_parser("import", help="导入各站的数据包；有被拒绝的数据包时退出码为 1")
     p.add_argument("--db", required=True, help="数据库（不存在时新建，作为县级汇总库）")
     p.add_argument("--password", help="数据包密码（默认用“设置”中的导出密码）")
     p.add_argument("--json", action="store_true", help="以 JSON 列表输出每个数据包的结果")
     p.add_argument("packages", nargs="+", metavar="PACKAGE", help="数据包文件（.zip）")
 
     add_print_parser(sub)
+    add_points_parser(sub)
+    add_holidays_parser(sub)
     return parser
 
 
@@ -101,10 +140,22 @@ def _open(db_arg: str | None):
 
 
 def cmd_demo(args) -> int:
+    from station_app.paths import sqlite_file_of
     from station_app.services.demo import make_demo
 
-    _open(args.db)
-    summary = make_demo(seed=args.seed, deputies=args.deputies, receptions=args.receptions)
+    if args.deputies < 1 or args.deputies > 2000:
+        raise _ArgumentsWrong("--deputies 代表人数应在 1 到 2000 之间")
+    if args.receptions is not None and args.receptions < 0:
+        raise _ArgumentsWrong("--receptions 接待登记条数不能是负数")
+    file = sqlite_file_of(args.db)
+    new_file = file is not None and not file.exists()
+    try:
+        _open(args.db)
+        summary = make_demo(seed=args.seed, deputies=args.deputies, receptions=args.receptions)
+    except BaseException:
+        if new_file:  # a failing demo leaves no database behind
+            _remove_new_database(file)
+        raise
     print(f"已生成演示数据：站点 {summary.station_code}，代表 {summary.deputies} 名，"
           f"活动日 {summary.activity_days} 个（签到 {summary.attendances} 人次），"
           f"接待登记 {summary.receptions} 次，意见建议 {summary.cases} 条（办理过程 {summary.case_events} 步），"
@@ -180,12 +231,13 @@ def cmd_stats(args) -> int:
     from station_app.services import stats
 
     _open(args.db)
-    result = stats.statistics(args.date_from, args.date_to, args.station, breakdowns=False)  # neither prints them
+    code = station_in_view(args.station, county=True)  # 全县 (all): every station, by_station beside
+    result = stats.statistics(args.date_from, args.date_to, code, breakdowns=False)  # neither prints them
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False, sort_keys=True))
         return 0
     f = result.figures
-    print(f"{args.date_from} 至 {args.date_to}" + (f"（{args.station}）" if args.station else ""))
+    print(f"{args.date_from} 至 {args.date_to}" + (f"（{code}）" if code else "（全县）"))
     print(stats.headline(f))
     for code, n in sorted(f.by_category.items(), key=lambda kv: -kv[1]):
         print(f"  {Category.label_of(code)}：{n} 条")
@@ -202,11 +254,30 @@ def cmd_export(args) -> int:
     return 0
 
 
+def _remove_new_database(file: Path) -> None:
+    """Close and delete the SQLite file this command itself created (a failed command leaves none)."""
+    from station_app.db import close_database
+
+    close_database()
+    for leftover in (file, file.with_name(file.name + "-wal"), file.with_name(file.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+
+
 def cmd_import(args) -> int:
+    from station_app.paths import sqlite_file_of
     from station_app.services import exchange
 
-    _open(args.db)
-    reports = exchange.import_packages(args.packages, password=args.password)
+    file = sqlite_file_of(args.db)
+    new_file = file is not None and not file.exists()
+    try:
+        _open(args.db)
+        reports = exchange.import_packages(args.packages, password=args.password)
+    except BaseException:
+        if new_file:
+            _remove_new_database(file)
+        raise
+    if new_file and not any(r.status == "imported" for r in reports):
+        _remove_new_database(file)  # nothing imported: no empty county database left behind
     if args.json:
         print(json.dumps([r.to_json() for r in reports], ensure_ascii=False, indent=2))
     else:
@@ -221,8 +292,29 @@ def cmd_import(args) -> int:
     return 1 if rejected else 0
 
 
-COMMANDS = {"export": cmd_export, "import": cmd_import, "demo": cmd_demo, "stats": cmd_stats, "check": cmd_check, "backup": cmd_backup, "restore": cmd_restore,
-            "print": cmd_print}
+class _ArgumentsWrong(Exception):
+    """Arguments argparse let through but the command cannot take: exit 2 with this message."""
+
+
+# commands that may make a new database (EXCHANGE_FORMAT §1) or restore onto a fresh machine;
+# every other command refuses a --db path that does not exist
+_MAY_CREATE = {"demo", "import", "restore"}
+
+
+def _missing_database(args) -> str | None:
+    from station_app.paths import sqlite_file_of
+
+    db = getattr(args, "db", None)
+    if args.command is None or args.command in _MAY_CREATE or not db:  # None: the GUI
+        return None
+    file = sqlite_file_of(db)
+    if file is not None and not file.exists():
+        return f"找不到数据库：{file}（请检查 --db 的路径；只有 demo、import 和图形界面会新建数据库）"
+    return None
+
+
+COMMANDS = {"holidays": cmd_holidays, "export": cmd_export, "import": cmd_import, "demo": cmd_demo, "stats": cmd_stats, "check": cmd_check, "backup": cmd_backup, "restore": cmd_restore,
+            "print": cmd_print, "points": cmd_points}
 
 
 def _setup_logging() -> None:
@@ -236,8 +328,13 @@ def main(argv: list[str] | None = None) -> int:
     # the child's work here; a no-op otherwise
     multiprocessing.freeze_support()
     argv = sys.argv[1:] if argv is None else argv
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     _setup_logging()
+    missing = _missing_database(args)
+    if missing:
+        print(f"错误：{missing}", file=sys.stderr)
+        return 2
     try:
         if args.self_test:
             return self_test()
@@ -246,9 +343,12 @@ def main(argv: list[str] | None = None) -> int:
 
             return run_gui(args.db)
         return COMMANDS[args.command](args)
+    except _ArgumentsWrong as exc:
+        print(f"station-app: 参数错误：{exc}", file=sys.stderr)
+        return 2
     except KnownError as exc:
         print(f"错误：{exc.message}", file=sys.stderr)
-        return 1
+        return getattr(exc, "exit_code", 1)  # 2: a wrong argument found late (an unknown --station)
     except Exception:  # a bug: say so plainly, keep the traceback
         text = traceback.format_exc()
         print("程序内部错误（请把下面的信息发给维护人员）：\n" + text, file=sys.stderr)

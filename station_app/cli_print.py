@@ -44,17 +44,17 @@ def add_print_parser(subparsers) -> argparse._SubParsersAction:
             phones: bool = True, chosen: bool = False) -> argparse.ArgumentParser:
         k = kinds.add_parser(kind, help=help_text, description=help_text)
         k.add_argument("--db", required=True, help="数据库：文件路径或数据库地址")
-        k.add_argument("--out", required=True, help="输出的 PDF 文件")
+        k.add_argument("--out", required=True, type=_pdf_out, metavar="FILE.pdf", help="输出的 PDF 文件（以 .pdf 结尾）")
         k.add_argument("--paper", type=_choice(papers, "纸张", upper=True), default=papers[0],
                        metavar="|".join(papers), help=f"纸张：{' 或 '.join(papers)}（默认 {papers[0]}）")
-        k.add_argument("--station", metavar="CODE", help="站点编码（县级数据库含多个站点时使用；默认本站）")
+        _station_arg(k)
         if qr:
             k.add_argument("--qr-mode", type=_choice(QR_MODES, "二维码内容"), metavar="|".join(QR_MODES), help=f"二维码内容：{modes}（默认按设置）")
             k.add_argument("--deputy-template", metavar="T",
                            help="代表二维码网址模板，可用 {station_code} {deputy_uid} {deputy_name}")
             k.add_argument("--station-template", metavar="T", help="联络站二维码网址模板，可用 {station_code}")
         if phones:
-            k.add_argument("--full-numbers", action="store_true", help="印出完整电话号码（默认按设置遮挡中间四位）")
+            k.add_argument("--full-numbers", action="store_true", help="没有公开联系电话的代表，印出其完整联系电话（默认按设置：印联络站电话）")
         if chosen:
             k.add_argument("--deputy", action="append", metavar="UID", dest="deputies",
                            help="只印这位代表（代表的 uid，可重复；默认全部在任代表）")
@@ -70,93 +70,139 @@ def add_print_parser(subparsers) -> argparse._SubParsersAction:
 
     k = kinds.add_parser("minutes", help="活动日活动记录（会议纪要）", description="一个活动日的活动记录（A4）")
     k.add_argument("--db", required=True, help="数据库：文件路径或数据库地址")
-    k.add_argument("--out", required=True, help="输出的 PDF 文件")
+    k.add_argument("--out", required=True, type=_pdf_out, metavar="FILE.pdf", help="输出的 PDF 文件（以 .pdf 结尾）")
     k.add_argument("--activity-day", required=True, metavar="UID_OR_DATE", help="活动日的 uid 或日期（如 2026-03-16）")
+    _station_arg(k)
     k.set_defaults(print_run=_run_minutes)
     k = kinds.add_parser("notice", help="接访计划公示：时间段内的活动日和值班代表",
                          description="接访计划公示（A4）：日期、主题、值班代表和联络站二维码")
     k.add_argument("--db", required=True, help="数据库：文件路径或数据库地址")
-    k.add_argument("--out", required=True, help="输出的 PDF 文件")
+    k.add_argument("--out", required=True, type=_pdf_out, metavar="FILE.pdf", help="输出的 PDF 文件（以 .pdf 结尾）")
     k.add_argument("--from", dest="date_from", required=True, type=_date, metavar="YYYY-MM-DD", help="开始日期")
     k.add_argument("--to", dest="date_to", required=True, type=_date, metavar="YYYY-MM-DD", help="结束日期")
+    _station_arg(k)
     k.set_defaults(print_run=_run_notice)
     k = kinds.add_parser("report", help="接待工作月报/季报/年报：时间段内的统计和表格",
                          description="接待工作报告（A4）：接待人次、意见建议、办结率、满意率，按类别、村、代表、月份")
     k.add_argument("--db", required=True, help="数据库：文件路径或数据库地址")
-    k.add_argument("--out", required=True, help="输出的 PDF 文件")
+    k.add_argument("--out", required=True, type=_pdf_out, metavar="FILE.pdf", help="输出的 PDF 文件（以 .pdf 结尾）")
     k.add_argument("--from", dest="date_from", required=True, type=_date, metavar="YYYY-MM-DD", help="开始日期")
     k.add_argument("--to", dest="date_to", required=True, type=_date, metavar="YYYY-MM-DD", help="结束日期")
-    k.add_argument("--station", help="联络站代码（县级数据库中只统计这个站）")
+    _station_arg(k, county=True)
     k.add_argument("--title", help="报告名称，如 2026年第三季度（决定月报/季报/年报的标题）")
     k.set_defaults(print_run=_run_report)
     for kind, text in (("assign", "意见建议交办通知单"), ("feedback", "意见建议办理情况反馈单")):
         k = kinds.add_parser(kind, help=text, description=f"{text}（A4，带编号二维码）")
         k.add_argument("--db", required=True, help="数据库：文件路径或数据库地址")
-        k.add_argument("--out", required=True, help="输出的 PDF 文件")
+        k.add_argument("--out", required=True, type=_pdf_out, metavar="FILE.pdf", help="输出的 PDF 文件（以 .pdf 结尾）")
         k.add_argument("--case", required=True, metavar="NUMBER_OR_UID", help="意见建议编号（如 2026-0001）或 uid")
+        _station_arg(k)
         k.set_defaults(print_run=_run_case_sheet, sheet=kind)
     k = kinds.add_parser("archive", help="代表履职档案（述职参考材料）：一位代表一年的积分和履职记录",
                          description="代表履职档案（A4）：基本情况、年度积分和等次、履职概况、积分构成和每条履职记录")
     k.add_argument("--db", required=True, help="数据库：文件路径或数据库地址")
-    k.add_argument("--out", required=True, help="输出的 PDF 文件")
+    k.add_argument("--out", required=True, type=_pdf_out, metavar="FILE.pdf", help="输出的 PDF 文件（以 .pdf 结尾）")
     k.add_argument("--deputy", required=True, metavar="UID_OR_NAME",
                    help="代表的 uid，或代表姓名（须与本站一位代表的姓名完全一致且不重名）")
     k.add_argument("--year", required=True, type=_year, metavar="YYYY", help="年度，如 2026")
+    _station_arg(k)
     k.set_defaults(print_run=_run_archive)
     k = kinds.add_parser("ranking", help="代表履职积分排名表：本站在任代表的年度积分、分类积分和等次",
                          description="代表履职积分排名表（A4 横向）：排名、分类积分、年度积分、百分制、等次")
     k.add_argument("--db", required=True, help="数据库：文件路径或数据库地址")
-    k.add_argument("--out", required=True, help="输出的 PDF 文件")
+    k.add_argument("--out", required=True, type=_pdf_out, metavar="FILE.pdf", help="输出的 PDF 文件（以 .pdf 结尾）")
     k.add_argument("--year", required=True, type=_year, metavar="YYYY", help="年度，如 2026")
+    _station_arg(k)
     k.set_defaults(print_run=_run_ranking)
     return kinds
 
 
+COUNTY_WORDS = ("all", "全县")
+
+
+def _station_arg(k: argparse.ArgumentParser, county: bool = False) -> None:
+    extra = "；all 或 全县：全县各站合计" if county else ""
+    k.add_argument("--station", metavar="CODE",
+                   help=f"联络站的站点编码：数据库中只有一个联络站时可省略，县级数据库（多个站点）必须指定{extra}")
+
+
+def station_in_view(arg: str | None, county: bool = False) -> str | None:
+    """The station a command is about, decided once at the top edge from ``--station``: the one
+    named, else the database's only station; ``county`` allows ``all``/``全县`` (None: every
+    station). Several and none named, or an unknown code: ``StationChoiceError`` (exit 2)."""
+    from station_app.services import station
+
+    if county and (arg or "").strip().lower() in COUNTY_WORDS:
+        return None
+    return station.choose(arg).code
+
+
 def _year(text: str) -> int:
-    if not (text.isdigit() and len(text) == 4 and 2000 <= int(text) <= 2100):
+    from station_app.domain.validators import EARLIEST_DATE, latest_date
+
+    if not (text.isdigit() and len(text) == 4):
         raise argparse.ArgumentTypeError(f"年度应写成四位数字，如 2026，不是 {text}")
+    first, last = EARLIEST_DATE.year, latest_date().year
+    if not first <= int(text) <= last:
+        raise argparse.ArgumentTypeError(f"年度超出合理范围：应在 {first} 到 {last} 之间，不是 {text}")
     return int(text)
 
 
 def _date(text: str):
+    """A date on the command line: ``2026-01-31``, within the range every date input keeps
+    (:func:`station_app.domain.validators.check_date_range`); anything else exits 2."""
     import datetime as dt
 
+    from station_app.domain.validators import check_date_range
+
     try:
-        return dt.date.fromisoformat(text)
+        value = dt.date.fromisoformat(text)
     except ValueError:
+        if len(text) == 10 and text[4] == text[7] == "-" and text.replace("-", "").isdigit():
+            raise argparse.ArgumentTypeError(f"日期无效：{text} 没有这一天（日期应写成 2026-01-31 这样的年-月-日）") from None
         raise argparse.ArgumentTypeError(f"日期应写成 2026-01-31，不是 {text}") from None
+    msg = check_date_range(value)
+    if msg:
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def _pdf_out(text: str) -> str:
+    if not text.lower().endswith(".pdf") or len(text) <= 4:
+        raise argparse.ArgumentTypeError(f"输出文件应以 .pdf 结尾，如 公示栏.pdf，不是 {text}")
+    return text
 
 
 def _run_minutes(args):
     from station_app.services.activity import print_minutes
 
-    return print_minutes(args.activity_day, args.out)
+    return print_minutes(args.activity_day, args.out, args.station_code)
 
 
 def _run_notice(args):
     from station_app.services.activity import print_notice
 
-    return print_notice(args.date_from, args.date_to, args.out)
+    return print_notice(args.date_from, args.date_to, args.out, args.station_code)
 
 
 def _run_report(args):
     from station_app.services.stats import print_report
 
-    return print_report(args.date_from, args.date_to, args.out, args.station, args.title)
+    return print_report(args.date_from, args.date_to, args.out, args.station_code, args.title)
 
 
 def _run_case_sheet(args):
     from station_app.services.cases import print_sheet
 
-    return print_sheet(args.case, args.sheet, args.out)
+    return print_sheet(args.case, args.sheet, args.out, args.station_code)
 
 
-def deputy_uid_of(text: str) -> str:
-    """The uid of the deputy ``text`` names: a uid of a deputy on record, else the exact name of
-    exactly one deputy of the home station (in office or not). Otherwise ``NotFoundError``."""
+def deputy_uid_of(text: str, station_code: str) -> str:
+    """The uid of the deputy ``text`` names: a uid of a deputy of the station in view, else the
+    exact name of exactly one deputy of that station (in office or not). Several of that name: exit 2 with
+    each one's name, 代表小组, 界别 and uid. None: ``NotFoundError``."""
     from station_app.errors import NotFoundError
     from station_app.services import deputies
-    from station_app.services.station import home_code
 
     text = (text or "").strip()
     if not text:
@@ -165,27 +211,31 @@ def deputy_uid_of(text: str) -> str:
         rec = deputies.get(text)
     except NotFoundError:
         rec = None
-    if rec is not None and rec.deleted_at is None:
+    if rec is not None and rec.deleted_at is None and rec.station_code == station_code:
         return rec.uid
-    flt = deputies.DeputyFilter(text=text, active=None, station_code=home_code())
-    same = [d for d in deputies.all_deputies(flt) if d.name == text and d.deleted_at is None]
+    same = deputies.same_name(text, station_code=station_code)
     if len(same) == 1:
         return same[0].uid
-    if len(same) > 1:
-        raise NotFoundError(f"本站有 {len(same)} 位代表名叫“{text}”，请改用代表的 uid")
+    if len(same) > 1:  # say who they are, so the clerk can pick one: exit 2 like any wrong argument
+        from station_app.cli import _ArgumentsWrong
+
+        lines = [f"  {d.name}　代表小组：{d.group or '（未填）'}　界别/单位：{d.sector or '（未填）'}"
+                 f"{'' if d.active else '　（已离任）'}　uid：{d.uid}" for d in same]
+        raise _ArgumentsWrong(f"本站有 {len(same)} 位代表名叫“{text}”，请在 --deputy 后写其中一位的 uid：\n"
+                              + "\n".join(lines))
     raise NotFoundError(f"找不到代表“{text}”（请用代表的 uid 或本站代表的完整姓名）")
 
 
 def _run_archive(args):
     from station_app.services.scoring import print_archive
 
-    return print_archive(deputy_uid_of(args.deputy), args.year, args.out)
+    return print_archive(deputy_uid_of(args.deputy, args.station_code), args.year, args.out)
 
 
 def _run_ranking(args):
     from station_app.services.scoring import print_ranking
 
-    return print_ranking(args.year, args.out)
+    return print_ranking(args.year, args.out, args.station_code)
 
 
 def cmd_print(args) -> int:
@@ -194,6 +244,7 @@ def cmd_print(args) -> int:
 
     open_database(args.db)
     try:
+        args.station_code = station_in_view(args.station, county=args.print_kind == "report")
         result = args.print_run(args)  # a Layout, or the Path of what was written
     finally:
         close_database()
@@ -214,28 +265,28 @@ def _full(args) -> bool | None:
 def _run_board(args):
     from station_app.services.printing import print_board
 
-    return print_board(args.out, args.paper, _qr(args), args.station, _full(args))
+    return print_board(args.out, args.paper, _qr(args), args.station_code, _full(args))
 
 
 def _run_cards(args):
     from station_app.services.printing import print_cards
 
-    return print_cards(args.out, _qr(args), args.station, _full(args), deputy_uids=args.deputies)
+    return print_cards(args.out, _qr(args), args.station_code, _full(args), deputy_uids=args.deputies)
 
 
 def _run_sanliang(args):
     from station_app.services.printing import print_sanliang
 
-    return print_sanliang(args.out, _qr(args), args.station, _full(args), deputy_uids=args.deputies)
+    return print_sanliang(args.out, _qr(args), args.station_code, _full(args), deputy_uids=args.deputies)
 
 
 def _run_nameplate(args):
     from station_app.services.printing import print_nameplate
 
-    return print_nameplate(args.out, args.station, deputy_uids=args.deputies)
+    return print_nameplate(args.out, args.station_code, deputy_uids=args.deputies)
 
 
 def _run_poster(args):
     from station_app.services.printing import print_poster
 
-    return print_poster(args.out, _qr(args), args.station)
+    return print_poster(args.out, _qr(args), args.station_code)

@@ -69,6 +69,8 @@ class Station(BaseModel):
     address = pw.CharField(max_length=200, default="")
     phone = pw.CharField(max_length=40, default="")
     is_home = pw.BooleanField(default=False)  # the station this database belongs to
+    reception_rule = pw.CharField(max_length=200, default="")  # migration 9: 接待日, as the station prints it
+    schedule_rules = JsonField(default=list)  # migration 9: 活动日规则 texts, as the station prints them
     created_at = TimestampField(default=clock.now_ts)
     updated_at = TimestampField(default=clock.now_ts)
 
@@ -92,6 +94,8 @@ class Deputy(TravelModel):
     # migration 2
     commitment = pw.TextField(default="")  # 亮承诺
     sort_order = pw.IntegerField(default=0)
+    # migration 10
+    public_phone = pw.CharField(max_length=40, default="")  # 公开联系电话: printed in full
 
 
 class ActivityDay(TravelModel):
@@ -179,7 +183,7 @@ class Reception(TravelModel):
     channel = pw.CharField(max_length=12)
     visitor_name = pw.CharField(max_length=40, index=True)
     visitor_phone = pw.CharField(max_length=40, default="", index=True)
-    visitor_id_number = pw.CharField(max_length=18, default="")
+    visitor_id_number = pw.CharField(max_length=18, default="", index=True)  # schema 12
     village = pw.CharField(max_length=60, default="", index=True)
     visitor_count = pw.IntegerField(default=1)
     deputy_uids = JsonField(default=list)
@@ -305,6 +309,37 @@ class DutyRecord(TravelModel):
         indexes = ((("deputy_uid", "date"), False), (("station_code", "date"), False))
 
 
+class ScoreYearClosing(BaseModel):
+    """年度评定 (migration 11): an admin froze the year's 履职积分 of a station — who, when, the
+    date the figures run to and the rules they were graded with. Deleted when the year is reopened."""
+
+    station_code = pw.CharField(max_length=32)
+    year = pw.IntegerField()
+    as_of = pw.CharField(max_length=10)
+    closed_at = TimestampField(default=clock.now_ts)
+    closed_by = pw.CharField(max_length=40)
+    rules_doc = pw.TextField()
+
+    class Meta:
+        indexes = ((("station_code", "year"), True),)
+
+
+class ScoreYearGrade(BaseModel):
+    """One deputy's frozen final score and grade of a closed year (migration 11)."""
+
+    closing = pw.ForeignKeyField(ScoreYearClosing, on_delete="CASCADE", backref="grades")
+    deputy_uid = pw.CharField(max_length=36)
+    deputy_name = pw.CharField(max_length=40)
+    raw = pw.FloatField()
+    score100 = pw.FloatField()
+    grade = pw.CharField(max_length=16)
+    rank = pw.IntegerField()
+    by_indicator = pw.TextField()  # JSON {indicator code: counted points}
+
+    class Meta:
+        indexes = ((("closing", "deputy_uid"), True),)
+
+
 class Setting(BaseModel):
     """Stored settings (declared with defaults in ``services.settings``)."""
 
@@ -385,4 +420,5 @@ class SchemaVersion(BaseModel):
 
 ALL_MODELS = [Station, Deputy, Setting, User, AuditLog, SchemaVersion, ActivityDay, Duty, Attendance,
               HolidayOverride, DeputyUnavailable, ActivityPhoto, MonthlyTheme, Reception, ReceptionDeputy, Case,
-              CaseEvent, Department, CaseCounter, ScoringRules, DutyRecord, ExchangeSent, ExchangeImported]
+              CaseEvent, Department, CaseCounter, ScoringRules, DutyRecord, ExchangeSent, ExchangeImported,
+              ScoreYearClosing, ScoreYearGrade]

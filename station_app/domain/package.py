@@ -114,6 +114,7 @@ SPECS: dict[str, tuple[F, ...]] = {
         F("note", "str", nullable=True, label="备注"),
         F("commitment", "str", nullable=True, required=False, label="亮承诺"),
         F("sort_order", "int", required=False, label="排序"),
+        F("public_phone", "str", nullable=True, required=False, max_length=40, label="公开联系电话"),
     ),
     "activity_days": COMMON + (
         F("date", "date", label="日期"),
@@ -437,6 +438,12 @@ def json_schema(table: str) -> dict:
             **_object_schema(SPECS[table])}
 
 
+# the station profile's text fields a manifest may carry, and their longest length; ``name``,
+# ``township`` and ``county`` are v1, the rest optional additions (docs/exchange-format.md §2.2)
+STATION_TEXT_FIELDS = {"name": 100, "township": 100, "county": 100, "address": 200, "phone": 40,
+                       "reception_rule": 200}
+
+
 def manifest_schema() -> dict:
     file_entry = {"type": "object", "required": ["sha256"], "additionalProperties": True,
                   "properties": {"sha256": {"type": "string", "pattern": SHA_PATTERN},
@@ -461,7 +468,15 @@ def manifest_schema() -> dict:
                         "properties": {"code": {"type": "string", "pattern": CODE_PATTERN},
                                        "name": {"type": "string", "maxLength": 100},
                                        "township": {"type": "string", "maxLength": 100},
-                                       "county": {"type": "string", "maxLength": 100}}},
+                                       "county": {"type": "string", "maxLength": 100},
+                                       "address": {"type": "string", "maxLength": 200},
+                                       "phone": {"type": "string", "maxLength": 40},
+                                       "reception_rule": {"type": "string", "maxLength": 200},
+                                       "schedule_rules": {"type": "array", "maxItems": 20,
+                                                          "items": {"type": "string", "maxLength": 200}},
+                                       "scoring_rules": {"type": "object",
+                                                         "patternProperties": {"^[0-9]{4}$": {"type": "object"}},
+                                                         "additionalProperties": False}}},
             "period": {"type": "object", "required": ["from", "to"], "additionalProperties": True,
                        "properties": {"from": {"type": "string", "format": "date", "pattern": DATE_PATTERN},
                                       "to": {"type": "string", "format": "date", "pattern": DATE_PATTERN}}},
@@ -548,9 +563,17 @@ def parse_manifest(raw: bytes) -> Manifest:
     st = doc["station"]
     if not isinstance(st, dict) or not isinstance(st.get("code"), str) or not _CODE.fullmatch(st["code"]):
         raise ManifestError("manifest.json 的站点编码无效")
-    for key in ("name", "township", "county"):
-        if st.get(key) is not None and (not isinstance(st[key], str) or len(st[key]) > 100):
+    for key, most in STATION_TEXT_FIELDS.items():
+        if st.get(key) is not None and (not isinstance(st[key], str) or len(st[key]) > most):
             raise ManifestError(f"manifest.json 的站点 {key} 无效")
+    schedule = st.get("schedule_rules")
+    if schedule is not None and (not isinstance(schedule, list) or len(schedule) > 20 or not all(
+            isinstance(t, str) and len(t) <= 200 for t in schedule)):
+        raise ManifestError("manifest.json 的站点 schedule_rules 无效（应为至多20条活动日规则文字）")
+    rules = st.get("scoring_rules")
+    if rules is not None and (not isinstance(rules, dict) or not all(
+            isinstance(k, str) and re.fullmatch(r"[0-9]{4}", k) and isinstance(v, dict) for k, v in rules.items())):
+        raise ManifestError("manifest.json 的站点 scoring_rules 无效（应为 {年度: 积分指标}）")
     if not (st.get("name") or "").strip():
         raise ManifestError("manifest.json 缺少站点名称")
     period = doc["period"]
@@ -582,8 +605,9 @@ def parse_manifest(raw: bytes) -> Manifest:
             raise ManifestError(f"数据包不完整：清单中没有 {data_member(table)}")
     return Manifest(package_id=doc["package_id"], previous_package_id=prev, kind=doc["kind"],
                     created_at=doc["created_at"], app_version=str(doc.get("app_version", "")),
-                    station={"code": st["code"], "name": st.get("name") or "", "township": st.get("township") or "",
-                             "county": st.get("county") or ""},
+                    station={"code": st["code"], **{k: st.get(k) or "" for k in ("name", "township", "county")},
+                             **{k: st[k] for k in (*STATION_TEXT_FIELDS, "schedule_rules", "scoring_rules")
+                                if k not in ("name", "township", "county") and st.get(k) is not None}},
                     period_from=p_from, period_to=p_to, files=files, version=version)
 
 

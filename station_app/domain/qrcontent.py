@@ -11,10 +11,13 @@ Three modes, chosen in the settings (``qr.mode``) or by ``print --qr-mode``:
   escaped by a backslash. An empty field (no phone, no address) is left out rather than
   written empty.
 
-Phone numbers follow the privacy setting like every other printed number: when the full
-numbers are not to be shown, ``text`` carries the masked number (``138****1234``, the same as
-printed) and ``mecard`` leaves TEL out (a masked number is not a number to save). The
-station's own office phone is public and never masked.
+Which number reaches a deputy (:func:`contact_phone`, the one rule for every printout and
+code): the deputy's 公开联系电话 (``public_phone``, the number he or she agreed to publish), in
+full; else, only when the print shows full numbers, the private ``phone``; else the station's
+office phone, labelled 联络站电话 (the clerk passes the message on). A masked number
+(``138****1234``) is never printed for a deputy nor put in a code: nobody can call it. ``mecard``
+carries TEL only for the deputy's own number (a contact saved under the deputy's name must not
+ring the station). The station's own office phone is public and never masked.
 """
 
 from __future__ import annotations
@@ -100,12 +103,36 @@ def shown_phone(phone: str, show_full_numbers: bool) -> str:
     return phone if show_full_numbers else mask_phone(phone)
 
 
+@dataclass(frozen=True)
+class ContactPhone:
+    """The number printed to reach a deputy, and what to call it."""
+
+    label: str = ""  # 电话 (the deputy's own) / 联络站电话
+    number: str = ""
+    own: bool = False  # the deputy's own number (not the station's)
+
+    def __bool__(self) -> bool:
+        return bool(self.number)
+
+
+def contact_phone(deputy: DeputyRecord, station: StationProfile, show_full_numbers: bool = False) -> ContactPhone:
+    """The public number first, the private one only with full numbers on, else the station's."""
+    if deputy.public_phone:
+        return ContactPhone("电话", deputy.public_phone, True)
+    if show_full_numbers and deputy.phone:
+        return ContactPhone("电话", deputy.phone, True)
+    if station.phone:
+        return ContactPhone("联络站电话", station.phone, False)
+    return ContactPhone()
+
+
 def deputy_text(deputy: DeputyRecord, station: StationProfile, rule: str, show_full_numbers: bool = False) -> str:
     lines = [f"{deputy.name}（{deputy_title(deputy)}）", station.name]
     if rule:
         lines.append(f"接待日：{rule}")
-    if deputy.phone:
-        lines.append(f"电话：{shown_phone(deputy.phone, show_full_numbers)}")
+    phone = contact_phone(deputy, station, show_full_numbers)
+    if phone:
+        lines.append(f"{phone.label}：{phone.number}")
     return "\n".join(lines)
 
 
@@ -128,7 +155,8 @@ def deputy_content(deputy: DeputyRecord, station: StationProfile, rule: str, opt
         return fill_template(options.deputy_template, station_code=station.code, deputy_uid=deputy.uid,
                              deputy_name=deputy.name)
     if options.mode == "mecard":
-        tel = deputy.phone if show_full_numbers else ""
+        phone = contact_phone(deputy, station, show_full_numbers)
+        tel = phone.number if phone.own else ""
         return _mecard([("N", deputy.name), ("TEL", tel), ("ORG", station.name), ("NOTE", deputy_title(deputy))])
     return deputy_text(deputy, station, rule, show_full_numbers)
 

@@ -16,6 +16,27 @@ class StationProfile:
     county: str = ""
     address: str = ""
     phone: str = ""
+    reception_rule: str = ""  # 接待日 as the station prints it (at home: the setting)
+    schedule_rules: tuple[str, ...] = ()  # 活动日规则 texts (at home: the setting)
+    is_home: bool = False  # the station this database belongs to (its records can be changed here)
+
+
+@dataclass(frozen=True)
+class StationView:
+    """The station in view: one station (``code``), or the whole county (``code`` None).
+
+    Decided at the top edge (the CLI's ``--station``, the GUI's selector) and passed down to every
+    service. ``writable`` is False for a station whose records came in packages: they belong to that
+    station and its next package would overwrite any change made here (``read_only_reason`` says so)."""
+
+    code: str | None
+    name: str
+    writable: bool = False
+    read_only_reason: str = ""
+
+    @property
+    def county(self) -> bool:
+        return self.code is None
 
 
 @dataclass(frozen=True)
@@ -36,6 +57,7 @@ class DeputyData:
     note: str = ""
     commitment: str = ""
     sort_order: int = 0
+    public_phone: str = ""  # 公开联系电话: the number the deputy agrees to publish (printed in full)
 
 
 @dataclass(frozen=True)
@@ -494,6 +516,12 @@ class ArchiveData:
     cases_resolved: int
     quotas: tuple[tuple[str, int, int], ...]  # (quota, have, need) for the year
     formula: str  # how 百分制 is computed, printed under the total
+    as_of: dt.date | None = None  # 截至: the date the figures run to
+    printed_on: dt.date | None = None  # 打印日期
+    final: bool = False  # the year is closed (年度评定): ``grade`` is the frozen final grade
+    standing: str = ""  # in place of a grade while the year is open: 年度未结束 / 待年度评定
+    progress: int | None = None  # 合格进度 in % (open year)
+    progress_note: str = ""  # the definition of 合格进度, printed beside it
 
 
 @dataclass(frozen=True)
@@ -503,9 +531,10 @@ class RankingRow:
     levels: str
     raw: float
     score100: float
-    grade: str
+    grade: str  # final grade of a closed year, "" while open
     by_category: tuple[float, ...]  # in the order of RankingSheetData.categories
     pending: int
+    progress: int | None = None  # 合格进度 in % (open year)
 
 
 @dataclass(frozen=True)
@@ -517,3 +546,8 @@ class RankingSheetData:
     rows: tuple[RankingRow, ...]
     formula: str
     grades: tuple[tuple[str, float], ...]  # (grade, minimum 百分制)
+    as_of: dt.date | None = None  # 截至
+    printed_on: dt.date | None = None  # 打印日期
+    final: bool = False  # closed year: grades are final
+    standing: str = ""  # 年度未结束 / 待年度评定 while open
+    progress_note: str = ""  # the definition of 合格进度

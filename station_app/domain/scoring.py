@@ -311,3 +311,71 @@ def quarter_bounds(year: int, q: int) -> tuple[dt.date, dt.date]:
     start = dt.date(year, 3 * q - 2, 1)
     end = dt.date(year + (q == 4), (3 * q) % 12 + 1, 1) - dt.timedelta(days=1)
     return start, end
+
+
+# --- the year in progress: 合格进度 instead of a grade -------------------------------------------
+#
+# A grade is a judgement on a whole year. Until an admin closes the year (年度评定), screens and
+# printouts show how far a deputy is against the pro-rata expectation, never a grade.
+
+YEAR_OPEN = "年度未结束"
+YEAR_AWAITING = "待年度评定"
+PROGRESS_LABEL = "合格进度"
+
+
+def pass_line(rules: RuleSet) -> float:
+    """The 百分制 score a deputy needs for a passing grade: the lowest positive grade threshold
+    (``基本称职`` 60 by default); 100 when the bands have none."""
+    lines = [g.min_score for g in rules.grades if g.min_score > 0]
+    return min(lines) if lines else 100.0
+
+
+def pass_grade(rules: RuleSet) -> str:
+    line = pass_line(rules)
+    return next((g.name for g in rules.grades if g.min_score == line), "")
+
+
+def days_in_year(year: int) -> int:
+    return (dt.date(year + 1, 1, 1) - dt.date(year, 1, 1)).days
+
+
+def as_of_date(year: int, today: dt.date) -> dt.date:
+    """The date the figures of ``year`` run to on ``today``: today within the year, 31 Dec once
+    it is over, 1 Jan before it starts."""
+    return min(max(today, dt.date(year, 1, 1)), dt.date(year, 12, 31))
+
+
+def days_elapsed(year: int, as_of: dt.date) -> int:
+    """Days of ``year`` up to and including ``as_of`` (0 before the year, all after it)."""
+    if as_of < dt.date(year, 1, 1):
+        return 0
+    return min(days_in_year(year), (as_of - dt.date(year, 1, 1)).days + 1)
+
+
+def expected_score(rules: RuleSet, year: int, as_of: dt.date) -> float:
+    """The 百分制 score that is on course for a pass by ``as_of``: 合格线 × 已过天数 ÷ 全年天数."""
+    return pass_line(rules) * days_elapsed(year, as_of) / days_in_year(year)
+
+
+def progress(rules: RuleSet, score100: float, year: int, as_of: dt.date) -> int | None:
+    """合格进度 in percent: ``score100 ÷ expected_score × 100``, rounded; 100 means on course
+    for the pass line at this point of the year. None before the year starts."""
+    expected = expected_score(rules, year, as_of)
+    if expected <= 0:
+        return None
+    return int(round(score100 / expected * 100))
+
+
+def progress_definition(rules: RuleSet, year: int, as_of: dt.date) -> str:
+    """What 合格进度 means, printed beside it."""
+    grade = pass_grade(rules)
+    named = f"（等次“{grade}”的分数线）" if grade else ""
+    return (f"{PROGRESS_LABEL} = 百分制得分 ÷（合格线 {pass_line(rules):g} 分{named} × 已过天数 "
+            f"{days_elapsed(year, as_of)} ÷ 全年天数 {days_in_year(year)}）× 100%；100% 表示截至 "
+            f"{as_of.isoformat()} 按时间进度正好达到合格线。这是进度，不是年度等次：等次在年度评定后确定。")
+
+
+def open_year_label(year: int, today: dt.date) -> str:
+    """What stands in place of a grade in a year not closed: 年度未结束 while it runs,
+    待年度评定 once it is over."""
+    return YEAR_AWAITING if today > dt.date(year, 12, 31) else YEAR_OPEN

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from station_app.domain import clock
+
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 # Landline: optional area code 0xx/0xxx, then 7–8 digits, optional extension.
 _LANDLINE = re.compile(r"^(0\d{2,3}-?)?[2-9]\d{6,7}(-\d{1,6})?$")
@@ -87,3 +89,38 @@ def parse_date(text: str | None) -> dt.date | None:
     if m:
         return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     raise ValueError(value)
+
+
+EARLIEST_DATE = dt.date(2000, 1, 1)
+YEARS_AHEAD = 5
+
+
+def latest_date(today: dt.date | None = None) -> dt.date:
+    """The last date anyone may enter: today plus :data:`YEARS_AHEAD` years (29 Feb → 28 Feb)."""
+    today = today or clock.today()
+    try:
+        return today.replace(year=today.year + YEARS_AHEAD)
+    except ValueError:
+        return today.replace(year=today.year + YEARS_AHEAD, day=28)
+
+
+def check_date_range(value: dt.date | None, what: str = "日期", today: dt.date | None = None,
+                     earliest: dt.date = EARLIEST_DATE, latest: dt.date | None = None) -> str | None:
+    """The one range rule of dates people enter: from 2000-01-01 (``earliest``) to today plus
+    five years (``latest``). ``None`` when fine (or no date), else what to type instead."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if not isinstance(value, dt.date):
+        return f"{what}格式应为 2026-01-31"
+    latest = latest or latest_date(today)
+    if value < earliest or value > latest:
+        return (f"{what}超出合理范围：应在 {earliest.isoformat()} 到 {latest.isoformat()} 之间，"
+                f"不是 {value.isoformat()}")
+    return None
+
+
+def check_birth_date(value: dt.date | None, today: dt.date | None = None) -> str | None:
+    """Birth dates: 1900-01-01 up to today."""
+    return check_date_range(value, "出生日期", today, dt.date(1900, 1, 1), today or clock.today())

@@ -42,6 +42,27 @@ def points_text(value: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
+def dates_line(as_of, printed_on) -> str:
+    """截至 YYYY-MM-DD　打印日期 YYYY-MM-DD (empty when the data carry no dates)."""
+    parts = []
+    if as_of is not None:
+        parts.append(f"数据截至 {as_of.isoformat()}")
+    if printed_on is not None:
+        parts.append(f"打印日期 {printed_on.isoformat()}")
+    return "　　".join(parts)
+
+
+def standing_notes(final: bool, standing: str, as_of, progress_note: str) -> list[str]:
+    """What the figures mean: a final grade, or an open year's progress and its definition."""
+    if as_of is None:
+        return []
+    if final:
+        out = [f"等次为年度评定结果（积分截至 {as_of.isoformat()} 冻结）。"]
+        return out + ([progress_note] if progress_note else [])
+    out = [f"{standing}：积分截至 {as_of.isoformat()}，尚未进行年度评定，不评定等次；等次在年度评定后确定。"]
+    return out + ([progress_note] if progress_note else [])
+
+
 def _month_text(month: str) -> str:
     """"2026-03" → "3月"."""
     try:
@@ -110,8 +131,11 @@ def _score_box(data: ArchiveData, st, xs):
     from reportlab.platypus import Table, TableStyle
 
     rank = f"{data.rank} / {data.of_total}" if data.rank else f"— / {data.of_total}"
-    cells = [("年度积分", points_text(data.raw)), ("百分制", points_text(data.score100)),
-             ("等次", data.grade or "—"), ("站内排名", rank)]
+    if data.final or data.as_of is None:
+        third = ("等次", data.grade or "—")
+    else:  # an open year has no grade yet: its progress against the pass line, defined below the box
+        third = ("合格进度", "—" if data.progress is None else f"{data.progress}%")
+    cells = [("年度积分", points_text(data.raw)), ("百分制", points_text(data.score100)), third, ("站内排名", rank)]
     t = Table([[para(label, xs["boxlabel"]) for label, _ in cells],
                [para(value, xs["boxvalue"]) for _, value in cells]],
               colWidths=[CONTENT_WIDTH_MM / 4 * mm] * 4)
@@ -221,8 +245,10 @@ def render_archive(data: ArchiveData, out: str | Path) -> Path:
     st = styles()
     xs = _extra_styles(st)
     title = f"代表履职档案（{data.year}年度）"
-    story = [para(data.station_name, st["subtitle"]), para(title, st["title"]), para("述职参考材料", st["subtitle"]),
-             Spacer(1, 4 * mm)]
+    story = [para(data.station_name, st["subtitle"]), para(title, st["title"]), para("述职参考材料", st["subtitle"])]
+    if dates_line(data.as_of, data.printed_on):
+        story.append(para(dates_line(data.as_of, data.printed_on), xs["boxlabel"]))
+    story.append(Spacer(1, 4 * mm))
     sections = iter(NUMERALS)
 
     def heading(text: str):
@@ -233,7 +259,9 @@ def render_archive(data: ArchiveData, out: str | Path) -> Path:
         story += [heading("亮承诺"), para(data.commitment.strip(), st["lead"])]
 
     story.append(KeepTogether([heading(f"{data.year}年度履职积分"), _score_box(data, st, xs), Spacer(1, 1.5 * mm),
-                               para(data.formula, xs["note"])]))
+                               para(data.formula, xs["note"]),
+                               *(para(n, xs["note"]) for n in standing_notes(data.final, data.standing, data.as_of,
+                                                                             data.progress_note))]))
 
     present, late, leave, absent = data.attendance
     facts = [["活动日出席", f"{present} 次", "迟到", f"{late} 次"],
@@ -332,21 +360,27 @@ def render_ranking(data: RankingSheetData, out: str | Path) -> Path:
 
     st = styles()
     xs = _extra_styles(st)
-    story = [para(data.station_name, st["subtitle"]), para(data.title, st["title"]), Spacer(1, 4 * mm)]
-    head = ["排名", "姓名", "代表层级", *data.categories, "年度积分", "百分制", "等次", "待审核"]
+    story = [para(data.station_name, st["subtitle"]), para(data.title, st["title"])]
+    if dates_line(data.as_of, data.printed_on):
+        story.append(para(dates_line(data.as_of, data.printed_on), xs["boxlabel"]))
+    story.append(Spacer(1, 4 * mm))
+    open_year = data.as_of is not None and not data.final
+    head = ["排名", "姓名", "代表层级", *data.categories, "年度积分", "百分制", "合格进度" if open_year else "等次", "待审核"]
     n = len(data.categories)
     if data.rows:
         rows = [head]
         for r in data.rows:
             rows.append([str(r.rank), r.name, r.levels or "—", *(points_text(v) for v in r.by_category),
-                         points_text(r.raw), points_text(r.score100), r.grade or "—",
+                         points_text(r.raw), points_text(r.score100),
+                         (("—" if r.progress is None else f"{r.progress}%") if open_year else (r.grade or "—")),
                          str(r.pending) if r.pending > 0 else ""])
         centred = {i: "cellc" for i in range(len(head)) if i not in (1, 2)}
         story.append(table(rows, ranking_widths(n), st, align=centred))
     else:
         story.append(para("本站没有在任代表。", st["body"]))
     story.append(Spacer(1, 3 * mm))
-    notes = [data.formula, _grades_text(data.grades)]
+    notes = [data.formula, *standing_notes(data.final, data.standing, data.as_of, data.progress_note),
+             _grades_text(data.grades)]
     if any(r.pending for r in data.rows):
         notes.append("“待审核”为已录入、尚未审核的手工履职记录条数，审核通过后计入积分。")
     for text in notes:

@@ -159,7 +159,7 @@ def _cell(sheet, job: PrintJob, geo: _Geo, deputy, content: str, x: float, y: fl
     sheet.text(tx, ty, qrcontent.deputy_title(deputy), geo.small, RED, width=tw)
     ty += 1.5
     phone = job.phone(deputy)
-    for value, color in ((deputy.sector, GREY), (deputy.group, GREY), (phone and f"电话 {phone}", INK)):
+    for value, color in ((deputy.sector, GREY), (deputy.group, GREY), (phone and f"{phone.label} {phone.number}", INK)):
         if value:
             ty += geo.small * 0.62
             sheet.text(tx, ty, value, geo.small, color, width=tw)

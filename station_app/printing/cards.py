@@ -67,11 +67,14 @@ def _card(sheet, job: PrintJob, deputy, content: str, x: float, y: float) -> Non
     sheet.record("name", tx, y + band + 3.5, drawn, 6, deputy.uid)
     sheet.text(tx, y + band + 15, qrcontent.deputy_title(deputy), 8.5, RED, width=tw)
     sheet.line(tx, y + band + 17.5, tx + tw, y + band + 17.5, LINE, 0.4)
-    lines = [job.station.name, job.rule and f"接待日：{job.rule}", job.phone(deputy) and f"电话：{job.phone(deputy)}"]
+    phone = job.phone(deputy)
+    lines = [(job.station.name, GREY), (job.rule and f"接待日：{job.rule}", GREY),
+             (phone and f"{phone.label}：{phone.number}", INK)]
     ty = y + band + 22.5
-    for line in filter(None, lines):
-        sheet.text(tx, ty, line, 8, INK if line.startswith("电话") else GREY, width=tw)
-        ty += 5.2
+    for line, color in lines:
+        if line:
+            sheet.text(tx, ty, line, 8, color, width=tw)
+            ty += 5.2
 
 
 def render_sanliang(job: PrintJob, out: str | Path) -> Layout:
@@ -89,6 +92,13 @@ def render_sanliang(job: PrintJob, out: str | Path) -> Layout:
             _sanliang_page(sheet, job, deputy, content, size)
 
     return write_pdf(out, size, f"{job.station.name} 三亮公示", draw)
+
+
+def _phone_fact(phone: qrcontent.ContactPhone) -> tuple[str, str]:
+    """The 亮服务 line: the deputy's own number, or the station's marked as such."""
+    if not phone or phone.own:
+        return ("联系电话", phone.number)
+    return ("联系电话", f"{phone.number}（联络站）")
 
 
 def _section(sheet, x: float, y: float, w: float, label: str) -> None:
@@ -132,7 +142,7 @@ def _sanliang_page(sheet, job: PrintJob, deputy, content: str, size) -> None:
     qr_side = 38.0
     sheet.qr(content, m + w - qr_side + 2, y, qr_side, "deputy_qr", deputy.uid, DEPUTY_QR_SYMBOL)
     service = [("联络站", job.station.name), ("接待日", job.rule), ("近期接待", job.dates_text()),
-               ("地　址", job.station.address), ("联系电话", job.phone(deputy))]
+               ("地　址", job.station.address), _phone_fact(job.phone(deputy))]
     ty, sw = y + 6, w - qr_side - 2
     for label, value in service:
         if value:

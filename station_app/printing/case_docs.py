@@ -174,6 +174,17 @@ def _figure_values(f: StatsFigures) -> list[str]:
 
 FIGURE_LABELS = ["进站代表人数", "接待次数", "接待群众人次", "收集意见建议条数", "解决实际问题件数", "办结率", "满意率"]
 FIGURE_UNITS = ["人", "次", "人次", "条", "件", "", ""]
+# What each figure counts (EXCHANGE_FORMAT §3), printed under it so a reader can tell why 解决 may
+# exceed 收集 and what 办结率 is a share of.
+FIGURE_NOTES = [
+    "本期在已举行的活动日签到（含迟到）或在接待登记中列为接待代表的代表，每人只计一次",
+    "本期登记的接待记录条数",
+    "本期接待记录的来访人数之和（集体来访按实际人数计）",
+    "本期登记的意见建议",
+    "本期办结的意见建议（含当场答复办结的），不论何时登记，故可多于本期收集数",
+    "本期收集的意见建议中，目前已办结或已结案的比例（同一批意见建议，不超过100%）",
+    "本期收集的意见建议中已评价的，评为满意或基本满意的比例",
+]
 
 
 def _month_label(month: str) -> str:
@@ -243,10 +254,12 @@ def render_period_report(data: PeriodReportData, out: str | Path) -> Path:
     def heading(text: str):
         return para(f"{next(sections)}、{text}", st["h"])
 
-    rows = [["指标", "本期", "单位"]]
-    rows += [[label, value, unit or "—"]
-             for label, value, unit in zip(FIGURE_LABELS, _figure_values(s.figures), FIGURE_UNITS, strict=True)]
-    story.append(KeepTogether([heading("主要指标"), table(rows, [80, 50, 44], st, align={1: "cellc", 2: "cellc"})]))
+    rows = [["指标", "本期", "单位", "统计口径"]]
+    rows += [[label, value, unit or "—", note]
+             for label, value, unit, note in zip(FIGURE_LABELS, _figure_values(s.figures), FIGURE_UNITS,
+                                                 FIGURE_NOTES, strict=True)]
+    story.append(KeepTogether([heading("主要指标"),
+                               table(rows, [36, 22, 14, 102], st, align={1: "cellc", 2: "cellc"})]))
 
     if s.by_station:
         rows = [["联络站", "进站代表", "接待次数", "接待人次", "意见建议", "解决问题", "办结率", "满意率"]]
@@ -285,6 +298,8 @@ def render_period_report(data: PeriodReportData, out: str | Path) -> Path:
         rows = [["月份", "接待次数", "接待群众人次", "收集意见建议条数", "解决实际问题件数"]]
         rows += [[_month_label(m), str(r), str(p), str(n), str(k)] for m, r, p, n, k in s.by_month]
         story.append(table(rows, [38, 34, 34, 34, 34], st, align=dict.fromkeys(range(1, 5), "cellc")))
+        story.append(para("注：意见建议按登记日期计入当月；解决实际问题按办结日期计入当月，含以前登记、本月办结的。",
+                          st["body"]))
     else:
         story.append(para("本期没有数据。", st["body"]))
 

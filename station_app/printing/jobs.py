@@ -35,8 +35,9 @@ class PrintJob:
     def station_qr(self) -> str:
         return qrcontent.station_content(self.station, self.rule, self.qr)
 
-    def phone(self, deputy: DeputyRecord) -> str:
-        return qrcontent.shown_phone(deputy.phone, self.show_full_numbers)
+    def phone(self, deputy: DeputyRecord) -> qrcontent.ContactPhone:
+        """The number printed to reach ``deputy`` (:func:`~station_app.domain.qrcontent.contact_phone`)."""
+        return qrcontent.contact_phone(deputy, self.station, self.show_full_numbers)
 
     def dates_text(self) -> str:
         return "、".join(f"{d.month}月{d.day}日（周{WEEKDAYS[d.weekday()]}）" for d in self.next_dates)

@@ -64,9 +64,10 @@ from station_app.domain.schedule import (
     generate,
     parse_rule,
 )
+from station_app.domain.validators import check_date_range
 from station_app.errors import KnownError, NotFoundError, ValidationError
 from station_app.services import audit, settings
-from station_app.services.station import home_code
+from station_app.services.station import SOLE, home_code, in_view, require_writable
 
 _TIME_FIELDS = ("start_time", "end_time")
 EDITABLE = ("start_time", "end_time", "kind", "theme", "place", "host", "agenda", "discussion", "decisions",
@@ -189,28 +190,33 @@ def get(uid: str) -> ActivityDayRecord:
 
 
 def days_in_range(date_from: dt.date, date_to: dt.date, include_cancelled: bool = True,
-                  station_code: str | None = None) -> list[ActivityDayRecord]:
-    code = station_code or home_code()
-    q = ActivityDay.alive().where(ActivityDay.station_code == code, ActivityDay.date >= date_from,
-                                  ActivityDay.date <= date_to)
+                  station_code: str | None = SOLE) -> list[ActivityDayRecord]:
+    """The activity days of station ``station_code`` (None: every station; default: the
+    database's only station) in the range."""
+    station_code = in_view(station_code)
+    q = ActivityDay.alive().where(ActivityDay.date >= date_from, ActivityDay.date <= date_to)
+    if station_code is not None:
+        q = q.where(ActivityDay.station_code == station_code)
     if not include_cancelled:
         q = q.where(ActivityDay.status != ActivityStatus.CANCELLED.value)
     return _to_records(list(q.order_by(ActivityDay.date, ActivityDay.id)))
 
 
-def month_days(year: int, month: int) -> list[ActivityDayRecord]:
+def month_days(year: int, month: int, station_code: str | None = SOLE) -> list[ActivityDayRecord]:
     first = dt.date(year, month, 1)
     last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-    return days_in_range(first, last)
+    return days_in_range(first, last, station_code=station_code)
 
 
-def next_activity_day(today: dt.date | None = None) -> ActivityDayRecord | None:
-    """The first planned (or already held today) activity day on or after ``today``."""
+def next_activity_day(today: dt.date | None = None, *, station_code: str | None = SOLE) -> ActivityDayRecord | None:
+    """The first planned (or already held today) activity day of the station (None: of any
+    station) on or after ``today``."""
     today = today or clock.today()
-    row = (ActivityDay.alive()
-           .where(ActivityDay.station_code == home_code(), ActivityDay.date >= today,
-                  ActivityDay.status != ActivityStatus.CANCELLED.value)
-           .order_by(ActivityDay.date).first())
+    station_code = in_view(station_code)
+    q = ActivityDay.alive().where(ActivityDay.date >= today, ActivityDay.status != ActivityStatus.CANCELLED.value)
+    if station_code is not None:
+        q = q.where(ActivityDay.station_code == station_code)
+    row = q.order_by(ActivityDay.date, ActivityDay.station_code).first()
     return None if row is None else _to_records([row])[0]
 
 
@@ -270,10 +276,12 @@ def _defaults() -> dict:
 def add_day(day: dt.date, **fields) -> ActivityDayRecord:
     """A one-off activity day (临时安排), with the default time and place and the month's theme
     unless given."""
+    if check_date_range(day, "活动日日期"):
+        raise ValidationError({"date": check_date_range(day, "活动日日期")})
     code = home_code()
     values = {**_defaults(), "kind": ActivityKind.RECEPTION.value, **_check_fields(fields)}
     if not values.get("theme"):
-        values["theme"] = monthly_themes(day.year, code).get(_month_key(day), "")
+        values["theme"] = monthly_themes(day.year, station_code=code).get(_month_key(day), "")
     with database.atomic():
         _refuse_clash(code, day)
         row = ActivityDay.create(station_code=code, date=day, origin="manual", **values)
@@ -294,6 +302,7 @@ def update_day(uid: str, fields: Mapping | None = None, /, **more) -> ActivityDa
     clean = _check_fields({**(fields or {}), **more})
     with database.atomic():
         before = get(uid)
+        require_writable(before.station_code, "修改活动日")
         changed = {k: v for k, v in clean.items() if getattr(before, k) != v}
         if not changed:
             return before
@@ -308,8 +317,11 @@ def move_day(uid: str, new_date: dt.date, reason: str) -> ActivityDayRecord:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "请写明改期原因（会记入活动日记录）"})
+    if check_date_range(new_date, "新的日期"):
+        raise ValidationError({"date": check_date_range(new_date, "新的日期")})
     with database.atomic():
         before = get(uid)
+        require_writable(before.station_code, "改期")
         if before.status == ActivityStatus.HELD.value:
             raise ValidationError({"date": "这个活动日已经举行，不能改期"})
         _refuse_clash(before.station_code, new_date, except_uid=uid)
@@ -329,6 +341,7 @@ def cancel_day(uid: str, reason: str) -> ActivityDayRecord:
         raise ValidationError({"reason": "请写明取消原因（会记入活动日记录）"})
     with database.atomic():
         before = get(uid)
+        require_writable(before.station_code, "取消活动日")
         if before.status == ActivityStatus.HELD.value:
             raise ValidationError({"status": "这个活动日已经举行，不能取消"})
         ActivityDay.update(status=ActivityStatus.CANCELLED.value, change_reason=reason[:200],
@@ -353,10 +366,10 @@ def _month_key(month) -> str:
     return f"{year:04d}-{m:02d}"
 
 
-def monthly_themes(year: int, station_code: str | None = None) -> dict[str, str]:
-    """The themes set for the months of ``year``: {'YYYY-MM': theme}."""
-    code = station_code or home_code()
-    q = MonthlyTheme.select().where(MonthlyTheme.station_code == code,
+def monthly_themes(year: int, station_code: str = SOLE) -> dict[str, str]:
+    """The themes a station set for the months of ``year``: {'YYYY-MM': theme}."""
+    station_code = in_view(station_code) or ""
+    q = MonthlyTheme.select().where(MonthlyTheme.station_code == station_code,
                                     MonthlyTheme.month.between(f"{year:04d}-01", f"{year:04d}-12"))
     return {t.month: t.theme for t in q.order_by(MonthlyTheme.month)}
 
@@ -389,7 +402,7 @@ def set_monthly_theme(month, theme: str, apply: bool = True) -> int:
                          {"theme": theme} if theme else None, summary=f"{year}年{m}月主题：{theme or '（清除）'}",
                          station_code=code)
         if apply:
-            for rec in month_days(year, m):
+            for rec in month_days(year, m, station_code=code):
                 if rec.status == ActivityStatus.PLANNED.value and rec.theme in ("", old) and rec.theme != theme:
                     update_day(rec.uid, theme=theme)
                     n += 1
@@ -413,7 +426,7 @@ def generate_year(year: int, today: dt.date | None = None) -> GenerateSummary:
     result = preview_year(year)
     code = home_code()
     defaults = _defaults()
-    themes = monthly_themes(year, code)
+    themes = monthly_themes(year, station_code=code)
     created = existing = 0
     with database.atomic():
         rows = list(ActivityDay.alive().where(ActivityDay.station_code == code,
@@ -487,6 +500,10 @@ def reassign_rota(year: int, today: dt.date | None = None) -> list[str]:
 def add_unavailable(deputy_uid: str, date_from: dt.date, date_to: dt.date, reason: str = "") -> UnavailableRecord:
     """代表请假: ``deputy_uid`` cannot take duty from ``date_from`` to ``date_to`` (inclusive).
     The rota avoids these dates the next time it is rebalanced (:func:`reassign_rota`)."""
+    errors = {k: m for k, m in (("date_from", check_date_range(date_from, "开始日期")),
+                                 ("date_to", check_date_range(date_to, "结束日期"))) if m}
+    if errors:
+        raise ValidationError(errors)
     if date_to < date_from:
         raise ValidationError({"date_to": "结束日期不能早于开始日期"})
     person = Deputy.alive().where(Deputy.uid == deputy_uid).first()
@@ -502,12 +519,14 @@ def add_unavailable(deputy_uid: str, date_from: dt.date, date_to: dt.date, reaso
     return UnavailableRecord(row.id, deputy_uid, person.name, date_from, date_to, row.reason)
 
 
-def unavailable_dates(deputy_uid: str | None = None, year: int | None = None) -> list[UnavailableRecord]:
-    """Recorded leave of the home station's deputies (or one deputy), overlapping ``year`` if
-    given, by start date."""
+def unavailable_dates(deputy_uid: str | None = None, year: int | None = None,
+                      station_code: str = SOLE) -> list[UnavailableRecord]:
+    """Recorded leave of a station's deputies (or one deputy), overlapping ``year`` if given, by
+    start date."""
+    station_code = in_view(station_code) or ""
     q = (DeputyUnavailable.select(DeputyUnavailable, Deputy.name)
          .join(Deputy, on=(Deputy.uid == DeputyUnavailable.deputy_uid))
-         .where(Deputy.station_code == home_code()))
+         .where(Deputy.station_code == station_code))
     if deputy_uid:
         q = q.where(DeputyUnavailable.deputy_uid == deputy_uid)
     if year:
@@ -537,6 +556,7 @@ def swap_duty(day_uid: str, out_uid: str, in_uid: str, reason: str) -> ActivityD
     reason = (reason or "").strip()
     with database.atomic():
         day = get(day_uid)
+        require_writable(day.station_code, "换班")
         on = {d.uid for d in day.duty}
         if out_uid not in on:
             raise ValidationError({"out": "这位代表当天不值班"})
@@ -566,8 +586,10 @@ def attendance_of(day_uid: str) -> dict[str, str]:
 
 
 def _day_for_the_record(day_uid: str) -> ActivityDayRecord:
-    """The day, if attendance may be recorded on it (not cancelled, not in the future)."""
+    """The day, if attendance may be recorded on it (the home station's, not cancelled, not in the
+    future)."""
     day = get(day_uid)
+    require_writable(day.station_code, "签到")
     if day.status == ActivityStatus.CANCELLED.value:
         raise ValidationError({"status": "这个活动日已取消，不能签到"})
     if day.date > clock.today():
@@ -646,6 +668,7 @@ def add_photo(day_uid: str, source, caption: str = "") -> str:
     from station_app.services.deputies import import_picture
 
     day = get(day_uid)
+    require_writable(day.station_code, "添加活动照片")
     name = import_picture(source)
     with database.atomic():
         row = ActivityPhoto.create(station_code=day.station_code, activity_day_uid=day_uid, photo=name,
@@ -661,6 +684,7 @@ def remove_photo(photo_uid: str) -> None:
         row = ActivityPhoto.alive().where(ActivityPhoto.uid == photo_uid).first()
         if row is None:
             raise NotFoundError("找不到这张照片")
+        require_writable(row.station_code, "删除活动照片")
         now = clock.now_ts()
         ActivityPhoto.update(deleted_at=now, updated_at=now).where(ActivityPhoto.uid == photo_uid).execute()
         audit.record("delete", "activity_photo", photo_uid, {"photo": row.photo}, None, summary="删除活动照片",
@@ -697,22 +721,22 @@ def _facts(date_from: dt.date, date_to: dt.date, code: str, deputy_uid: str | No
             for uid, c in counts.items()}
 
 
-def attendance_facts(date_from: dt.date, date_to: dt.date, station_code: str | None = None) -> dict[str, AttendanceFacts]:
+def attendance_facts(date_from: dt.date, date_to: dt.date, station_code: str = SOLE) -> dict[str, AttendanceFacts]:
     """Per deputy uid, the sign-ins at *held* activity days with ``date_from <= date <= date_to``
     (the same facts as :func:`attendance_points`, keyed by deputy; deputies without a sign-in
     are absent from the mapping)."""
-    return _facts(date_from, date_to, station_code or home_code())
+    return _facts(date_from, date_to, in_view(station_code) or "")
 
 
 def attendance_points(deputy_uid: str | None, date_from: dt.date, date_to: dt.date,
-                      station_code: str | None = None) -> list[AttendanceFacts]:
+                      station_code: str = SOLE) -> list[AttendanceFacts]:
     """The attendance facts the scoring issue turns into duty points (出席/迟到 earn, 缺席 may
     deduct — the points themselves are the scoring rules' business, not this function's).
 
     Contract:
 
     - counted: live (not deleted) sign-ins at *held*, live activity days of the station
-      (``station_code``, default the home station) with ``date_from <= date <= date_to``,
+      (``station_code``, the station in view) with ``date_from <= date <= date_to``,
       both ends included. Planned and cancelled days never count, whatever was signed. A day
       becomes held when someone signs in present or late, or by :func:`mark_held`; a day where
       only 请假/缺席 was recorded stays planned (and uncounted) until the clerk marks it held.
@@ -725,7 +749,7 @@ def attendance_points(deputy_uid: str | None, date_from: dt.date, date_to: dt.da
     - the result is computed from the rows each time (no cache), so it always agrees with the
       sign-in sheets.
     """
-    code = station_code or home_code()
+    code = in_view(station_code) or ""
     facts = _facts(date_from, date_to, code, deputy_uid)
     if deputy_uid is not None:
         return [facts.get(deputy_uid, AttendanceFacts(deputy_uid))]
@@ -742,15 +766,19 @@ def _time_text(day: ActivityDayRecord) -> str:
     return day.start_time + (f"—{day.end_time}" if day.end_time else "")
 
 
-def find_day(uid_or_date: str) -> ActivityDayRecord:
-    """An activity day by uid or by date (YYYY-MM-DD; the live one of the home station)."""
+def find_day(uid_or_date: str, station_code: str = SOLE) -> ActivityDayRecord:
+    """An activity day of the station by uid or by date (YYYY-MM-DD: its live one that day)."""
+    station_code = in_view(station_code) or ""
     text = (uid_or_date or "").strip()
     try:
         day = dt.date.fromisoformat(text)
     except ValueError:
-        return get(text)
-    row = _live_on(home_code(), day) or ActivityDay.alive().where(
-        ActivityDay.station_code == home_code(), ActivityDay.date == day).first()
+        rec = get(text)
+        if rec.station_code != station_code:
+            raise NotFoundError(f"这个活动日不属于站点 {station_code}") from None
+        return rec
+    row = _live_on(station_code, day) or ActivityDay.alive().where(
+        ActivityDay.station_code == station_code, ActivityDay.date == day).first()
     if row is None:
         raise NotFoundError(f"{format_date(day)}没有活动日")
     return _to_records([row])[0]
@@ -765,13 +793,13 @@ def minutes_data(uid: str) -> MinutesData:
     day = get(uid)
     marks = attendance_of(uid)
     duty = {d.uid for d in day.duty}
-    people = deputies.all_deputies(deputies.DeputyFilter(active=None))
+    people = deputies.all_deputies(deputies.DeputyFilter(active=None, station_code=day.station_code))
     attendees = [MinutesAttendee(p.name, levels_label(p.levels), AttendanceStatus.label_of(marks[p.uid]) if p.uid in marks
                                  else "未签到", p.uid in duty)
                  for p in people if p.uid in marks or p.uid in duty]
     attendees.sort(key=lambda a: not a.on_duty)
     visitors, opinions = _day_receptions(day)
-    st = station.home_station()
+    st = station.profile(day.station_code)
     return MinutesData(
         station_name=st.name, date=day.date, time_text=_time_text(day), place=day.place, host=day.host,
         kind_label=ActivityKind.label_of(day.kind), theme=day.theme, status_label=ActivityStatus.label_of(day.status),
@@ -797,32 +825,37 @@ def _day_receptions(day: ActivityDayRecord) -> tuple[int, tuple[MinutesCase, ...
     return sum(r.visitor_count for r in rows), opinions
 
 
-def notice_data(date_from: dt.date, date_to: dt.date) -> NoticeData:
+def notice_data(date_from: dt.date, date_to: dt.date, station_code: str = SOLE) -> NoticeData:
     from station_app.domain import qrcontent
     from station_app.services import printing, station
 
     if date_to < date_from:
         raise ValidationError({"date_to": "结束日期不能早于开始日期"})
-    st = station.home_station()
-    rule = str(settings.get("station.reception_rule") or "")
+    station_code = in_view(station_code) or ""
+    st = station.profile(station_code)
+    rule = st.reception_rule
     days = tuple(NoticeDay(d.date, _time_text(d), d.place, d.theme, d.duty_names, ActivityStatus.label_of(d.status),
                            d.change_reason if d.status == ActivityStatus.CANCELLED.value else "")
-                 for d in days_in_range(date_from, date_to))
+                 for d in days_in_range(date_from, date_to, station_code=station_code))
     if date_from.day == 1 and date_to == (date_from.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1):
         period = f"{date_from.year}年{date_from.month}月"
     else:
         period = f"{format_date(date_from)} 至 {format_date(date_to)}"
     return NoticeData(st.name, period, days, qrcontent.station_content(st, rule, printing.qr_options()),
-                      st.address, st.phone, "；".join(rules()))
+                      st.address, st.phone, "；".join(st.schedule_rules))
 
 
-def print_minutes(uid_or_date: str, out) -> Path:
+def print_minutes(uid_or_date: str, out, station_code: str = SOLE) -> Path:
     from station_app.printing.activity_docs import render_minutes
 
-    return render_minutes(minutes_data(find_day(uid_or_date).uid), out)
+    return render_minutes(minutes_data(find_day(uid_or_date, station_code).uid), out)
 
 
-def print_notice(date_from: dt.date, date_to: dt.date, out) -> Path:
+def print_notice(date_from: dt.date, date_to: dt.date, out, station_code: str = SOLE) -> Path:
     from station_app.printing.activity_docs import render_notice
 
-    return render_notice(notice_data(date_from, date_to), out)
+    data = notice_data(date_from, date_to, station_code)
+    if not data.days:  # an empty page helps nobody: say so, write nothing
+        raise KnownError(f"{format_date(date_from)} 至 {format_date(date_to)} 没有活动日，没有可公示的内容，"
+                         "未生成文件。请先在“活动日”页生成或新增活动日")
+    return render_notice(data, out)

@@ -42,10 +42,11 @@ from station_app.domain.cases import (
 from station_app.domain.codes import CaseAction, CaseStatus, Category, Evaluation, Handling, Urgency
 from station_app.domain.masking import mask_phone
 from station_app.domain.records import CaseEventRecord, CaseRecord, CaseSheetData, OpinionData, Page
+from station_app.domain.validators import check_date_range
 from station_app.errors import NotFoundError, ValidationError
 from station_app.services import audit, settings
 from station_app.services.context import current_actor
-from station_app.services.station import home_code
+from station_app.services.station import SOLE, home_code, in_view, require_writable
 
 FTS = "case_fts"
 INDEX_CAP = 5000  # above this many hits, walking the newest cases with LIKE finds a page sooner
@@ -126,15 +127,20 @@ def _records(rows: list[Case]) -> list[CaseRecord]:
     return [_record(r, receptions.get(r.reception_uid), names) for r in rows]
 
 
-def _row(uid_or_number: str) -> Case:
-    row = Case.alive().where((Case.uid == uid_or_number) | (Case.number == uid_or_number)).first()
+def _row(uid_or_number: str, station_code: str | None = None) -> Case:
+    """A live case by uid, or by number (numbers are unique within a station: a county database
+    holds the same number once per station, so ``station_code`` names which)."""
+    q = Case.alive().where((Case.uid == uid_or_number) | (Case.number == uid_or_number))
+    if station_code is not None:
+        q = q.where(Case.station_code == station_code)
+    row = q.first()
     if row is None:
         raise NotFoundError(f"找不到这条意见建议：{uid_or_number}")
     return row
 
 
-def get(uid_or_number: str) -> CaseRecord:
-    return _records([_row(uid_or_number)])[0]
+def get(uid_or_number: str, station_code: str | None = None) -> CaseRecord:
+    return _records([_row(uid_or_number, station_code)])[0]
 
 
 def events(case_uid: str) -> list[CaseEventRecord]:
@@ -175,7 +181,13 @@ def check_opinion(op: OpinionData, prefix: str = "") -> dict[str, str]:
         errors[prefix + "urgency"] = "请选择紧急程度"
     if op.handling == Handling.ASSIGNED.value and not (op.department or "").strip():
         errors[prefix + "department"] = "交办请选择承办单位"
-    if op.deadline is not None and op.deadline < clock.today() and op.handling != Handling.ON_THE_SPOT.value:
+    if op.handling == Handling.ON_THE_SPOT.value and not (op.reply or "").strip():
+        errors[prefix + "reply"] = "当场答复请填写答复内容（答复了什么）；没有当场答复的请改为交办"
+    elif len(op.reply or "") > 4000:
+        errors[prefix + "reply"] = "答复太长（最多4000字）"
+    if op.deadline is not None and check_date_range(op.deadline, "办理期限"):
+        errors[prefix + "deadline"] = check_date_range(op.deadline, "办理期限")
+    elif op.deadline is not None and op.deadline < clock.today() and op.handling != Handling.ON_THE_SPOT.value:
         errors[prefix + "deadline"] = "办理期限不能早于今天"
     return errors
 
@@ -213,7 +225,9 @@ def create_in_transaction(op: OpinionData, reception: Reception | None, at: dt.d
     working-day deadline unless one is given."""
     steps: list[Step] = []
     if op.handling == Handling.ON_THE_SPOT.value:
-        steps = on_the_spot_steps(at, op.reply)
+        if not (op.reply or "").strip():  # never 已办结 without an answer (check_opinion says so first)
+            raise ValidationError({"reply": "当场答复请填写答复内容（答复了什么）；没有当场答复的请改为交办"})
+        steps = on_the_spot_steps(at, op.reply.strip())
     elif op.handling == Handling.ASSIGNED.value:
         steps = [Step(CaseAction.ASSIGN.value, at, "", op.department.strip(),
                       op.deadline or default_deadline(op.handling, at.date()))]
@@ -261,9 +275,12 @@ def act(uid: str, action: str, note: str = "", department: str = "", deadline: d
     at = at or clock.now()
     with database.atomic():
         row = _row(uid)
+        require_writable(row.station_code, f"办理 {row.number}")
         before = state_of(_records([row])[0])
         if action in (CaseAction.ASSIGN.value, CaseAction.REASSIGN.value) and deadline is None:
             deadline = default_deadline(row.handling, at.date())
+        if check_date_range(deadline, "办理期限"):
+            raise ValidationError({"deadline": check_date_range(deadline, "办理期限")})
         s = Step(action, at, note, department, deadline, evaluation)
         after = step(before, s)
         _event(row, s, after)
@@ -317,6 +334,7 @@ def delete(uid: str) -> None:
     """Tombstone a case entered by mistake (with its events)."""
     with database.atomic():
         row = _row(uid)
+        require_writable(row.station_code, f"删除 {row.number}")
         now = clock.now_ts()
         Case.update(deleted_at=now, updated_at=now).where(Case.id == row.id).execute()
         CaseEvent.update(deleted_at=now, updated_at=now).where(CaseEvent.case_uid == row.uid).execute()
@@ -333,6 +351,10 @@ OPEN_STATUSES = (CaseStatus.REGISTERED.value, CaseStatus.ASSIGNED.value, CaseSta
 
 
 def _day_bounds(date_from: dt.date | None, date_to: dt.date | None):
+    errors = {k: m for k, m in (("date_from", check_date_range(date_from, "开始日期")),
+                                 ("date_to", check_date_range(date_to, "结束日期"))) if m}
+    if errors:
+        raise ValidationError(errors)
     lo = date_from.isoformat() if date_from else None
     hi = (date_to + dt.timedelta(days=1)).isoformat() if date_to else None
     return lo, hi
@@ -341,10 +363,14 @@ def _day_bounds(date_from: dt.date | None, date_to: dt.date | None):
 def _filtered(status: str | None = None, category: str | None = None, department: str | None = None,
               deputy_uid: str | None = None, village: str | None = None, date_from: dt.date | None = None,
               date_to: dt.date | None = None, overdue: bool = False, due_within: int | None = None,
-              reception_uid: str | None = None, station_code: str | None = None, today: dt.date | None = None):
-    code = station_code or home_code()
+              reception_uid: str | None = None, station_code: str | None = SOLE, today: dt.date | None = None):
+    """The live cases of station ``station_code`` (None: every station of the database, 全县;
+    default: the database's only station, never a guess among several) that pass the filters."""
     today = today or clock.today()
-    q = Case.alive().where(Case.station_code == code)
+    station_code = in_view(station_code)
+    q = Case.alive()
+    if station_code is not None:
+        q = q.where(Case.station_code == station_code)
     if status == "open":
         q = q.where(Case.status.in_(OPEN_STATUSES))
     elif status:
@@ -408,27 +434,30 @@ def count(keyword: str = "", **filters) -> int:
 OVERDUE_LISTED = 1000  # the most overdue cases a list or report shows (newest registration first)
 
 
-def overdue(today: dt.date | None = None) -> list[CaseRecord]:
-    return list(page(limit=OVERDUE_LISTED, overdue=True, today=today).rows)
+def overdue(today: dt.date | None = None, *, station_code: str | None = SOLE) -> list[CaseRecord]:
+    return list(page(limit=OVERDUE_LISTED, overdue=True, today=today, station_code=station_code).rows)
 
 
-def overdue_count(today: dt.date | None = None) -> int:
-    return _filtered(overdue=True, today=today).count()
+def overdue_count(today: dt.date | None = None, *, station_code: str | None = SOLE) -> int:
+    return _filtered(overdue=True, today=today, station_code=station_code).count()
 
 
-def due_soon(today: dt.date | None = None, days: int | None = None) -> list[CaseRecord]:
+def due_soon(today: dt.date | None = None, days: int | None = None, *,
+             station_code: str | None = SOLE) -> list[CaseRecord]:
     days = int(settings.get("cases.due_soon_days")) if days is None else days
-    return list(page(limit=1000, due_within=days, today=today).rows)
+    return list(page(limit=1000, due_within=days, today=today, station_code=station_code).rows)
 
 
-def attention_counts(today: dt.date | None = None) -> dict[str, int]:
-    """For 首页: open cases, overdue, due within the due-soon window, awaiting evaluation."""
+def attention_counts(today: dt.date | None = None, *, station_code: str | None = SOLE) -> dict[str, int]:
+    """For 首页: open cases, overdue, due within the due-soon window, awaiting evaluation, of the
+    station in view (None: every station)."""
     days = int(settings.get("cases.due_soon_days"))
+    code = in_view(station_code)
     return {
-        "open": _filtered(status="open", today=today).count(),
-        "overdue": _filtered(overdue=True, today=today).count(),
-        "due_soon": _filtered(due_within=days, today=today).count(),
-        "awaiting_evaluation": _filtered(status=CaseStatus.REPLIED.value, today=today)
+        "open": _filtered(status="open", today=today, station_code=code).count(),
+        "overdue": _filtered(overdue=True, today=today, station_code=code).count(),
+        "due_soon": _filtered(due_within=days, today=today, station_code=code).count(),
+        "awaiting_evaluation": _filtered(status=CaseStatus.REPLIED.value, today=today, station_code=code)
         .where(Case.evaluation.is_null()).count(),
     }
 
@@ -436,8 +465,17 @@ def attention_counts(today: dt.date | None = None) -> dict[str, int]:
 # --- departments ------------------------------------------------------------------------------
 
 
+def used_departments(station_code: str | None) -> list[str]:
+    """The 承办单位 the cases of a station (None: every station) name, for filtering a station
+    whose list of departments lives at the station itself."""
+    q = Case.select(Case.department).distinct().where(Case.deleted_at.is_null(), Case.department != "")
+    if station_code is not None:
+        q = q.where(Case.station_code == station_code)
+    return sorted(d for (d,) in q.tuples())
+
+
 def departments(include_inactive: bool = False) -> list[str]:
-    """The 承办单位 list (a new station starts with common township offices)."""
+    """The home station's 承办单位 list (a new station starts with common township offices)."""
     code = home_code()
     q = Department.select().where(Department.station_code == code)
     if not q.exists():
@@ -481,13 +519,14 @@ def remove_department(name: str) -> list[str]:
 # --- printable sheets -------------------------------------------------------------------------
 
 
-def sheet_data(uid: str, kind: str) -> CaseSheetData:
-    """The 交办通知单 (``assign``) or 办理情况反馈单 (``feedback``) of a case."""
+def sheet_data(uid: str, kind: str, station_code: str | None = None) -> CaseSheetData:
+    """The 交办通知单 (``assign``) or 办理情况反馈单 (``feedback``) of a case (by uid, or by number
+    within station ``station_code``)."""
     from station_app.services import printing
 
     if kind not in ("assign", "feedback"):
         raise ValidationError({"kind": f"不认识的单据：{kind}"})
-    rec = get(uid)
+    rec = get(uid, station_code)
     evs = events(rec.uid)
     if kind == "assign" and rec.handling == Handling.ON_THE_SPOT.value:
         raise ValidationError({"kind": f"{rec.number} 是当场答复的，没有交办通知单"})
@@ -513,9 +552,9 @@ def sheet_data(uid: str, kind: str) -> CaseSheetData:
         evaluation_label=Evaluation.label_of(rec.evaluation), timeline=timeline, qr_content=rec.number)
 
 
-def print_sheet(uid: str, kind: str, out) -> object:
+def print_sheet(uid: str, kind: str, out, station_code: str | None = None) -> object:
     from station_app.printing.case_docs import render_case_sheet
 
-    return render_case_sheet(sheet_data(uid, kind), out)
+    return render_case_sheet(sheet_data(uid, kind, station_code), out)
 
 

@@ -120,7 +120,7 @@ def make_demo(seed: int = 1, deputies: int = 30, receptions: int | None = None) 
     fields = [Deputy.uid, Deputy.station_code, Deputy.created_at, Deputy.updated_at, Deputy.deleted_at,
               Deputy.name, Deputy.gender, Deputy.ethnicity, Deputy.birth_date, Deputy.party,
               Deputy.levels_mask, Deputy.sector, Deputy.group_name, Deputy.phone, Deputy.term,
-              Deputy.active, Deputy.photo, Deputy.note, Deputy.commitment, Deputy.sort_order]
+              Deputy.active, Deputy.photo, Deputy.note, Deputy.commitment, Deputy.sort_order, Deputy.public_phone]
     rows = []
     used_names: set[str] = set()
     for i in range(deputies):
@@ -137,7 +137,7 @@ def make_demo(seed: int = 1, deputies: int = 30, receptions: int | None = None) 
             levels_to_mask(levels), rng.choice(SECTORS[:-1]), GROUPS[i % len(GROUPS)], gen.phone(),
             "第十八届" if Level.TOWNSHIP.value in levels else "第十九届", active, None,
             "" if rng.random() < 0.8 else f"联系{rng.choice(VILLAGES)}",
-            rng.choice(COMMITMENTS), 0,
+            rng.choice(COMMITMENTS), 0, "",
         ))
     with database.atomic():
         bulk_insert(Deputy, fields, rows)
@@ -209,7 +209,7 @@ def _demo_activity_days(rng, year: int) -> tuple[int, int]:
         activity.add_unavailable(rng.choice(people), dt.date(year, 3, 1), dt.date(year, 4, 30), "参加县里代表履职培训")
     activity.generate_year(year, today=dt.date(year, 1, 1))
     today = clock.today()
-    days = activity.days_in_range(dt.date(year, 1, 1), dt.date(year, 12, 31))
+    days = activity.days_in_range(dt.date(year, 1, 1), dt.date(year, 12, 31), station_code=station.home_code())
     if len(days) >= 4:  # what happens in a real year: a day put off by a meeting, one called off
         moved, dropped = rng.sample(days[1:-1], 2)
         target = moved.date + dt.timedelta(days=1)
@@ -218,7 +218,7 @@ def _demo_activity_days(rng, year: int) -> tuple[int, int]:
         if target.year == year:
             activity.move_day(moved.uid, target, "与镇防汛专题会议冲突，推迟一个工作日")
         activity.cancel_day(dropped.uid, "台风预警，暂停集中活动")
-        days = activity.days_in_range(dt.date(year, 1, 1), dt.date(year, 12, 31))
+        days = activity.days_in_range(dt.date(year, 1, 1), dt.date(year, 12, 31), station_code=station.home_code())
     marks = 0
     for day in days:
         if day.date > today or day.status == "cancelled":

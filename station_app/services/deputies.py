@@ -16,12 +16,13 @@ from station_app.db.models import Deputy
 from station_app.domain import clock
 from station_app.domain.codes import Gender, Level, levels_to_mask, mask_to_levels
 from station_app.domain.records import DeputyData, DeputyRecord, Page
-from station_app.domain.validators import check_name, check_phone, normalize_phone
+from station_app.domain.validators import check_birth_date, check_name, check_phone, normalize_phone
 from station_app.errors import KnownError, NotFoundError, ValidationError, storage_error_from_oserror
 from station_app.fileio import atomic_write_bytes
 from station_app.paths import attachments_dir
+from station_app.printing.fonts import name_problem
 from station_app.services import audit
-from station_app.services.station import home_code
+from station_app.services.station import home_code, require_writable
 
 PHOTO_SIZE = (480, 640)  # 3:4
 
@@ -38,7 +39,7 @@ class DeputyFilter:
 def validate(data: DeputyData) -> dict[str, str]:
     """Field → message for everything wrong with ``data`` (empty when fine)."""
     errors: dict[str, str] = {}
-    msg = check_name(data.name)
+    msg = check_name(data.name) or name_problem(data.name)
     if msg:
         errors["name"] = msg
     if not data.levels:
@@ -52,11 +53,14 @@ def validate(data: DeputyData) -> dict[str, str]:
     msg = check_phone(data.phone)
     if msg:
         errors["phone"] = msg
+    msg = check_phone(data.public_phone)
+    if msg:
+        errors["public_phone"] = "公开联系电话：" + msg
     if data.birth_date is not None:
         if not isinstance(data.birth_date, dt.date):
             errors["birth_date"] = "出生日期格式应为 1970-01-31"
-        elif not (dt.date(1900, 1, 1) <= data.birth_date <= clock.today()):
-            errors["birth_date"] = "出生日期不在合理范围内"
+        elif check_birth_date(data.birth_date):
+            errors["birth_date"] = check_birth_date(data.birth_date)
     for fname, limit, label in (("ethnicity", 20, "民族"), ("party", 20, "党派"), ("sector", 40, "界别/行业"),
                                 ("group", 40, "代表小组"), ("term", 40, "届次")):
         if len(getattr(data, fname) or "") > limit:
@@ -71,7 +75,7 @@ def normalized(data: DeputyData) -> DeputyData:
         name=data.name.strip(),
         gender=data.gender or None,
         levels=tuple(sorted(set(data.levels), key=order.index)) if all(lv in order for lv in data.levels) else tuple(data.levels),
-        phone=normalize_phone(data.phone),
+        phone=normalize_phone(data.phone), public_phone=normalize_phone(data.public_phone),
         ethnicity=data.ethnicity.strip(), party=data.party.strip(), sector=data.sector.strip(),
         group=data.group.strip(), term=data.term.strip(), note=data.note.strip(),
         commitment=data.commitment.strip(),
@@ -83,7 +87,7 @@ def _row_values(data: DeputyData) -> dict:
         name=data.name, gender=data.gender, ethnicity=data.ethnicity, birth_date=data.birth_date,
         party=data.party, levels_mask=levels_to_mask(data.levels), sector=data.sector,
         group_name=data.group, phone=data.phone, term=data.term, active=data.active, note=data.note,
-        commitment=data.commitment, sort_order=data.sort_order,
+        commitment=data.commitment, sort_order=data.sort_order, public_phone=data.public_phone,
     )
 
 
@@ -93,7 +97,7 @@ def to_record(row: Deputy) -> DeputyRecord:
         ethnicity=row.ethnicity, birth_date=row.birth_date, party=row.party,
         levels=tuple(lv.value for lv in mask_to_levels(row.levels_mask)), sector=row.sector,
         group=row.group_name, phone=row.phone, term=row.term, active=bool(row.active), photo=row.photo,
-        note=row.note, commitment=row.commitment, sort_order=row.sort_order,
+        note=row.note, commitment=row.commitment, sort_order=row.sort_order, public_phone=row.public_phone,
         created_at=row.created_at, updated_at=row.updated_at, deleted_at=row.deleted_at,
     )
 
@@ -138,6 +142,7 @@ def update(uid: str, data: DeputyData, photo_source: str | Path | None = None,
     photo = import_photo(photo_source) if photo_source else None
     with database.atomic():
         before = get(uid)
+        require_writable(before.station_code, f"修改代表 {before.name}")
         values = _row_values(data)
         if photo:
             values["photo"] = photo
@@ -161,6 +166,7 @@ def set_active(uid: str, active: bool) -> DeputyRecord:
     """Deactivate (离任/暂停) or reactivate a deputy; the record and its history stay."""
     with database.atomic():
         before = get(uid)
+        require_writable(before.station_code, f"修改代表 {before.name}")
         if before.active == active:
             return before
         Deputy.update(active=active, updated_at=clock.now_ts()).where(Deputy.uid == uid).execute()
@@ -175,6 +181,7 @@ def delete(uid: str) -> DeputyRecord:
     """Tombstone: the row stays (it may have been exported) with ``deleted_at`` set."""
     with database.atomic():
         before = get(uid)
+        require_writable(before.station_code, f"修改代表 {before.name}")
         if before.deleted_at is not None:
             return before
         ts = clock.now_ts()
@@ -188,6 +195,7 @@ def delete(uid: str) -> DeputyRecord:
 def restore(uid: str) -> DeputyRecord:
     with database.atomic():
         before = get(uid)
+        require_writable(before.station_code, f"修改代表 {before.name}")
         if before.deleted_at is None:
             return before
         Deputy.update(deleted_at=None, updated_at=clock.now_ts()).where(Deputy.uid == uid).execute()
@@ -317,3 +325,18 @@ def photo_path(photo: str) -> Path:
     """The file behind a stored ``attachments/…`` name."""
     base = attachments_dir(current_url())
     return base / Path(photo).name
+
+
+def same_name(name: str, *, station_code: str | None, except_uid: str | None = None) -> list[DeputyRecord]:
+    """The deputies on record (in office or not, not deleted) named exactly ``name``, of station
+    ``station_code`` (None: every station), ``except_uid`` left out: the deputy dialog warns of
+    them before saving a second deputy of the same name."""
+    name = (name or "").strip()
+    if not name:
+        return []
+    q = Deputy.select().where(Deputy.deleted_at.is_null(), Deputy.name == name)
+    if station_code:
+        q = q.where(Deputy.station_code == station_code)
+    if except_uid:
+        q = q.where(Deputy.uid != except_uid)
+    return [to_record(r) for r in q.order_by(Deputy.sort_order, Deputy.id)]

@@ -100,6 +100,11 @@ COLUMNS: tuple[Column, ...] = (
     Column("commitment", "承诺", 30, False, "代表的履职承诺（亮承诺），可以不填。",
            "每月至少进站接待选民一次", ("履职承诺", "亮承诺")),
     Column("note", "备注", 24, False, "其他需要说明的情况，可以不填。", "", ()),
+    # last, so a roster typed into an older template keeps its columns where they were
+    Column("public_phone", "公开联系电话", 16, False,
+           "代表同意公开的号码：联系卡、公示栏和二维码上完整印出，群众可以直接拨打；"
+           "不填则只印联络站电话。格式同联系电话，本列也是文本格式。",
+           "13812345678", ("公开电话", "对外联系电话", "对外电话")),
 )
 
 _BY_KEY = {c.key: c for c in COLUMNS}
@@ -363,7 +368,7 @@ def _convert(row_no: int, record: dict) -> tuple[DeputyData | None, list[RowErro
     birth_date = None
     levels: tuple[str, ...] = ()
     active = True
-    phone = ""
+    phone = public_phone = ""
     try:
         gender = _parse_gender(record.get("gender"))
     except ValueError:
@@ -387,12 +392,18 @@ def _convert(row_no: int, record: dict) -> tuple[DeputyData | None, list[RowErro
     except ValueError:
         errors["phone"] = ("电话号码被 Excel 显示成了科学计数法（如 1.38E+10），位数已丢失："
                            "请把这一列设为“文本”格式后重新输入完整号码")
+    try:
+        public_phone = _parse_phone(record.get("public_phone"))
+    except ValueError:
+        errors["public_phone"] = ("公开联系电话被 Excel 显示成了科学计数法（如 1.38E+10），位数已丢失："
+                                  "请把这一列设为“文本”格式后重新输入完整号码")
     data = DeputyData(
         name=_text(record.get("name")), levels=levels, gender=gender,
         ethnicity=_parse_ethnicity(record.get("ethnicity")), birth_date=birth_date,
         party=_text(record.get("party")), sector=_text(record.get("sector")),
         group=_text(record.get("group")), phone=phone, term=_text(record.get("term")),
         active=active, note=_text(record.get("note")), commitment=_text(record.get("commitment")),
+        public_phone=public_phone,
     )
     data = deputies.normalized(data)
     for field, message in deputies.validate(data).items():
@@ -509,7 +520,8 @@ def _record_cells(rec: DeputyData) -> list[object]:
     values = {
         "name": rec.name, "gender": Gender.label_of(rec.gender), "ethnicity": rec.ethnicity,
         "birth_date": rec.birth_date, "party": rec.party, "levels": levels_label(rec.levels),
-        "sector": rec.sector, "group": rec.group, "phone": rec.phone, "term": rec.term,
+        "sector": rec.sector, "group": rec.group, "phone": rec.phone, "public_phone": rec.public_phone,
+        "term": rec.term,
         "active": "是" if rec.active else "否", "commitment": rec.commitment, "note": rec.note,
     }
     return [values[c.key] if values[c.key] is not None else "" for c in COLUMNS]
@@ -539,6 +551,7 @@ def _roster_workbook(records: Iterable[DeputyData], example: bool):
         dim.width = col.width
     # Phones stay text (no 1.38E+10), dates show as 1970-01-31, in rows typed later too.
     ws.column_dimensions[letters["phone"]].number_format = "@"
+    ws.column_dimensions[letters["public_phone"]].number_format = "@"
     ws.column_dimensions[letters["birth_date"]].number_format = "yyyy-mm-dd"
 
     rows: list[list[object]] = []
@@ -555,7 +568,7 @@ def _roster_workbook(records: Iterable[DeputyData], example: bool):
             if col.key == "birth_date" and value and not isinstance(value, dt.date):
                 value = dt.date.fromisoformat(value)
             cell.value = value if value != "" else None
-            if col.key == "phone":
+            if col.key in ("phone", "public_phone"):
                 cell.number_format = "@"
             elif col.key == "birth_date":
                 cell.number_format = "yyyy-mm-dd"

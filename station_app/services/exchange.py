@@ -56,6 +56,7 @@ from station_app.db.models import (
     ExchangeSent,
     Reception,
     ReceptionDeputy,
+    ScoringRules,
     Station,
 )
 from station_app.domain import clock
@@ -181,7 +182,7 @@ _COMMON = ("uid", "station_code", "created_at", "updated_at", "deleted_at")
 # model redefines station_code, so it is never relied on)
 MERGE_COLUMNS = {
     "deputy": _COMMON + ("name", "gender", "ethnicity", "birth_date", "party", "levels_mask", "sector", "group_name",
-                         "phone", "term", "active", "photo", "note", "commitment", "sort_order"),
+                         "phone", "term", "active", "photo", "note", "commitment", "sort_order", "public_phone"),
     "activity_day": _COMMON + ("date", "start_time", "end_time", "kind", "theme", "place", "host", "status", "agenda",
                                "discussion", "decisions", "follow_ups", "origin", "original_date", "change_reason"),
     "duty": _COMMON + ("activity_day_uid", "deputy_uid", "manual", "note"),
@@ -238,12 +239,12 @@ def _b(v) -> bool:
 
 def _deputy_record(r, _ctx) -> dict:
     (uid, code, created, updated, deleted, name, gender, ethnicity, birth, party, mask, sector, group, phone, term,
-     active, photo, note, commitment, sort_order) = r
+     active, photo, note, commitment, sort_order, public_phone) = r
     return {"uid": uid, "station_code": code, "created_at": created, "updated_at": updated, "deleted_at": deleted,
             "name": name, "gender": gender, "ethnicity": ethnicity, "birth_date": birth, "party": party,
             "levels": [lv.value for lv in mask_to_levels(mask or 0)], "sector": sector, "group": group,
             "phone": phone, "term": term, "active": _b(active), "photo": photo, "note": note,
-            "commitment": commitment, "sort_order": sort_order}
+            "commitment": commitment, "sort_order": sort_order, "public_phone": public_phone}
 
 
 def _day_record(r, ctx) -> dict:
@@ -306,7 +307,7 @@ SOURCES = {
     "deputies": _Source("deputies", Deputy, tuple(_c for _c in (
         "uid", "station_code", "created_at", "updated_at", "deleted_at", "name", "gender", "ethnicity", "birth_date",
         "party", "levels_mask", "sector", "group_name", "phone", "term", "active", "photo", "note", "commitment",
-        "sort_order")), _deputy_record),
+        "sort_order", "public_phone")), _deputy_record),
     "activity_days": _Source("activity_days", ActivityDay, (
         "uid", "station_code", "created_at", "updated_at", "deleted_at", "date", "start_time", "end_time", "kind",
         "theme", "place", "host", "status", "agenda", "discussion", "decisions", "follow_ups", "origin",
@@ -880,8 +881,7 @@ def _write_zip(sink, code, home, package_id, previous, kind, created_ts, date_fr
         zf.write(pdf, "reports/汇总.pdf")
         manifest = pk.Manifest(package_id=package_id, previous_package_id=previous.package_id if previous else None,
                                kind=kind, created_at=created_ts, app_version=__version__,
-                               station={"code": code, "name": home.name, "township": home.township,
-                                        "county": home.county},
+                               station=_station_object(home),
                                period_from=date_from, period_to=date_to, files=files)
         zf.writestr("manifest.json", json.dumps(manifest.to_json(), ensure_ascii=False, indent=2).encode("utf-8"))
         zf.close()
@@ -1331,7 +1331,7 @@ def _deputy_row(r: dict) -> tuple:
     return (r["uid"], r["station_code"], _ts(r["created_at"]), _ts(r["updated_at"]), _ts(r["deleted_at"]), r["name"],
             r["gender"], _s(r["ethnicity"]), r["birth_date"], _s(r["party"]), levels_to_mask(r["levels"]),
             _s(r["sector"]), _s(r["group"]), _s(r["phone"]), _s(r["term"]), r["active"], r["photo"], _s(r["note"]),
-            _s(r.get("commitment")), r.get("sort_order", 0))
+            _s(r.get("commitment")), r.get("sort_order", 0), _s(r.get("public_phone")))
 
 
 def _day_row(r: dict) -> tuple:
@@ -1730,15 +1730,53 @@ def _store_attachments(zf, manifest: pk.Manifest) -> None:
         atomic_write_bytes(target, data)
 
 
+def _station_object(home) -> dict:
+    """The manifest's ``station``: the v1 fields, the profile's address, phone and reception rule,
+    and each year's applied 积分指标 (docs/exchange-format.md §2.2)."""
+    rules = {str(r.year): json.loads(r.applied_doc)
+             for r in ScoringRules.select().where(ScoringRules.station_code == home.code,
+                                                  ScoringRules.applied_doc.is_null(False)).order_by(ScoringRules.year)}
+    out = {"code": home.code, "name": home.name, "township": home.township, "county": home.county,
+           "address": home.address, "phone": home.phone, "reception_rule": home.reception_rule,
+           "schedule_rules": list(home.schedule_rules)}
+    if rules:
+        out["scoring_rules"] = rules
+    return out
+
+
 def _upsert_station(manifest: pk.Manifest) -> None:
-    st = manifest.station
-    row = Station.get_or_none(Station.code == st["code"])
-    if row is None:
-        Station.create(code=st["code"], name=st["name"][:100], township=st["township"][:100],
-                       county=st["county"][:100], is_home=False)
-    elif not row.is_home and (row.name, row.township, row.county) != (st["name"], st["township"], st["county"]):
-        Station.update(name=st["name"][:100], township=st["township"][:100], county=st["county"][:100],
-                       updated_at=clock.now_ts()).where(Station.id == row.id).execute()
+    """The profile and the applied 积分指标 the package carries, so that the county prints and
+    ranks the station as it does itself; a package older than one already imported changes nothing."""
+    from station_app.domain.scoring import ruleset_from_json
+    from station_app.errors import ValidationError
+    from station_app.services import station
+
+    code = manifest.station_code
+    newest = (ExchangeImported.select(ExchangeImported.created_at)
+              .where(ExchangeImported.station_code == code).order_by(ExchangeImported.created_at.desc()).scalar())
+    if isinstance(newest, str):
+        newest = clock.parse_ts(newest)
+    if newest is not None and clock.parse_ts(manifest.created_at) < newest:
+        if Station.get_or_none(Station.code == code) is None:
+            station.save_imported_profile(manifest.station)
+        return
+    station.save_imported_profile(manifest.station)
+    home = station.home_station()
+    if home is not None and home.code == code:
+        return
+    for year, doc in sorted((manifest.station.get("scoring_rules") or {}).items()):
+        text = json.dumps(doc, ensure_ascii=False, sort_keys=True)
+        try:
+            ruleset_from_json(text)
+        except ValidationError as exc:
+            raise _Reject(f"数据包中{year}年的积分指标无效：{exc.message}") from None
+        row = ScoringRules.get_or_none(ScoringRules.station_code == code, ScoringRules.year == int(year))
+        if row is None:
+            ScoringRules.create(station_code=code, year=int(year), doc=text, applied_doc=text,
+                                applied_at=clock.now_ts())
+        elif row.applied_doc != text:
+            ScoringRules.update(doc=text, applied_doc=text, applied_at=clock.now_ts(),
+                                updated_at=clock.now_ts()).where(ScoringRules.id == row.id).execute()
 
 
 def _import_one(path: str, password: str | None, step, checks: _CheckPool, index: int) -> ImportReport:

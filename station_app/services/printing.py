@@ -110,15 +110,10 @@ def qr_options(mode: str | None = None, deputy_template: str | None = None,
 
 
 def resolve_station(station_code: str | None = None) -> StationProfile:
-    if not station_code:
-        home = station.home_station()
-        if home is None:
-            raise ValidationError({"station": "请先填写联络站信息（设置 → 站点信息）"})
-        return home
-    for st in station.stations():
-        if st.code == station_code:
-            return st
-    raise KnownError(f"数据库里没有编码为 {station_code} 的联络站")
+    """The station a printout is about: the one named, else the database's only station
+    (:func:`station.choose`: several and none named is an error listing them, never the home
+    station by default)."""
+    return station.choose(station_code)
 
 
 def choose_deputies(people: Sequence, deputy_uids: Collection[str] | None) -> tuple:
@@ -136,8 +131,8 @@ def choose_deputies(people: Sequence, deputy_uids: Collection[str] | None) -> tu
 
 
 def upcoming_reception_dates(today: dt.date | None = None, count: int = 3,
-                             rule_text: str | None = None) -> tuple[dt.date, ...]:
-    """The next ``count`` reception days (today included) from the reception-rule setting
+                             rule_text: str | None = None, station_code: str | None = None) -> tuple[dt.date, ...]:
+    """The next ``count`` reception days (today included) of the station from its reception rule
     (``每月15日``, ``每月第一个周二``, ``每周三`` …), moved off statutory holidays to the next workday.
 
     Only years the holiday data covers are used: a printed board never shows a date that may
@@ -151,11 +146,13 @@ def upcoming_reception_dates(today: dt.date | None = None, count: int = 3,
     from station_app.services import activity
 
     today = today or clock.today()
-    if rule_text is None and station.home_station() is not None:
-        planned = activity.days_in_range(today, today + dt.timedelta(days=400), include_cancelled=False)
+    st = station.choose(station_code) if rule_text is None else None
+    if st is not None:
+        planned = activity.days_in_range(today, today + dt.timedelta(days=400), include_cancelled=False,
+                                         station_code=st.code)
         if planned:
             return tuple(d.date for d in planned[:count])
-    text = settings.get("station.reception_rule") if rule_text is None else rule_text
+    text = st.reception_rule if st is not None else rule_text
     try:
         rule = parse_rule(str(text or "").strip())
     except (KnownError, ValueError):
@@ -186,8 +183,8 @@ def build_job(paper: str = "A3", qr: QrOptions | None = None, station_code: str 
                 log.warning("photo of %s missing: %s", d.uid, path)
     return PrintJob(
         station=st, deputies=people, photos=photos,
-        rule=str(settings.get("station.reception_rule") or "").strip(),
-        next_dates=tuple(upcoming_reception_dates() if next_dates is None else next_dates),
+        rule=st.reception_rule.strip(),
+        next_dates=tuple(upcoming_reception_dates(station_code=st.code) if next_dates is None else next_dates),
         qr=qr or qr_options(),
         show_full_numbers=bool(settings.get("privacy.show_full_numbers") if show_full_numbers is None
                                else show_full_numbers),

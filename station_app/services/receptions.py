@@ -22,10 +22,17 @@ from station_app.db.models import ActivityDay, Case, Deputy, Duty, Reception, Re
 from station_app.domain import clock
 from station_app.domain.codes import ActivityStatus, Channel
 from station_app.domain.records import OpinionData, Page, ReceptionData, ReceptionRecord, VisitorHistory
-from station_app.domain.validators import check_id_number, check_name, check_phone, normalize_phone
+from station_app.domain.validators import (
+    check_date_range,
+    check_id_number,
+    check_name,
+    check_phone,
+    normalize_phone,
+)
 from station_app.errors import NotFoundError, ValidationError
+from station_app.printing.fonts import name_problem
 from station_app.services import audit, cases
-from station_app.services.station import home_code
+from station_app.services.station import SOLE, home_code, in_view, require_writable
 
 FTS = "reception_fts"
 
@@ -138,16 +145,21 @@ def form_defaults(today: dt.date | None = None) -> ReceptionData:
                          visitor_name="", deputy_uids=duty, activity_day_uid=day.uid if day else None)
 
 
-def villages(prefix: str = "", limit: int = 30) -> list[str]:
-    """Villages for the autocomplete: the recent ones, or those starting with ``prefix`` (index range)."""
-    code = home_code()
+def villages(prefix: str = "", limit: int = 30, station_code: str | None = SOLE) -> list[str]:
+    """Villages of a station (None: of every station) for the autocomplete and the filters: the
+    recent ones, or those starting with ``prefix`` (index range)."""
+    station_code = in_view(station_code)
     prefix = (prefix or "").strip()
     if prefix:
         q = (Reception.select(Reception.village).where(Reception.village >= prefix, Reception.village < prefix + "\uffff")
              .distinct().order_by(Reception.village).limit(limit))
+        if station_code is not None:
+            q = q.where(Reception.station_code == station_code)
         return [r.village for r in q]
-    recent = (Reception.select(Reception.village).where(Reception.station_code == code, Reception.village != "")
-              .order_by(Reception.received_at.desc()).limit(2000))
+    recent = Reception.select(Reception.village).where(Reception.village != "")
+    if station_code is not None:
+        recent = recent.where(Reception.station_code == station_code)
+    recent = recent.order_by(Reception.received_at.desc()).limit(2000)
     counts: dict[str, int] = {}
     for r in recent:
         counts[r.village] = counts.get(r.village, 0) + 1
@@ -171,6 +183,24 @@ def find_visitors(text: str, limit: int = 10) -> list[tuple[str, str, str]]:
         if len(seen) >= limit:
             break
     return list(seen)
+
+
+def same_id_other_name(id_number: str, name: str, *, station_code: str | None,
+                       except_uid: str | None = None) -> ReceptionRecord | None:
+    """The latest earlier visit whose ID number is ``id_number`` but whose visitor has another
+    name than ``name`` (a typo in the number or the name, or one person under two names), or None.
+    ``station_code`` None: any station of the database. One indexed look-up (schema 12)."""
+    number = (id_number or "").strip().upper()
+    name = (name or "").strip()
+    if not number or not name or check_id_number(number):
+        return None
+    q = Reception.alive().where(Reception.visitor_id_number == number, Reception.visitor_name != name)
+    if station_code:
+        q = q.where(Reception.station_code == station_code)
+    if except_uid:
+        q = q.where(Reception.uid != except_uid)
+    row = q.order_by(Reception.received_at.desc()).first()
+    return _records([row])[0] if row is not None else None
 
 
 def visitor_history(name: str = "", phone: str = "", limit: int = 10) -> VisitorHistory:
@@ -199,7 +229,7 @@ def visitor_history(name: str = "", phone: str = "", limit: int = 10) -> Visitor
 def check(data: ReceptionData, opinions: Sequence[OpinionData] = ()) -> dict[str, str]:
     """Field → what to type instead (empty when the visit can be saved)."""
     errors: dict[str, str] = {}
-    msg = check_name(data.visitor_name, "来访人姓名")
+    msg = check_name(data.visitor_name, "来访人姓名") or name_problem(data.visitor_name, "来访人姓名")
     if msg:
         errors["visitor_name"] = msg
     msg = check_phone(data.visitor_phone)
@@ -218,6 +248,8 @@ def check(data: ReceptionData, opinions: Sequence[OpinionData] = ()) -> dict[str
         errors["summary"] = "接待情况太长（最多4000字）"
     if data.received_at is None:
         errors["received_at"] = "请填写接待时间"
+    elif check_date_range(data.received_at, "接待日期"):
+        errors["received_at"] = check_date_range(data.received_at, "接待日期")
     elif clock.to_local(data.received_at) > clock.now() + dt.timedelta(minutes=5):
         errors["received_at"] = "接待时间不能晚于现在"
     if data.deputy_uids:
@@ -271,6 +303,7 @@ def add_opinion(reception_uid: str, op: OpinionData) -> str:
         row = Reception.alive().where(Reception.uid == reception_uid).first()
         if row is None:
             raise NotFoundError("找不到这次接待记录（可能已被删除）")
+        require_writable(row.station_code, "添加意见建议")
         return cases.create_in_transaction(op, row, clock.now(), row.station_code).number
 
 
@@ -284,6 +317,7 @@ def update(uid: str, data: ReceptionData) -> ReceptionRecord:
         row = Reception.alive().where(Reception.uid == uid).first()
         if row is None:
             raise NotFoundError("找不到这次接待记录（可能已被删除）")
+        require_writable(row.station_code, "修改接待登记")
         before = {k: getattr(row, k) for k in values}
         search.unindex_row(FTS, row.sort_key, search_text(row))
         if values["received_at"] != row.received_at:
@@ -312,6 +346,7 @@ def delete(uid: str) -> int:
         row = Reception.alive().where(Reception.uid == uid).first()
         if row is None:
             raise NotFoundError("找不到这次接待记录（可能已被删除）")
+        require_writable(row.station_code, "删除接待登记")
         linked = [c.uid for c in Case.alive().where(Case.reception_uid == uid)]
         for c in linked:
             cases.delete(c)
@@ -333,8 +368,17 @@ def _local_midnight(d: dt.date) -> dt.datetime:
 
 def _filtered(channel: str | None = None, village: str | None = None, deputy_uid: str | None = None,
               date_from: dt.date | None = None, date_to: dt.date | None = None,
-              activity_day_uid: str | None = None, station_code: str | None = None):
-    q = Reception.alive().where(Reception.station_code == (station_code or home_code()))
+              activity_day_uid: str | None = None, station_code: str | None = SOLE):
+    """The live receptions of station ``station_code`` (None: every station, 全县; default: the
+    database's only station, never a guess among several) that pass the filters."""
+    station_code = in_view(station_code)
+    errors = {k: m for k, m in (("date_from", check_date_range(date_from, "开始日期")),
+                                 ("date_to", check_date_range(date_to, "结束日期"))) if m}
+    if errors:
+        raise ValidationError(errors)
+    q = Reception.alive()
+    if station_code is not None:
+        q = q.where(Reception.station_code == station_code)
     if channel:
         q = q.where(Reception.channel == channel)
     if village:

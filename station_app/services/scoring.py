@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,8 @@ from station_app.db.models import (
     DutyRecord,
     Reception,
     ReceptionDeputy,
+    ScoreYearClosing,
+    ScoreYearGrade,
     ScoringRules,
     Station,
 )
@@ -46,7 +49,11 @@ from station_app.domain.scoring import (
     Entry,
     RuleSet,
     Score,
+    as_of_date,
     default_rules,
+    open_year_label,
+    progress,
+    progress_definition,
     quarter_bounds,
     quarter_of,
     ruleset_from_json,
@@ -54,11 +61,12 @@ from station_app.domain.scoring import (
     score_sums,
     summable,
 )
+from station_app.domain.validators import check_date_range
 from station_app.errors import KnownError, NotFoundError, ValidationError
 from station_app.fileio import atomic_write, atomic_write_bytes
 from station_app.services import audit
 from station_app.services.context import current_actor
-from station_app.services.station import home_code, home_station
+from station_app.services.station import SOLE, home_code, home_station, in_view, require_writable
 
 EVIDENCE_TYPES = {".jpg", ".jpeg", ".png", ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".txt"}
 EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
@@ -88,11 +96,12 @@ class DeputyScore:
     name: str
     raw: float
     score100: float
-    grade: str
+    grade: str  # the final grade of a closed year (年度评定); "" while the year is open
     rank: int = 0
     by_indicator: dict = field(default_factory=dict)
     by_category: dict = field(default_factory=dict)
     pending: int = 0  # manual records awaiting review
+    progress: int | None = None  # 合格进度 in % while the year is open (domain.scoring.progress)
 
 
 @dataclass(frozen=True)
@@ -136,8 +145,10 @@ class QuotaShortfall:
 # --- rules ------------------------------------------------------------------------------------
 
 
-def _rules_row(year: int) -> ScoringRules | None:
-    return ScoringRules.get_or_none(ScoringRules.station_code == home_code(), ScoringRules.year == year)
+def _rules_row(year: int, station_code: str | None = None) -> ScoringRules | None:
+    """A station's rules of the year (None: the home station's, the ones edited here)."""
+    return ScoringRules.get_or_none(ScoringRules.station_code == (station_code or home_code()),
+                                    ScoringRules.year == year)
 
 
 def rules(year: int) -> RuleSet:
@@ -146,9 +157,10 @@ def rules(year: int) -> RuleSet:
     return ruleset_from_json(row.doc) if row else default_rules(year)
 
 
-def applied_rules(year: int) -> RuleSet:
-    """The rules the scores use: as last applied by :func:`recompute`, else the default set."""
-    row = _rules_row(year)
+def applied_rules(year: int, station_code: str | None = None) -> RuleSet:
+    """The rules the scores of a station use (None: the home station): as last applied by
+    :func:`recompute` (an imported station's: as its packages brought them), else the default set."""
+    row = _rules_row(year, station_code)
     if row and row.applied_doc:
         return ruleset_from_json(row.applied_doc)
     return default_rules(year)  # nothing applied yet: the default set, never unapplied edits
@@ -424,6 +436,8 @@ def evidence_path(name: str) -> Path:
 def add_manual(deputy_uid: str, day: dt.date, indicator_code: str, quantity: float = 1, note: str = "",
                evidence: str | Path | None = None) -> DutyRecordView:
     """A manual record (录入): counts once reviewed (:func:`review`). Checks everything first."""
+    if not isinstance(day, dt.date) or check_date_range(day, "日期"):
+        raise ValidationError({"date": check_date_range(day, "日期") or "日期格式应为 2026-01-31"})
     errors = {}
     rs = applied_rules(day.year)
     ind = rs.indicator(indicator_code)
@@ -444,6 +458,7 @@ def add_manual(deputy_uid: str, day: dt.date, indicator_code: str, quantity: flo
         errors["note"] = "请写明事由（如会议名称、建议标题）"
     if errors:
         raise ValidationError(errors)
+    require_writable(person.station_code, "录入履职记录")
     stored = store_evidence(evidence) if evidence else None
     with database.atomic():
         row = DutyRecord.create(station_code=person.station_code, deputy_uid=deputy_uid, date=day,
@@ -462,6 +477,7 @@ def review(record_uid: str, approve: bool = True, note: str = "") -> DutyRecordV
         row = DutyRecord.get_or_none(DutyRecord.uid == record_uid, DutyRecord.deleted_at.is_null())
         if row is None:
             raise NotFoundError("找不到这条履职记录")
+        require_writable(row.station_code, "审核履职记录")
         if row.source != MANUAL:
             raise ValidationError({"record": "自动记录无需审核"})
         now = clock.now_ts()
@@ -476,7 +492,7 @@ def review(record_uid: str, approve: bool = True, note: str = "") -> DutyRecordV
                      {"verified": approve, "note": note}, summary="审核通过" if approve else f"审核退回：{note}",
                      station_code=row.station_code)
     row = DutyRecord.get_by_id(row.id)
-    return _views([row], applied_rules(_d(row.date).year))[0]
+    return _views([row], applied_rules(_d(row.date).year, row.station_code))[0]
 
 
 def delete_record(record_uid: str) -> None:
@@ -485,6 +501,7 @@ def delete_record(record_uid: str) -> None:
         row = DutyRecord.get_or_none(DutyRecord.uid == record_uid, DutyRecord.deleted_at.is_null())
         if row is None:
             raise NotFoundError("找不到这条履职记录")
+        require_writable(row.station_code, "删除履职记录")
         if row.source != MANUAL:
             raise ValidationError({"record": "自动记录来自签到和接待登记，不能删除；请修改原始记录后重新计算"})
         now = clock.now_ts()
@@ -506,10 +523,19 @@ def _views(rows: Iterable[DutyRecord], rs: RuleSet, counted: dict[str, float] | 
     return out
 
 
+def _station_of(deputy_uid: str) -> str:
+    person = Deputy.get_or_none(Deputy.uid == deputy_uid)
+    if person is None:
+        raise NotFoundError("找不到这位代表")
+    return person.station_code
+
+
 def records(deputy_uid: str, year: int, include_pending: bool = True) -> list[DutyRecordView]:
-    """The deputy's records of the year in date order, each with what it counts for."""
-    rs = applied_rules(year)
-    rows = list(_year_records(year, home_code()).where(DutyRecord.deputy_uid == deputy_uid)
+    """The deputy's records of the year (those of the deputy's own station) in date order, each
+    with what it counts for under that station's rules."""
+    code = _station_of(deputy_uid)
+    rs = applied_rules(year, code)
+    rows = list(_year_records(year, code).where(DutyRecord.deputy_uid == deputy_uid)
                 .order_by(DutyRecord.date, DutyRecord.id))
     counting = [r for r in rows if r.source == "auto" or r.verified]
     counted = {c.entry.uid: c.counted for c in score(rs, [Entry(r.uid, r.indicator_code, _d(r.date), r.points)
@@ -596,22 +622,137 @@ def _ranked(scored: Iterable[_S]) -> list[_S]:
     return out
 
 
-def ranking(year: int) -> list[DeputyScore]:
-    """Every active deputy of the station with the year's score, best first (equal scores share
-    a rank)."""
-    code = home_code()
-    rs = applied_rules(year)
+def _live_ranking(year: int, code: str) -> tuple[RuleSet, list[DeputyScore]]:
+    """The year's scores as the records stand, with the grade the bands would give."""
+    rs = applied_rules(year, code)
     people = list(Deputy.alive().where(Deputy.station_code == code, Deputy.active == True)  # noqa: E712
                   .order_by(Deputy.sort_order, Deputy.name))
     scores, pending = _scores(_year_records(year, code), {p.uid: code for p in people}, rs)
-    return _ranked(_score_obj(p.uid, p.name, rs, scores[p.uid], pending.get(p.uid, 0)) for p in people)
+    return rs, _ranked(_score_obj(p.uid, p.name, rs, scores[p.uid], pending.get(p.uid, 0)) for p in people)
+
+
+def _provisional(s: _S, rs: RuleSet, year: int, as_of: dt.date) -> _S:
+    """A score of a year not closed: no grade, its 合格进度 instead."""
+    return dataclasses.replace(s, grade="", progress=progress(rs, s.score100, year, as_of))
+
+
+def ranking(year: int, station_code: str = SOLE) -> list[DeputyScore]:
+    """Every active deputy of the station (default: the database's only station) with the year's
+    score, best first (equal scores share a rank). A closed year (:func:`close_year`) gives the
+    frozen scores and final grades; an open one the scores as they stand, no grade, and each
+    deputy's 合格进度."""
+    code = in_view(station_code) or ""
+    closing = _closing(year, code)
+    if closing is not None:
+        return _frozen(closing)
+    rs, live = _live_ranking(year, code)
+    as_of = as_of_date(year, clock.today())
+    return [_provisional(s, rs, year, as_of) for s in live]
+
+
+# --- 年度评定: closing a year ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class YearStatus:
+    """Whether a station's scoring year is closed, and the date its figures run to (截至)."""
+
+    year: int
+    station_code: str
+    closed: bool
+    as_of: dt.date
+    closed_at: dt.datetime | None = None
+    closed_by: str = ""
+    label: str = ""  # 已年度评定 / 年度未结束 / 待年度评定
+    progress_note: str = ""  # the definition of 合格进度 (open years)
+
+
+def _closing(year: int, code: str) -> ScoreYearClosing | None:
+    return ScoreYearClosing.get_or_none(ScoreYearClosing.station_code == code, ScoreYearClosing.year == year)
+
+
+def _frozen(closing: ScoreYearClosing) -> list[DeputyScore]:
+    rs = ruleset_from_json(closing.rules_doc)
+    out = []
+    for g in ScoreYearGrade.select().where(ScoreYearGrade.closing == closing.id) \
+            .order_by(ScoreYearGrade.rank, ScoreYearGrade.deputy_name):
+        s = _score_obj(g.deputy_uid, g.deputy_name, rs, Score(g.raw, g.score100, g.grade, json.loads(g.by_indicator)), 0)
+        out.append(dataclasses.replace(s, rank=g.rank))
+    return out
+
+
+def year_status(year: int, station_code: str | None = None) -> YearStatus:
+    code = station_code or home_code()
+    closing = _closing(year, code)
+    if closing is not None:
+        return YearStatus(year, code, True, dt.date.fromisoformat(closing.as_of), closing.closed_at, closing.closed_by,
+                          "已年度评定")
+    today = clock.today()
+    as_of = as_of_date(year, today)
+    return YearStatus(year, code, False, as_of, label=open_year_label(year, today),
+                      progress_note=progress_definition(applied_rules(year, code), year, as_of))
+
+
+def close_year(year: int) -> YearStatus:
+    """年度评定: freeze every active deputy's score and grade of ``year`` as the records stand
+    (automatic records brought up to date first). Later records change nothing until the year is
+    reopened (:func:`reopen_year`). Audited."""
+    code = home_code()
+    today = clock.today()
+    if year > today.year:
+        raise KnownError(f"{year}年还没有开始，不能进行年度评定")
+    with database.atomic():
+        done = _closing(year, code)
+        if done is not None:
+            raise KnownError(f"{year}年已于 {clock.to_local(done.closed_at):%Y-%m-%d %H:%M} 由 {done.closed_by} 完成年度评定；"
+                             "如需重新评定，请先重新开放该年度")
+        sync_auto(year)
+        rs, live = _live_ranking(year, code)
+        as_of = as_of_date(year, today)
+        closing = ScoreYearClosing.create(station_code=code, year=year, as_of=as_of.isoformat(),
+                                          closed_at=clock.now_ts(), closed_by=current_actor()[:40], rules_doc=rs.to_json())
+        for s in live:
+            ScoreYearGrade.create(closing=closing, deputy_uid=s.deputy_uid, deputy_name=s.name, raw=s.raw,
+                                  score100=s.score100, grade=rs.grade_of(s.score100), rank=s.rank,
+                                  by_indicator=json.dumps(s.by_indicator, ensure_ascii=False, sort_keys=True))
+        counts: dict[str, int] = {}
+        for s in live:
+            counts[rs.grade_of(s.score100)] = counts.get(rs.grade_of(s.score100), 0) + 1
+        audit.record("close", "score_year_closing", f"{code}:{year}", None,
+                     {"as_of": as_of.isoformat(), "deputies": len(live), "grades": counts},
+                     summary=f"{year}年度评定：冻结 {len(live)} 位代表的积分和等次（截至 {as_of.isoformat()}）",
+                     station_code=code)
+    return year_status(year, code)
+
+
+def reopen_year(year: int, reason: str) -> YearStatus:
+    """Undo :func:`close_year` (the frozen grades are dropped; the audit log keeps them with the
+    reason). Only explicitly, with a reason."""
+    code = home_code()
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "请填写重新开放年度的原因"})
+    with database.atomic():
+        closing = _closing(year, code)
+        if closing is None:
+            raise KnownError(f"{year}年尚未进行年度评定，无需重新开放")
+        frozen = {g.deputy_name: [g.score100, g.grade] for g in
+                  ScoreYearGrade.select().where(ScoreYearGrade.closing == closing.id)}
+        before = {"as_of": closing.as_of, "closed_by": closing.closed_by,
+                  "closed_at": clock.to_local(closing.closed_at).isoformat(), "grades": frozen}
+        ScoreYearGrade.delete().where(ScoreYearGrade.closing == closing.id).execute()
+        ScoreYearClosing.delete().where(ScoreYearClosing.id == closing.id).execute()
+        audit.record("reopen", "score_year_closing", f"{code}:{year}", before, {"reason": reason[:200]},
+                     summary=f"重新开放{year}年度（撤销年度评定）：{reason}", station_code=code)
+    return year_status(year, code)
 
 
 def county_rules(year: int) -> RuleSet:
     """The rules a county database ranks every station's deputies by: its own 指标设置 as last
     applied (the default set when never applied, or when the database has no station profile).
     A station's own rules do not travel in its packages."""
-    return applied_rules(year) if home_station() is not None else default_rules(year)
+    home = home_station()
+    return applied_rules(year, home.code) if home is not None else default_rules(year)
 
 
 def county_ranking(year: int, station_codes: list[str] | None = None) -> list[CountyScore]:
@@ -630,36 +771,51 @@ def county_ranking(year: int, station_codes: list[str] | None = None) -> list[Co
     people = list(q.order_by(Deputy.station_code, Deputy.sort_order, Deputy.name))
     scores, pending = _scores(rows, {p.uid: p.station_code for p in people}, rs)
     names = {code: name for code, name in Station.select(Station.code, Station.name).tuples()}
-    return _ranked(CountyScore(**vars(_score_obj(p.uid, p.name, rs, scores[p.uid], pending.get(p.uid, 0))),
-                               station_code=p.station_code, station_name=names.get(p.station_code, p.station_code))
-                   for p in people)
+    ranked = _ranked(CountyScore(**vars(_score_obj(p.uid, p.name, rs, scores[p.uid], pending.get(p.uid, 0))),
+                                 station_code=p.station_code, station_name=names.get(p.station_code, p.station_code))
+                     for p in people)
+    # No final grade for an open year: a grade is given only by a station's 年度评定 in this
+    # database (closings do not travel in packages), then the frozen one.
+    frozen = _frozen_grades(year)
+    as_of = as_of_date(year, clock.today())
+    return [dataclasses.replace(s, grade=frozen[(s.station_code, s.deputy_uid)], progress=None)
+            if (s.station_code, s.deputy_uid) in frozen else _provisional(s, rs, year, as_of) for s in ranked]
+
+
+def _frozen_grades(year: int) -> dict[tuple[str, str], str]:
+    """(station code, deputy uid) → final grade of every closing of ``year`` in this database."""
+    rows = (ScoreYearGrade.select(ScoreYearClosing.station_code, ScoreYearGrade.deputy_uid, ScoreYearGrade.grade)
+            .join(ScoreYearClosing).where(ScoreYearClosing.year == year).tuples())
+    return {(code, uid): grade for code, uid, grade in rows}
 
 
 def score_of(deputy_uid: str, year: int) -> DeputyScore:
-    for s in ranking(year):
-        if s.deputy_uid == deputy_uid:
-            return s
+    """The deputy's score and rank among the active deputies of the deputy's own station."""
     person = Deputy.get_or_none(Deputy.uid == deputy_uid)
     if person is None:
         raise NotFoundError("找不到这位代表")
-    rs = applied_rules(year)
-    return _score_obj(deputy_uid, person.name, rs, score(rs, [
+    for s in ranking(year, person.station_code):
+        if s.deputy_uid == deputy_uid:
+            return s
+    rs = applied_rules(year, person.station_code)
+    live = _score_obj(deputy_uid, person.name, rs, score(rs, [
         Entry(r.uid, r.indicator_code, _d(r.date), r.points) for r in _year_records(year, person.station_code)
         .where(DutyRecord.deputy_uid == deputy_uid, (DutyRecord.source == "auto") | (DutyRecord.verified == True))]),  # noqa: E712
         0)
+    return _provisional(live, rs, year, as_of_date(year, clock.today()))  # not ranked, not in a closing: no grade
 
 
 # --- quotas -------------------------------------------------------------------------------------
 
 
-def quota_shortfalls(today: dt.date | None = None) -> list[QuotaShortfall]:
-    """Active deputies behind a quota of the current quarter or year (counted from the facts, so
-    a visit recorded a minute ago already counts)."""
+def quota_shortfalls(today: dt.date | None = None, *, station_code: str = SOLE) -> list[QuotaShortfall]:
+    """Active deputies of the station behind a quota of the current quarter or year (counted
+    from the facts, so a visit recorded a minute ago already counts)."""
     today = today or clock.today()
-    rs = applied_rules(today.year)
+    code = in_view(station_code) or ""
+    rs = applied_rules(today.year, code)
     if not rs.quotas:
         return []
-    code = home_code()
     q = quarter_of(today)
     year_facts = facts(dt.date(today.year, 1, 1), today, code)
     q_from, _q_to = quarter_bounds(today.year, q)
@@ -694,10 +850,10 @@ def archive_data(deputy_uid: str, year: int) -> ArchiveData:
     from station_app.services import deputies, printing, settings
 
     person = deputies.get(deputy_uid)
-    sync_auto(year)
-    rs = applied_rules(year)
+    _sync_if_home(person.station_code, year)
+    rs = applied_rules(year, person.station_code)
     total, recs = explain(deputy_uid, year)
-    ranks = ranking(year)
+    ranks = ranking(year, person.station_code)
     by_month: dict[str, list] = {}
     for r in recs:
         m = by_month.setdefault(f"{r.date.year:04d}-{r.date.month:02d}", [0.0, 0])
@@ -705,7 +861,7 @@ def archive_data(deputy_uid: str, year: int) -> ArchiveData:
         m[1] += 1
     year_facts = [f for f in facts(dt.date(year, 1, 1), dt.date(year, 12, 31), person.station_code)
                   if f.deputy_uid == deputy_uid]
-    marks = activity_marks(deputy_uid, year)
+    marks = activity_marks(deputy_uid, year, person.station_code)
     rec_uids = {f.source_uid for f in year_facts if f.source == "reception"}
     visitors = sum(r.visitor_count for r in Reception.select(Reception.visitor_count)
                    .where(Reception.uid.in_(list(rec_uids)))) if rec_uids else 0
@@ -735,33 +891,67 @@ def archive_data(deputy_uid: str, year: int) -> ArchiveData:
         attendance=marks, receptions=len(rec_uids), visitors=visitors,
         cases=cases_from.count() if cases_from is not None else 0,
         cases_resolved=cases_from.where(Case.status == CaseStatus.RESOLVED.value).count() if cases_from is not None else 0,
-        quotas=tuple(quotas), formula=FORMULA.format(full=rs.full_marks))
+        quotas=tuple(quotas), formula=FORMULA.format(full=rs.full_marks),
+        **_standing(year, person.station_code, total.progress, _drift(total.raw, recs)))
 
 
-def activity_marks(deputy_uid: str, year: int) -> tuple[int, int, int, int]:
-    """(present, late, leave, absent) at the year's held activity days."""
+def _drift(frozen_raw: float, recs: list[DutyRecordView]) -> str:
+    """A closed year whose records changed since: say so beside the frozen total."""
+    live = round(sum(r.counted for r in recs), 2)
+    if abs(live - frozen_raw) < 1e-9:
+        return ""
+    return (f"年度评定后履职记录有变动：下列明细现计 {live:g} 分，与评定时的年度积分 {frozen_raw:g} 分不同；"
+            "评定结果不变，如需按新记录评定，须由管理员重新开放该年度后再次评定。")
+
+
+def _standing(year: int, code: str, progress_pct: int | None = None, drift: str = "") -> dict:
+    """截至, 打印日期 and, for an open year, what stands in place of the grade."""
+    st = year_status(year, code)
+    out = {"as_of": st.as_of, "printed_on": clock.today(), "final": st.closed,
+           "standing": "" if st.closed else st.label,
+           "progress_note": (drift if st.closed else st.progress_note)}
+    if progress_pct is not None:
+        out["progress"] = progress_pct
+    return out
+
+
+def activity_marks(deputy_uid: str, year: int, station_code: str | None = None) -> tuple[int, int, int, int]:
+    """(present, late, leave, absent) at the year's held activity days of ``station_code`` (the
+    deputy's own station when None)."""
     from station_app.services import activity
 
-    f = activity.attendance_points(deputy_uid, dt.date(year, 1, 1), dt.date(year, 12, 31))[0]
+    f = activity.attendance_points(deputy_uid, dt.date(year, 1, 1), dt.date(year, 12, 31),
+                                   station_code=station_code or _station_of(deputy_uid))[0]
     return f.present, f.late, f.leave, f.absent
 
 
-def ranking_sheet_data(year: int) -> RankingSheetData:
+def _sync_if_home(station_code: str, year: int) -> None:
+    """Bring the automatic records up to date before a printout, at the home station only: an
+    imported station's records are those its packages brought."""
+    home = home_station()
+    if home is not None and home.code == station_code:
+        sync_auto(year)
+
+
+def ranking_sheet_data(year: int, station_code: str = SOLE) -> RankingSheetData:
     from station_app.domain.codes import levels_label
     from station_app.domain.scoring import CATEGORIES
     from station_app.services import deputies, printing
 
-    sync_auto(year)
-    rs = applied_rules(year)
-    rows = ranking(year)
+    code = in_view(station_code) or ""
+    _sync_if_home(code, year)
+    rs = applied_rules(year, code)
+    rows = ranking(year, code)
     cats = tuple(c for c in CATEGORIES if any(i.category == c for i in rs.indicators))
-    levels = {d.uid: levels_label(d.levels) for d in deputies.all_deputies()}
+    levels = {d.uid: levels_label(d.levels)
+              for d in deputies.all_deputies(deputies.DeputyFilter(active=None, station_code=code))}
     return RankingSheetData(
-        station_name=printing.resolve_station().name, year=year, title=f"{year}年度代表履职积分排名",
+        station_name=printing.resolve_station(code).name, year=year, title=f"{year}年度代表履职积分排名",
         categories=cats,
         rows=tuple(RankingRow(s.rank, s.name, levels.get(s.deputy_uid, ""), s.raw, s.score100, s.grade,
-                              tuple(s.by_category.get(c, 0.0) for c in cats), s.pending) for s in rows),
-        formula=FORMULA.format(full=rs.full_marks), grades=tuple((g.name, g.min_score) for g in rs.grades))
+                              tuple(s.by_category.get(c, 0.0) for c in cats), s.pending, s.progress) for s in rows),
+        formula=FORMULA.format(full=rs.full_marks), grades=tuple((g.name, g.min_score) for g in rs.grades),
+        **_standing(year, code))
 
 
 def print_archive(deputy_uid: str, year: int, out) -> Path:
@@ -770,7 +960,7 @@ def print_archive(deputy_uid: str, year: int, out) -> Path:
     return render_archive(archive_data(deputy_uid, year), out)
 
 
-def print_ranking(year: int, out) -> Path:
+def print_ranking(year: int, out, station_code: str = SOLE) -> Path:
     from station_app.printing.archive_docs import render_ranking
 
-    return render_ranking(ranking_sheet_data(year), out)
+    return render_ranking(ranking_sheet_data(year, station_code), out)

@@ -38,6 +38,7 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("cases.deadline_days.assigned", 15, "交办件办理期限（工作日）"),
     SettingSpec("cases.deadline_days.deputy_proposal", 60, "代表建议办理期限（工作日）"),
     SettingSpec("cases.due_soon_days", 3, "临期提醒：期限前几个工作日"),
+    SettingSpec("input.past_days_confirm", 365, "录入早于多少天前的日期时先确认（天）"),
 )
 _BY_KEY = {s.key: s for s in SPECS}
 

@@ -17,12 +17,18 @@ from station_app.db.models import ActivityDay, Attendance, Case, Deputy, Recepti
 from station_app.domain.cases import GOOD
 from station_app.domain.codes import ActivityStatus, AttendanceStatus, CaseStatus, Category
 from station_app.domain.records import PeriodReportData, Statistics, StatsFigures
+from station_app.domain.validators import check_date_range
 from station_app.errors import ValidationError
+from station_app.services import station
 
 RESOLVED, CLOSED = CaseStatus.RESOLVED.value, CaseStatus.CLOSED_UNRESOLVED.value
 
 
 def _bounds(date_from: dt.date, date_to: dt.date) -> tuple[str, str]:
+    errors = {k: m for k, m in (("from", check_date_range(date_from, "开始日期")),
+                                 ("to", check_date_range(date_to, "结束日期"))) if m}
+    if errors:
+        raise ValidationError(errors)
     if date_to < date_from:
         raise ValidationError({"to": "结束日期不能早于开始日期"})
     return date_from.isoformat(), (date_to + dt.timedelta(days=1)).isoformat()
@@ -243,11 +249,13 @@ def headline(f: StatsFigures, scope: str = "本期") -> str:
     return text + "。"
 
 
-def report_data(date_from: dt.date, date_to: dt.date, station_code: str | None = None,
+def report_data(date_from: dt.date, date_to: dt.date, station_code: str | None = station.SOLE,
                 name: str | None = None, today: dt.date | None = None) -> PeriodReportData:
-    """What the 月报/季报/年报 PDF shows; ``name`` like ``2026年第三季度`` picks the title."""
+    """What the 月报/季报/年报 PDF of a station (None: 全县, every station of the database; default:
+    the database's only station) shows; ``name`` like ``2026年第三季度`` picks the title."""
     from station_app.services import cases, printing
 
+    station_code = station.in_view(station_code)
     s = statistics(date_from, date_to, station_code)
     label = f"{date_from.year}年{date_from.month}月{date_from.day}日至{date_to.year}年{date_to.month}月{date_to.day}日"
     kind = "报告"
@@ -255,20 +263,21 @@ def report_data(date_from: dt.date, date_to: dt.date, station_code: str | None =
     if name:
         kind = "年报" if name.endswith("年") else "季报" if "季度" in name else "月报"
         scope = {"年报": "本年度", "季报": "本季度", "月报": "本月"}[kind]
-    st_name = printing.resolve_station(station_code).name if (station_code or len(station_codes()) <= 1) \
+    st_name = printing.resolve_station(station_code).name if station_code \
         else "全县各联络站"
     title = f"{name or label}接待工作{kind}"
     rows = tuple(sorted(((Category.label_of(c), n) for c, n in s.figures.by_category.items()), key=lambda t: -t[1]))
     overdue = ()
     overdue_total = 0
-    if station_code or len(station_codes()) <= 1:
+    if station_code:  # the station's own overdue cases (全县: the figures only)
         overdue = tuple((c.number, c.department, c.deadline.isoformat() if c.deadline else "", c.content[:60])
-                        for c in cases.overdue(today))
-        overdue_total = cases.overdue_count(today) if len(overdue) >= cases.OVERDUE_LISTED else len(overdue)
+                        for c in cases.overdue(today, station_code=station_code))
+        overdue_total = cases.overdue_count(today, station_code=station_code) if len(overdue) >= cases.OVERDUE_LISTED \
+            else len(overdue)
     return PeriodReportData(st_name, title, label, headline(s.figures, scope), s, rows, overdue, overdue_total)
 
 
-def print_report(date_from: dt.date, date_to: dt.date, out, station_code: str | None = None,
+def print_report(date_from: dt.date, date_to: dt.date, out, station_code: str | None = station.SOLE,
                  name: str | None = None):
     from station_app.printing.case_docs import render_period_report
 

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QComboBox,
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
+    QSizePolicy,
     QStackedWidget,
+    QToolBar,
     QWidget,
 )
 
@@ -42,6 +47,8 @@ STYLE = """
 #tileTitle { color: #8B0000; font-weight: bold; font-size: 11pt; }
 #tileValue { font-size: 12pt; }
 #comingSoon { font-size: 11pt; color: #555; }
+#stationBar { background: #FAF5F0; border-bottom: 1px solid #E0D6CC; spacing: 6px; padding: 2px 6px; }
+#readOnlyNote { color: #8B0000; padding-left: 8px; }
 """
 
 # (key, title, what is coming — for pages whose issue is not done yet)
@@ -104,14 +111,24 @@ class MainWindow(QMainWindow):
             item.setToolTip(f"Ctrl+{i + 1}" if i < 9 else "")
             self.nav.addItem(item)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.stack.currentChanged.connect(self._fit_current_page)
+        self.stack.currentChanged.connect(self._find_view)
         central = QWidget()
         lay = QHBoxLayout(central)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)
         lay.addWidget(self.nav)
-        lay.addWidget(self.stack, 1)
+        # a safety net for small screens (1024×768, 1366×768 at 125 %): a page taller or wider than
+        # the window scrolls instead of pushing the window's minimum size beyond the screen
+        self.page_scroll = QScrollArea()
+        self.page_scroll.setObjectName("pageScroll")
+        self.page_scroll.setWidgetResizable(True)
+        self.page_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.page_scroll.setWidget(self.stack)
+        lay.addWidget(self.page_scroll, 1)
         self.setCentralWidget(central)
 
+        self._build_station_bar()
         self.station_status = QLabel()
         self.db_status = QLabel()
         self.statusBar().addWidget(self.station_status, 1)
@@ -140,7 +157,13 @@ class MainWindow(QMainWindow):
         self.points.changed.connect(self.home.refresh)
         self.exchange.imported.connect(self._on_imported)
         self.nav.setCurrentRow(0)
-        self._update_status()
+        self._fit_current_page(self.stack.currentIndex())
+        self.view = None
+        for page in self.pages.values():
+            if hasattr(page, "follow"):
+                page.follow(self.current_view)
+        self._fill_picker()
+        self.set_view_code(self._start_code())
         self._restore_state()
 
     # -- pages --------------------------------------------------------------------------------
@@ -184,18 +207,109 @@ class MainWindow(QMainWindow):
     def exchange(self) -> ExchangePage:
         return self.pages["exchange"]
 
+    # -- the station in view ------------------------------------------------------------------
+    def _build_station_bar(self) -> None:
+        """The top bar of a county database (or a PC restored from a station's package): which
+        station every page shows, 全县 for all of them; hidden at a station's own database."""
+        bar = self.station_bar = QToolBar(self.tr("联络站"))
+        bar.setObjectName("stationBar")
+        bar.setMovable(False)
+        bar.setFloatable(False)
+        bar.toggleViewAction().setVisible(False)
+        bar.addWidget(QLabel(self.tr("查看联络站：")))
+        self.station_picker = QComboBox()
+        self.station_picker.setObjectName("stationPicker")
+        self.station_picker.setMinimumContentsLength(24)
+        self.station_picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.station_picker.setToolTip(self.tr("首页、活动日、接待登记、意见办理、统计分析、代表档案、履职积分和打印都显示所选联络站的数据"))
+        bar.addWidget(self.station_picker)
+        self.read_only_note = QLabel()
+        self.read_only_note.setObjectName("readOnlyNote")
+        self.read_only_note.setWordWrap(True)
+        self.read_only_note.setMinimumWidth(540)  # two lines at most beside the picker on a 1024 screen
+        bar.addWidget(self.read_only_note)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+        self.station_picker.activated.connect(self._on_picked)
+
+    def _fill_picker(self) -> None:
+        """全县 and every station the database holds data of; the bar shows only at a county."""
+        county = station.is_county()
+        choices = station.data_stations() if county else []
+        self.station_picker.blockSignals(True)
+        self.station_picker.clear()
+        if len(choices) > 1:
+            self.station_picker.addItem(self.tr("全县（{0} 个联络站）").format(len(choices)), "")
+        for st in choices:
+            self.station_picker.addItem(f"{st.name}（{st.code}）", st.code)
+        self.station_picker.blockSignals(False)
+        self.station_bar.setVisible(county)
+
+    def _start_code(self) -> str | None:
+        view = station.default_view()
+        return None if view is None else view.code
+
+    def current_view(self):
+        """The station every page shows. Nothing in view yet (a new database): look again, since
+        a station may have come in meanwhile (the first-run dialog, an import); the top bar and
+        the status line follow once the page asking is done."""
+        if self.view is None:
+            self.view = station.default_view()
+            if self.view is not None:
+                QTimer.singleShot(0, self._show_view_chrome)
+        return self.view
+
+    def _find_view(self, _index: int = 0) -> None:
+        self.current_view()
+
+    def _show_view_chrome(self) -> None:
+        """The top bar, the read-only note, the status line and Ctrl+N as the view says."""
+        self._fill_picker()
+        view = self.view
+        found = self.station_picker.findData((view.code if view else None) or "")
+        if found >= 0:
+            self.station_picker.setCurrentIndex(found)
+        writable = view is None or view.writable  # before any station: the first steps are offered
+        self.act_new.setEnabled(writable)
+        self.read_only_note.setText("" if writable else view.read_only_reason)
+        self._update_status()
+
+    def _on_picked(self, index: int) -> None:
+        self.set_view_code(self.station_picker.itemData(index) or None)
+
+    def set_view_code(self, code: str | None) -> None:
+        """Show station ``code`` (None: 全县 at a county; nothing before the first station exists)
+        on every page."""
+        if code is None and not station.is_county():
+            self.view = station.default_view()
+        else:
+            self.view = station.view(code)
+        self._show_view_chrome()
+        for page in self.pages.values():
+            if hasattr(page, "on_view_changed"):
+                page.on_view_changed()
+
     def _on_imported(self) -> None:
         """Packages were merged in: the pages that show the data see the new records (a station
         database may have become a county one: the status bar and the stations picker follow)."""
-        self._update_status()
-        self.home.refresh()
-        self.stats.refresh()
+        keep = self.view.code if self.view is not None else None
+        self._fill_picker()
+        codes = {s.code for s in station.data_stations()}
+        self.set_view_code(keep if keep in codes or (keep is None and len(codes) > 1) else self._start_code())
 
     def show_quota_shortfalls(self) -> None:
         """首页's quota tile → 履职积分, 任务完成情况 tab, this year."""
         self.show_page("points")
         self.points.set_year(clock.today().year)
         self.points.show_tab("tasks")
+
+    def _fit_current_page(self, index: int) -> None:
+        """Only the page shown sets the minimum size of the page area (a stack's minimum is
+        otherwise the largest of all its pages): hidden pages ignore their size hints."""
+        for i in range(self.stack.count()):
+            page = self.stack.widget(i)
+            policy = QSizePolicy.Policy.Preferred if i == index else QSizePolicy.Policy.Ignored
+            page.setSizePolicy(policy, policy)
+        self.stack.updateGeometry()
 
     def show_page(self, key: str) -> None:
         self.nav.setCurrentRow([k for k, _t, _c in PAGES].index(key))
@@ -269,8 +383,9 @@ class MainWindow(QMainWindow):
                     "station-app restore --db 数据库 --from 备份文件\n被替换的数据库会另存一份。"))
 
     def ensure_station_profile(self) -> bool:
-        """First run: ask for the station profile until it is given (or the clerk cancels)."""
-        if station.home_station() is not None:
+        """First run: ask for the station profile until it is given (or the clerk cancels). A
+        county database, or one restored from a station's package, opens straight away."""
+        if station.home_station() is not None or station.is_county():
             return True
         dlg = StationDialog(self, first_run=True)
         if dlg.exec():
@@ -279,15 +394,21 @@ class MainWindow(QMainWindow):
         return False
 
     def _on_station_changed(self) -> None:
-        self._update_status()
-        self.home.refresh()
+        """The home profile was saved (first run or 设置): a station database shows its station."""
+        self._fill_picker()
+        keep = self.view.code if self.view is not None and station.is_county() else self._start_code()
+        self.set_view_code(keep)
         self.settings_page.refresh()
-        self.activities.refresh()
         self.exchange.refresh()
 
     def _update_status(self) -> None:
         st = station.home_station()
-        self.station_status.setText(self.tr("本站：{0}（{1}）").format(st.name, st.code) if st else self.tr("本站：尚未设置"))
+        text = self.tr("本站：{0}（{1}）").format(st.name, st.code) if st else self.tr("本站：尚未设置")
+        if station.is_county():
+            text = self.tr("县级汇总库：{0} 个联络站").format(len(station.data_stations()))
+            if self.view is not None:
+                text += self.tr("　正在查看：{0}").format(self.view.name)
+        self.station_status.setText(text)
         self.db_status.setText(self.tr("数据库：{0}").format(self.db_url))
 
     # -- window state ----------------------------------------------------------------------------

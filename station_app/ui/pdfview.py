@@ -192,6 +192,9 @@ class PdfPreview(QWidget):
         self.zoom.addItem(self.tr("整页"), "page")
         self.zoom.addItem(self.tr("适合宽度"), "width")
         self.zoom.addItem(self.tr("实际大小（100%）"), "actual")
+        # as wide as 适合宽度, not as the longest choice: the bar fits beside the print options on 1024 pixels
+        self.zoom.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.zoom.setMinimumContentsLength(5)
         self.info_label = QLabel()
         self.info_label.setObjectName("previewInfo")
         self.stale_label = QLabel(self.tr("选项已更改，请点“预览”查看新的效果"))

@@ -26,5 +26,6 @@ def pg_url():
     url = base.rsplit("/", 1)[0] + "/" + name
     yield url
     close_database()
-    admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}"')
+    # a backend may still be on its way out a moment after the app closed its connection
+    admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     admin.close()

@@ -116,8 +116,8 @@ def test_archive_lists_the_years_records_and_the_total(year, tmp_path):
     assert recs and abs(sum(r.counted for r in recs) - total.raw) < 1e-9
     for expected in (f"代表履职档案（{Y}年度）", "述职参考材料", "测试镇人大代表联络站", "赛山·托西别克",
                      "县、乡镇", "中共党员", "第一代表小组", "第十八届", "138****1234", "带头办好村里的三件实事",
-                     f"年度积分百分制等次站内排名{points_text(total.raw)}{points_text(total.score100)}{total.grade}"
-                     f"{total.rank}/3", "百分制得分=年度积分÷满分积分",
+                     f"年度积分百分制合格进度站内排名{points_text(total.raw)}{points_text(total.score100)}"
+                     f"{total.progress}%{total.rank}/3",  # the year is not closed: no grade "百分制得分=年度积分÷满分积分",
                      "活动日出席2次", "迟到0次", "请假0次", "缺席0次", "接待群众2次/4人次", "意见建议1条/办结1件",
                      "代表本人签字", "联络站（盖章）", "日期"):
         assert expected in text, expected
@@ -168,12 +168,12 @@ def test_ranking_sheet_lists_deputies_in_rank_order(year, tmp_path):
     assert [s.rank for s in ranks] == sorted(s.rank for s in ranks)
     assert f"{Y}年度代表履职积分排名" in text and "测试镇人大代表联络站" in text
     data = scoring.ranking_sheet_data(Y)
-    assert text.find("排名姓名代表层级" + "".join(data.categories) + "年度积分百分制等次待审核") >= 0
+    assert text.find("排名姓名代表层级" + "".join(data.categories) + "年度积分百分制合格进度待审核") >= 0  # open year
     positions = []
     for s, row in zip(ranks, data.rows, strict=True):
         cats = "".join(points_text(v) for v in row.by_category)
         pending = str(s.pending) if s.pending else ""
-        line = f"{s.rank}{s.name}{row.levels}{cats}{points_text(s.raw)}{points_text(s.score100)}{s.grade}{pending}"
+        line = f"{s.rank}{s.name}{row.levels}{cats}{points_text(s.raw)}{points_text(s.score100)}{s.progress}%{pending}"
         assert line in text, line
         positions.append(text.index(line))
     assert positions == sorted(positions)
@@ -210,7 +210,7 @@ def test_cli_print_archive_by_uid_or_name_and_ranking(year, db_path, tmp_path, c
         err = capsys.readouterr().err
         assert "找不到代表“没有这个人”" in err and "Traceback" not in err
         assert cli.main(["print", "archive", "--db", db_path, "--out", str(missing), "--deputy", "张伟",
-                         "--year", str(Y)]) == 1
+                         "--year", str(Y)]) == 2  # an ambiguous name is a wrong argument: the list says who
         assert "2 位代表名叫“张伟”" in capsys.readouterr().err
         assert not missing.exists() and not list(tmp_path.glob(".missing.pdf*"))
         ranking = tmp_path / "ranking.pdf"

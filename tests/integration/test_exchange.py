@@ -52,7 +52,7 @@ NAME = re.compile(r"(?P<code>[A-Za-z0-9_-]+)_(?P<from>\d{8})-(?P<to>\d{8})_(?P<c
 SECOND = StationProfile(code="T02", name="邻镇人大代表联络站", township="邻镇", county="测试县",
                         address="邻镇政府", phone="0534-5123457")
 TRAVEL = (Deputy, ActivityDay, Duty, Attendance, Reception, Case, CaseEvent, DutyRecord)
-WIDE = (dt.date(2000, 1, 1), dt.date(2100, 12, 31))
+WIDE = (dt.date(2000, 1, 1), dt.date(2030, 12, 31))  # every record, inside the range dates may take
 
 
 # -- helpers ------------------------------------------------------------------------------------------

@@ -50,11 +50,15 @@ def from_tiles(page) -> dict:
 
 
 def from_report_table(text: str) -> dict:
-    """一、主要指标: label, value, unit per row (rates have the unit —)."""
-    m = re.search(f"进站代表人数{NUMBER}人接待次数{NUMBER}次接待群众人次{NUMBER}人次收集意见建议条数{NUMBER}条"
-                  f"解决实际问题件数{NUMBER}件办结率{RATE}—满意率{RATE}—", text)
-    assert m, "主要指标 table not found in the report:\n" + text[:800]
-    return dict(zip(KEYS, [int(v) for v in m.groups()[:5]] + list(m.groups()[5:]), strict=True))
+    """一、主要指标: label, value, unit per row (rates have the unit —). Each row also carries its
+    definition (统计口径), whose wrapped lines pdftotext interleaves with the cells, so each figure
+    is found as its label directly followed by its value and unit."""
+    rows = (f"进站代表人数{NUMBER}人", f"接待次数{NUMBER}次", f"接待群众人次{NUMBER}人次", f"收集意见建议条数{NUMBER}条",
+            f"解决实际问题件数{NUMBER}件", f"办结率{RATE}—", f"满意率{RATE}—")
+    found = [re.search(r, text) for r in rows]
+    assert all(found), "主要指标 table not found in the report:\n" + text[:800]
+    values = [m.group(1) for m in found]
+    return dict(zip(KEYS, [int(v) for v in values[:5]] + values[5:], strict=True))
 
 
 def from_report_headline(text: str, scope: str) -> dict:

@@ -225,7 +225,11 @@ def test_the_county_ranks_deputies_across_stations(open_window, qtbot, tmp_path)
         [None, "T01", "T02"]
     assert [r[0] for r in page.station_rows()] == ["T01", "T02"]
     assert set(page.station_stats_rows()) == {"测试镇人大代表联络站", "邻镇人大代表联络站", "合计"}
-    grade = county_rules().grade_of
+    from station_app.domain.scoring import as_of_date, progress
+
+    def grade(score100: float, year: int = YEAR) -> str:  # no year is closed: the 合格进度, not a grade
+        return f"{progress(county_rules(), score100, year, as_of_date(year, clock.today()))}%"
+
     t01, t02 = "测试镇人大代表联络站", "邻镇人大代表联络站"
     # pending manual records do not count; 张伟 (不在任) and 陈刚 (deleted) are not listed
     assert page.ranking_rows() == [
@@ -235,6 +239,8 @@ def test_the_county_ranks_deputies_across_stations(open_window, qtbot, tmp_path)
         ["4", "孙丽", t02, "2", "10.0", grade(10.0)],
     ]
     assert "1 条手工记录待审核" in page.ranking_table.item(1, 3).toolTip()
+    assert page.ranking_table.horizontalHeaderItem(5).text() == "等次 / 合格进度"
+    assert "年度未结束：合格进度 = 百分制得分" in page.ranking_table.item(0, 5).toolTip()
     assert "指标设置" in page.ranking_hint.text() and "满分 20 分" in page.ranking_hint.text()
     assert page.ranking_empty.isHidden()
 
@@ -245,8 +251,8 @@ def test_the_county_ranks_deputies_across_stations(open_window, qtbot, tmp_path)
     # another year: no records, everyone shares the first place; the station chosen stays
     page.set_ranking_station("T01")
     page.ranking_year.setValue(YEAR - 1)
-    assert page.ranking_rows() == [["1", "李秀英", t01, "0", "0.0", grade(0.0)],
-                                   ["1", "王建国", t01, "0", "0.0", grade(0.0)]]
+    assert page.ranking_rows() == [["1", "李秀英", t01, "0", "0.0", grade(0.0, YEAR - 1)],
+                                   ["1", "王建国", t01, "0", "0.0", grade(0.0, YEAR - 1)]]
     page.refresh()  # the county view refreshing keeps the year and station chosen
     assert page.ranking_year.value() == YEAR - 1 and page.ranking_station.currentData() == "T01"
     assert len(page.ranking_rows()) == 2

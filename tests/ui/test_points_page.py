@@ -68,8 +68,8 @@ def test_a_manual_credit_counts_only_once_reviewed(open_window, qtbot, db_path, 
     win = open_window(db_path)
     people = fill()
     page = _open_points(win, qtbot)
-    before = [("1", "王建国", "3", "5.0", "不称职", ""), ("2", "李秀英", "2", "3.3", "不称职", ""),
-              ("3", "张伟", "1", "1.7", "不称职", "")]
+    before = [("1", "王建国", "3", "5.0", "18%", ""), ("2", "李秀英", "2", "3.3", "12%", ""),
+              ("3", "张伟", "1", "1.7", "6%", "")]
     assert page.ranking_rows() == before
 
     # 张伟's archive: one visit, 合计 = score
@@ -109,7 +109,7 @@ def test_a_manual_credit_counts_only_once_reviewed(open_window, qtbot, db_path, 
     assert page.records_table.item(r, R_EVIDENCE).text() == "查看"
     assert page.explain.text() == "合计 1 分 = 年度积分 1 分"
     assert "待审核 1 条" in page.score_line.text()
-    assert page.ranking_rows()[:2] == before[:2] and page.ranking_rows()[2] == ("3", "张伟", "1", "1.7", "不称职", "1")
+    assert page.ranking_rows()[:2] == before[:2] and page.ranking_rows()[2] == ("3", "张伟", "1", "1.7", "6%", "1")
     assert "已录入" in page.message_text()
 
     # the evidence opens from the row (double-click) with the system viewer
@@ -129,8 +129,8 @@ def test_a_manual_credit_counts_only_once_reviewed(open_window, qtbot, db_path, 
     assert page.approve_button.isEnabled() and page.reject_button.isEnabled() and page.delete_button.isEnabled()
     qtbot.mouseClick(page.approve_button, LEFT)
     assert page.records_table.item(_row_of(page, rec.uid), R_STATE).text() == "已审核"
-    assert page.ranking_rows() == [("1", "张伟", "7", "11.7", "不称职", ""), ("2", "王建国", "3", "5.0", "不称职", ""),
-                                   ("3", "李秀英", "2", "3.3", "不称职", "")]
+    assert page.ranking_rows() == [("1", "张伟", "7", "11.7", "43%", ""), ("2", "王建国", "3", "5.0", "18%", ""),
+                                   ("3", "李秀英", "2", "3.3", "12%", "")]
     s = page.archive_score()
     assert s.raw == 7 == scoring.score_of(people["张伟"], Y).raw
     assert page.counted_total() == s.raw
@@ -232,7 +232,7 @@ def test_home_names_who_is_behind_a_quota_and_leads_to_the_tasks_tab(open_window
     win.show_page("points")
     assert not any(r[0] == "张伟" and r[1].startswith("每季度") for r in page.task_rows())
     page.show_tab("ranking")
-    assert ("2", "张伟", "2", "3.3", "不称职", "") in page.ranking_rows()  # synced on show
+    assert ("2", "张伟", "2", "3.3", "12%", "") in page.ranking_rows()  # synced on show
 
     # double-click a shortfall → that deputy's archive
     page.show_tab("tasks")
@@ -276,7 +276,7 @@ def test_a_bad_manual_entry_is_stopped_at_its_field_and_saves_nothing(open_windo
     assert seen["note2"] == "" and seen["evidence2"] == "“提出代表建议”需要上传佐证材料"
     assert seen["evidence3"].startswith("佐证材料请用照片") and seen["still_open"]
     assert DutyRecord.select().count() == n  # nothing saved
-    assert page.ranking_rows()[0] == ("1", "王建国", "3", "5.0", "不称职", "")
+    assert page.ranking_rows()[0] == ("1", "王建国", "3", "5.0", "18%", "")
 
 
 def test_reject_with_a_reason_and_delete_with_confirmation(open_window, qtbot, db_path, frozen_clock):
@@ -286,7 +286,7 @@ def test_reject_with_a_reason_and_delete_with_confirmation(open_window, qtbot, d
     two = scoring.add_manual(people["李秀英"], dt.date(Y, 5, 28), "E02", 1, "参加食品安全执法检查")
     page = _open_points(win, qtbot)
     page.show_deputy(people["李秀英"])
-    assert page.ranking_rows()[1] == ("2", "李秀英", "2", "3.3", "不称职", "2")
+    assert page.ranking_rows()[1] == ("2", "李秀英", "2", "3.3", "12%", "2")
 
     # an automatic record can be neither reviewed nor deleted
     page.records_table.selectRow(0)
@@ -316,7 +316,7 @@ def test_reject_with_a_reason_and_delete_with_confirmation(open_window, qtbot, d
     state = when_modal(qtbot, lambda box: box.button(QMessageBox.StandardButton.Yes).click())
     qtbot.mouseClick(page.delete_button, LEFT)
     assert state["ran"] and two.uid not in {r.uid for r in scoring.records(people["李秀英"], Y)}
-    assert page.ranking_rows()[1] == ("2", "李秀英", "2", "3.3", "不称职", "")
+    assert page.ranking_rows()[1] == ("2", "李秀英", "2", "3.3", "12%", "")
     assert page.explain.text() == "合计 2 分 = 年度积分 2 分"
 
 

@@ -188,21 +188,33 @@ def test_home_tiles_show_attention_counts_and_this_month(open_window, qtbot, db_
     assert win.stack.currentWidget() is win.stats
 
 
-def test_station_picker_appears_with_more_than_one_station(open_window, qtbot, db_path, frozen_clock):
+def test_the_top_bar_station_picker_drives_the_page_at_a_county(open_window, qtbot, db_path, frozen_clock):
+    """A second station comes in (an import): the main window's top bar offers 全县 and each
+    station, and the statistics follow it (the page keeps no picker of its own)."""
     from station_app.db.models import Station
 
     win = open_window(db_path)
     fill_period_data(frozen_clock)
-    Station.create(code="T02", name="邻镇人大代表联络站", township="邻镇", county="测试县")
     page = win.stats
     win.show_page("stats")
+    assert win.station_bar.isHidden()  # one station: no picker at all
+    Station.create(code="T02", name="邻镇人大代表联络站", township="邻镇", county="测试县")
+    win._on_imported()  # what the exchange page signals after an import
+    picker = win.station_picker
+    assert win.station_bar.isVisible() and picker.count() == 3
+    assert [picker.itemText(i) for i in range(3)][0].startswith("全县")
+    assert page.station.isHidden()
+    picker.setCurrentIndex(0)
+    picker.activated.emit(0)  # 全县
     page.set_period("quarter", 2026, 2)
-    assert page.station.isVisible() and page.station.count() == 3
+    assert page.current_station() is None
     assert not page.station_box.isHidden() and page.station_table.rowCount() == 2
     page.set_station("T02")
+    assert picker.currentData() == "T02" and win.view.code == "T02"
     assert page.current_station() == "T02" and page.figure_texts()["receptions"] == "0"
+    assert "邻镇人大代表联络站的数据来自该站报送的数据包" in win.read_only_note.text()
     page.set_station("T01")
-    assert page.figure_texts()["receptions"] == "4"
+    assert page.figure_texts()["receptions"] == "4" and win.read_only_note.text() == ""
 
 
 def test_ctrl_p_on_the_page_writes_the_report_and_the_picker_keeps_the_period(open_window, qtbot, db_path,
@@ -262,7 +274,7 @@ def test_figures_are_computed_off_the_gui_thread_and_only_the_newest_shows(open_
     qtbot.wait(200)  # a stale answer arriving late must not overwrite the newest
     assert threads and all(t is not threading.main_thread() for t, _a in threads)
     assert len(threads) <= 2 and threads[-1][1][:2] == (dt.date(2026, 4, 1), dt.date(2026, 6, 30))
-    q2 = real(dt.date(2026, 4, 1), dt.date(2026, 6, 30))
+    q2 = real(dt.date(2026, 4, 1), dt.date(2026, 6, 30), "T01")
     assert page.statistics == q2 and page.figure_texts()["receptions"] == str(q2.figures.receptions)
     assert "第二季度" in page.period_label.text()
 

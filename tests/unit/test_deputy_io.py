@@ -19,7 +19,7 @@ from station_app.services import audit, deputies, deputy_io, station
 from station_app.services.deputies import DeputyFilter
 
 HEADERS = ["姓名*", "性别", "民族", "出生日期", "党派", "代表层级*", "界别/行业", "代表小组", "联系电话", "届次",
-           "是否在任", "承诺", "备注"]
+           "是否在任", "承诺", "备注", "公开联系电话"]
 
 
 def _open_station_db(path: Path):

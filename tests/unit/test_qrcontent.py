@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -60,10 +62,17 @@ def parse_mecard(card: str) -> list[tuple[str, str]]:
 def test_text_mode_exact():
     assert deputy_content(DEPUTY, STATION, RULE, QrOptions("text"), show_full_numbers=True) == (
         "赛山·托西别克（县、乡镇人大代表）\n长官镇人大代表联络站\n接待日：每月15日\n电话：13812341234")
-    # masked like everything printed, and no phone line at all when there is no phone
-    assert deputy_text(DEPUTY, STATION, RULE).endswith("\n电话：138****1234")
+    # never a masked number nobody can call: the station's phone instead, and no phone line at
+    # all when there is no number to call
+    assert deputy_text(DEPUTY, STATION, RULE).endswith("\n联络站电话：0534-5123456")
+    assert "****" not in deputy_text(DEPUTY, STATION, RULE)
     no_phone = DeputyRecord(name="王芳", levels=("township",), uid="u1")
-    assert deputy_text(no_phone, STATION, RULE) == "王芳（乡镇人大代表）\n长官镇人大代表联络站\n接待日：每月15日"
+    assert deputy_text(no_phone, replace(STATION, phone=""), RULE) == (
+        "王芳（乡镇人大代表）\n长官镇人大代表联络站\n接待日：每月15日")
+    # the deputy's 公开联系电话 is printed in full, with or without full numbers
+    public = replace(DEPUTY, public_phone="13900001111")
+    for full in (False, True):
+        assert deputy_text(public, STATION, RULE, full).endswith("\n电话：13900001111")
     assert station_content(STATION, RULE, QrOptions()) == (
         "长官镇人大代表联络站\n地址：宁津县长官镇政府院内一楼\n接待日：每月15日\n电话：0534-5123456")
 
@@ -71,9 +80,12 @@ def test_text_mode_exact():
 def test_mecard_exact():
     assert deputy_content(DEPUTY, STATION, RULE, QrOptions("mecard"), show_full_numbers=True) == (
         "MECARD:N:赛山·托西别克;TEL:13812341234;ORG:长官镇人大代表联络站;NOTE:县、乡镇人大代表;;")
-    # a masked number is not a number to save: TEL is left out
+    # a masked number is not a number to save, nor the station's under the deputy's name: no TEL
     assert deputy_content(DEPUTY, STATION, RULE, QrOptions("mecard")) == (
         "MECARD:N:赛山·托西别克;ORG:长官镇人大代表联络站;NOTE:县、乡镇人大代表;;")
+    # the 公开联系电话 is saved in full
+    assert deputy_content(replace(DEPUTY, public_phone="13900001111"), STATION, RULE, QrOptions("mecard")) == (
+        "MECARD:N:赛山·托西别克;TEL:13900001111;ORG:长官镇人大代表联络站;NOTE:县、乡镇人大代表;;")
     assert station_content(STATION, RULE, QrOptions("mecard")) == (
         "MECARD:N:长官镇人大代表联络站;TEL:0534-5123456;ADR:宁津县长官镇政府院内一楼;;")
 

@@ -111,6 +111,7 @@ def _fill(people, visits):
     for offset, count, village, deps, ops in visits:
         when = BASE + dt.timedelta(days=offset)
         opinions = [OpinionData(f"意见{i}", cat, h, department="镇司法所" if h == "assigned" else "",
+                                reply="已当场答复" if h == "on_the_spot" else "",
                                 deadline=when.date() + dt.timedelta(days=20) if h == "assigned" else None)
                     for i, (cat, h, _) in enumerate(ops)]
         clock_now = clock.now

@@ -26,6 +26,7 @@ from station_app.domain.codes import CaseAction, CaseStatus, Evaluation
 from station_app.domain.records import CaseRecord
 from station_app.errors import KnownError
 from station_app.services import cases
+from station_app.ui.dates import limit_date_edit
 from station_app.ui.forms import ERROR_STYLE
 
 ASSIGNING = (CaseAction.ASSIGN.value, CaseAction.REASSIGN.value)
@@ -74,6 +75,7 @@ class CaseActionDialog(QDialog):
             self.deadline = QDateEdit(QDate(default.year, default.month, default.day))
             self.deadline.setDisplayFormat("yyyy-MM-dd")
             self.deadline.setCalendarPopup(True)
+            limit_date_edit(self.deadline)
             days = cases.deadline_days(case.handling)
             form.addRow(self.tr("办理期限"), self.deadline)
             form.addRow("", QLabel(self.tr("默认 {0} 个工作日（节假日顺延）").format(days)))

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -73,6 +74,15 @@ class DeputyDialog(QDialog):
         f.add("levels", self.tr("代表层级*"), levels_box, focus=self.level_checks[Level.TOWNSHIP.value])
         self.phone = f.add("phone", self.tr("联系电话"), QLineEdit())
         self.phone.setPlaceholderText(self.tr("11位手机号，或座机如 0534-5123456"))
+        self.public_phone = f.add("public_phone", self.tr("公开联系电话"), QLineEdit())
+        self.public_phone.setObjectName("public_phone")
+        self.public_phone.setPlaceholderText(self.tr("代表同意公开的号码，可与联系电话相同"))
+        self.public_phone_hint = QLabel(self.tr("完整印在联系卡、公示栏和二维码上；不填则印联络站电话"))
+        self.public_phone_hint.setObjectName("public_phone_hint")
+        self.public_phone_hint.setStyleSheet("color: #666;")
+        self.public_phone_hint.setToolTip(self.tr("公开联系电话群众可直接拨打。上面的联系电话只供站内联系，"
+                                                  "打印时不会印出（除非打印时选择显示完整号码）。"))
+        f.layout.addRow("", self.public_phone_hint)
         self.ethnicity = f.add("ethnicity", self.tr("民族"), _editable_combo(ETHNICITIES, "汉族"))
         self.birth_date = f.add("birth_date", self.tr("出生日期"), QLineEdit())
         self.birth_date.setPlaceholderText(self.tr("如 1975-03-08"))
@@ -137,6 +147,7 @@ class DeputyDialog(QDialog):
         for code, cb in self.level_checks.items():
             cb.setChecked(code in r.levels)
         self.phone.setText(r.phone)
+        self.public_phone.setText(r.public_phone)
         self.ethnicity.setCurrentText(r.ethnicity)
         self.birth_date.setText(r.birth_date.isoformat() if r.birth_date else "")
         self.party.setCurrentText(r.party)
@@ -163,7 +174,7 @@ class DeputyDialog(QDialog):
             party=self.party.currentText(), sector=self.sector.currentText(), group=self.group.currentText(),
             term=self.term.currentText(), active=self.active.isChecked(),
             commitment=self.commitment.toPlainText(), note=self.note.text(),
-            sort_order=self.record.sort_order if self.record else 0,
+            sort_order=self.record.sort_order if self.record else 0, public_phone=self.public_phone.text(),
         )
 
     # -- photo ------------------------------------------------------------------------------
@@ -193,11 +204,38 @@ class DeputyDialog(QDialog):
         self.photo_label.setText(self.tr("无照片"))
 
     # -- saving -----------------------------------------------------------------------------
+    def _confirm_same_name(self, data: DeputyData) -> bool:
+        """A new name that another deputy of the station already has: say who (代表小组, 界别) and
+        ask before saving a second deputy of that name. True: go on saving."""
+        from station_app.services.station import home_code
+
+        name = (data.name or "").strip()
+        if not name or (self.record is not None and self.record.name.strip() == name) or deputies.validate(data):
+            return True
+        code = self.record.station_code if self.record is not None else home_code()
+        same = deputies.same_name(name, station_code=code, except_uid=self.record.uid if self.record else None)
+        if not same:
+            return True
+        who = "\n".join(self.tr("· {0}（代表小组：{1}，界别/单位：{2}{3}）").format(
+            d.name, d.group or self.tr("未填"), d.sector or self.tr("未填"), "" if d.active else self.tr("，已离任"))
+            for d in same)
+        answer = QMessageBox.question(
+            self, self.tr("已有同名代表"),
+            self.tr("本站已有 {0} 位名叫“{1}”的代表：\n{2}\n\n确定再保存一位同名代表吗？"
+                    "（打印和查找时请用代表小组、界别区分）").format(len(same), name, who),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            self.name.setFocus()
+            return False
+        return True
+
     def accept(self) -> None:
         self.form.clear_errors()
         self.photo_error.hide()
         try:
             data = self.data()
+            if not self._confirm_same_name(data):
+                return
             if self.record is None:
                 self.saved = deputies.create(data, photo_source=self._photo_source)
             else:

@@ -32,6 +32,7 @@ from station_app.domain.scoring import MANUAL, Indicator
 from station_app.errors import KnownError, ValidationError
 from station_app.services import scoring
 from station_app.services.scoring import DutyRecordView
+from station_app.ui.dates import confirm_long_past, limit_date_edit
 from station_app.ui.forms import FieldForm, pydate, qdate
 
 
@@ -79,7 +80,7 @@ class DutyRecordDialog(QDialog):
         self.date = f.add("date", self.tr("日期"), QDateEdit(qdate(default)))
         self.date.setDisplayFormat("yyyy-MM-dd")
         self.date.setCalendarPopup(True)
-        self.date.setMaximumDate(qdate(today))
+        limit_date_edit(self.date, latest=today)
         self.indicator = f.add("indicator", self.tr("指标"), QComboBox())
         self.indicator.setMinimumContentsLength(24)
         self.quantity = f.add("quantity", self.tr("数量"), QDoubleSpinBox())
@@ -185,6 +186,8 @@ class DutyRecordDialog(QDialog):
     # -- save ----------------------------------------------------------------------------------------
     def _on_save(self) -> None:
         self.form.clear_errors()
+        if not confirm_long_past(self, pydate(self.date.date()), self.tr("日期")):
+            return
         try:
             self.saved = scoring.add_manual(
                 self.deputy.currentData() or "", pydate(self.date.date()), self.indicator.currentData() or "",

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from station_app.domain.schedule import HOLIDAY, WORKDAY
 from station_app.errors import KnownError
 from station_app.services import activity
+from station_app.ui.dates import limit_date_edit
 
 KIND_LABELS = {HOLIDAY: "放假", WORKDAY: "调休上班"}
 
@@ -64,7 +65,7 @@ class HolidayDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         lay.addWidget(self.table, 1)
         add = QHBoxLayout()
-        self.date = QDateEdit(QDate(year, 1, 1))
+        self.date = limit_date_edit(QDateEdit(QDate(year, 1, 1)))
         self.date.setDisplayFormat("yyyy-MM-dd")
         self.date.setCalendarPopup(True)
         self.kind = QComboBox()

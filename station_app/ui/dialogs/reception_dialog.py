@@ -26,6 +26,7 @@ from station_app.domain.records import ReceptionData, ReceptionRecord
 from station_app.errors import KnownError, ValidationError
 from station_app.services import deputies, receptions
 from station_app.services.deputies import DeputyFilter
+from station_app.ui.dates import limit_date_edit
 from station_app.ui.forms import FieldForm
 from station_app.ui.models.checklist import CheckItem, CheckListModel
 
@@ -54,7 +55,7 @@ def make_datetime_edit(value: dt.datetime) -> QDateTimeEdit:
     edit.setDisplayFormat("yyyy-MM-dd HH:mm")
     edit.setCalendarPopup(True)
     edit.setToolTip(edit.tr("←→ 选择年月日时分，↑↓ 调整"))
-    return edit
+    return limit_date_edit(edit)
 
 
 class DeputyChecks(QListView):

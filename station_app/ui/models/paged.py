@@ -60,6 +60,13 @@ class PagedTableModel(QAbstractTableModel):
     def reload(self) -> None:
         self.set_fetch(self._fetch)
 
+    def columns(self) -> list[Column]:
+        return list(self._columns)
+
+    def fetch_function(self) -> Callable[[tuple | None, int], Page]:
+        """The service call behind the rows shown (the current filter): 导出Excel pages it again."""
+        return self._fetch
+
     def set_foreground(self, fn: Callable[[Any], Any]) -> None:
         self._foreground = fn
 

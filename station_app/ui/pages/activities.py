@@ -43,10 +43,13 @@ from station_app.domain import clock
 from station_app.domain.codes import ActivityKind, ActivityStatus, AttendanceStatus
 from station_app.domain.records import ActivityDayRecord
 from station_app.domain.schedule import format_date
+from station_app.domain.validators import EARLIEST_DATE, latest_date
 from station_app.errors import KnownError
 from station_app.services import activity, deputies
 from station_app.services.deputies import DeputyFilter
+from station_app.ui.dates import limit_date_edit
 from station_app.ui.forms import pydate, qdate
+from station_app.ui.station_view import StationViewMixin
 
 WEEKDAYS = "一二三四五六日"
 STATUS_COLORS = {"planned": "#FCE4E4", "held": "#DFF3E0", "cancelled": "#E6E6E6"}
@@ -63,7 +66,7 @@ class MoveDialog(QDialog):
         self.setWindowTitle(self.tr("活动日改期"))
         lay = QFormLayout(self)
         lay.addRow(QLabel(self.tr("原定：{0}").format(format_date(day.date))))
-        self.date = QDateEdit(qdate(day.date))
+        self.date = limit_date_edit(QDateEdit(qdate(day.date)))
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("yyyy-MM-dd")
         self.reason = QLineEdit()
@@ -137,6 +140,7 @@ class LeaveDialog(QDialog):
         for w in (self.start, self.end):
             w.setDisplayFormat("yyyy-MM-dd")
             w.setCalendarPopup(True)
+            limit_date_edit(w)
         self.reason = QLineEdit()
         self.reason.setPlaceholderText(self.tr("如：外出学习"))
         lay.addRow(self.tr("代表"), self.deputy)
@@ -155,7 +159,7 @@ class LeaveDialog(QDialog):
                 self.reason.text().strip())
 
 
-class ActivitiesPage(QWidget):
+class ActivitiesPage(StationViewMixin, QWidget):
     """Signals:
         changed(): something about activity days changed
     """
@@ -190,6 +194,9 @@ class ActivitiesPage(QWidget):
         self.notice_button = QPushButton(self.tr("本月接访计划公示PDF…"))
         self.notice_button.clicked.connect(self._on_notice_pdf)
         top.addWidget(self.notice_button)
+        lay.addLayout(top)
+        top = QHBoxLayout()  # a second row for the rules behind the days: one row does not fit 1024 pixels
+        top.addStretch(1)
         self.rules_button = QPushButton(self.tr("活动日规则…"))
         self.rules_button.clicked.connect(self._on_rules)
         top.addWidget(self.rules_button)
@@ -199,6 +206,11 @@ class ActivitiesPage(QWidget):
         self.holiday_button = QPushButton(self.tr("节假日设置…"))
         self.holiday_button.clicked.connect(self._on_holidays)
         top.addWidget(self.holiday_button)
+        self.holiday_notice_button = QPushButton(self.tr("载入国务院节假日通知…"))
+        self.holiday_notice_button.setToolTip(self.tr("粘贴或打开“国务院办公厅关于××××年部分节假日安排的通知”，"
+                                                      "一次录入全年的放假和调休上班日期"))
+        self.holiday_notice_button.clicked.connect(self._on_holiday_notice)
+        top.addWidget(self.holiday_notice_button)
         lay.addLayout(top)
         self.rules_label = QLabel()
         self.rules_label.setStyleSheet("color: #555;")
@@ -210,6 +222,7 @@ class ActivitiesPage(QWidget):
         ll.setContentsMargins(0, 0, 0, 0)
         self.calendar = QCalendarWidget()
         self.calendar.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
+        self.calendar.setDateRange(qdate(EARLIEST_DATE), qdate(latest_date()))
         self.calendar.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
         self.calendar.currentPageChanged.connect(lambda _y, _m: self.refresh())
         self.calendar.clicked.connect(self._on_calendar_clicked)
@@ -315,15 +328,34 @@ class ActivitiesPage(QWidget):
         self.refresh()
 
     # -- data -----------------------------------------------------------------------------------
+    def _write_widgets(self) -> tuple:
+        return (self.generate_button, self.add_button, self.theme_button, self.rules_button, self.leave_button,
+                self.holiday_button, self.holiday_notice_button, self.edit_button, self.move_button,
+                self.cancel_button, self.swap_button, self.all_present, self.save_sign, self.save_minutes_button,
+                self.add_photo_button, self.remove_photo_button)
+
     def refresh(self) -> None:
         from station_app.services import station
 
-        if station.home_station() is None:
+        if not self.has_view:
             self.rules_label.setText(self.tr("请先在“设置”中填写站点信息"))
             return
-        self.rules_label.setText(self.tr("活动日规则：{0}").format("；".join(activity.rules())))
+        if self.county_view:
+            self.rules_label.setText(self.tr("全县各联络站的活动日（只读）；选择一个联络站查看它的规则和签到"))
+        else:
+            rules = activity.rules() if self.writable else list(station.profile(self.view_code).schedule_rules)
+            text = self.tr("活动日规则：{0}").format("；".join(rules) or self.tr("（未报送）"))
+            if not self.writable:
+                text += "　" + self.tr("只读：") + self.read_only_reason()
+            self.rules_label.setText(text)
+        self.notice_button.setEnabled(not self.county_view)
+        for w in (self.generate_button, self.add_button, self.theme_button, self.rules_button, self.leave_button,
+                  self.holiday_button, self.holiday_notice_button):
+            w.setEnabled(self.writable)
+            w.setToolTip("" if self.writable else self.read_only_reason())
         y, m = self.calendar.yearShown(), self.calendar.monthShown()
-        self._days = activity.month_days(y, m)
+        self._days = activity.month_days(y, m, station_code=self.view_code)
+        names = {st.code: st.name for st in station.stations()} if self.county_view else {}
         self.calendar.setDateTextFormat(QDate(), QTextCharFormat())  # clear all marks
         for day in self._days:
             fmt = QTextCharFormat()
@@ -333,7 +365,10 @@ class ActivitiesPage(QWidget):
         self.list.blockSignals(True)
         self.list.setRowCount(len(self._days))
         for r, day in enumerate(self._days):
-            values = (day.date.isoformat(), WEEKDAYS[day.date.weekday()], day.theme or ActivityKind.label_of(day.kind),
+            theme = day.theme or ActivityKind.label_of(day.kind)
+            if names:
+                theme = f"{names.get(day.station_code, day.station_code)}：{theme}"
+            values = (day.date.isoformat(), WEEKDAYS[day.date.weekday()], theme,
                       "、".join(day.duty_names), ActivityStatus.label_of(day.status))
             for c, v in enumerate(values):
                 self.list.setItem(r, c, QTableWidgetItem(v))
@@ -356,6 +391,10 @@ class ActivitiesPage(QWidget):
         for w in (self.edit_button, self.move_button, self.cancel_button, self.swap_button, self.minutes_pdf_button,
                   self.tabs):
             w.setEnabled(day is not None)
+        if self.has_view and not self.writable:  # another station's days: looked at, changed there
+            for w in self._write_widgets():
+                w.setEnabled(False)
+                w.setToolTip(self.read_only_reason())
         if day is None:
             self.detail.setText(self.tr("在日历或列表中选择一个活动日"))
             self.sign_table.setRowCount(0)
@@ -386,7 +425,7 @@ class ActivitiesPage(QWidget):
 
     def _fill_sign_in(self, day: ActivityDayRecord) -> None:
         duty = {d.uid for d in day.duty}
-        people = [p for p in deputies.all_deputies(DeputyFilter(active=True))]
+        people = [p for p in deputies.all_deputies(DeputyFilter(active=True, station_code=day.station_code))]
         people.sort(key=lambda p: p.uid not in duty)  # duty deputies first, roster order kept
         marks = activity.attendance_of(day.uid)
         self.sign_table.setRowCount(len(people))
@@ -502,6 +541,17 @@ class ActivitiesPage(QWidget):
         dlg.deleteLater()
         self.refresh()
 
+    def _on_holiday_notice(self) -> None:
+        from station_app.ui.dialogs.holiday_notice_dialog import HolidayNoticeDialog
+
+        dlg = HolidayNoticeDialog(self)
+        if dlg.exec() and dlg.stored is not None:
+            self.year.setValue(dlg.stored.year)
+            self.message.setText(self.tr("已载入 {0} 年节假日安排：放假 {1} 天，调休上班 {2} 天，可以生成全年活动日了")
+                                 .format(dlg.stored.year, dlg.stored.days_off, dlg.stored.workdays))
+        dlg.deleteLater()
+        self.refresh()
+
     def _on_move(self) -> None:
         day = self._current
         dlg = MoveDialog(day, self)
@@ -542,13 +592,13 @@ class ActivitiesPage(QWidget):
 
     def _on_minutes_pdf(self) -> None:
         day = self._current
-        self._save_pdf(f"活动记录-{day.date.isoformat()}.pdf", lambda p: activity.print_minutes(day.uid, p))
+        self._save_pdf(f"活动记录-{day.date.isoformat()}.pdf", lambda p: activity.print_minutes(day.uid, p, day.station_code))
 
     def _on_notice_pdf(self) -> None:
         y, m = self.calendar.yearShown(), self.calendar.monthShown()
         first = dt.date(y, m, 1)
         last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-        self._save_pdf(f"接访计划公示-{y}年{m}月.pdf", lambda p: activity.print_notice(first, last, p))
+        self._save_pdf(f"接访计划公示-{y}年{m}月.pdf", lambda p: activity.print_notice(first, last, p, self.view_code))
 
     def _on_add_photo(self) -> None:
         day = self._current

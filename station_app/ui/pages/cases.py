@@ -41,11 +41,14 @@ from station_app.domain.codes import CaseAction, CaseStatus, Category, Evaluatio
 from station_app.domain.masking import mask_phone
 from station_app.domain.records import CaseEventRecord, CaseRecord, Page
 from station_app.errors import KnownError
-from station_app.services import cases, deputies, receptions, settings, station
+from station_app.services import cases, deputies, receptions, settings
 from station_app.services.deputies import DeputyFilter
 from station_app.ui import tasks
+from station_app.ui.dates import limit_date_edit
+from station_app.ui.excel_export import ExcelExport, paged_sheet
 from station_app.ui.forms import PageSearchKeys, one_line, refill_combo
 from station_app.ui.models.paged import DISPLAY, FOREGROUND, Column, PagedTableModel
+from station_app.ui.station_view import StationViewMixin
 
 RED = QColor("#C00000")
 ORANGE = QColor("#B35C00")
@@ -119,7 +122,7 @@ class CaseTableModel(PagedTableModel):
         return super().data(index, role)
 
 
-class CasesPage(PageSearchKeys, QWidget):
+class CasesPage(StationViewMixin, PageSearchKeys, QWidget):
     """Signals:
         changed(): a case moved a step
     """
@@ -151,6 +154,9 @@ class CasesPage(PageSearchKeys, QWidget):
         self.departments_button = QPushButton(self.tr("承办单位管理…"))
         for b in (self.overdue_button, self.due_soon_button, self.awaiting_button, self.departments_button):
             head.addWidget(b)
+        self.excel = ExcelExport(self, lambda: self.tr("意见建议.xlsx"),
+                                 lambda: [paged_sheet(self.tr("意见建议"), self.table)])
+        head.addWidget(self.excel.button)
         lay.addLayout(head)
 
         bar1 = QHBoxLayout()
@@ -239,7 +245,7 @@ class CasesPage(PageSearchKeys, QWidget):
         edit = QDateEdit()
         edit.setDisplayFormat("yyyy-MM-dd")
         edit.setCalendarPopup(True)
-        edit.setMinimumDate(NO_DATE)
+        limit_date_edit(edit)  # its minimum (2000-01-01 = NO_DATE) reads 不限
         edit.setSpecialValueText(self.tr("不限"))
         edit.setDate(NO_DATE)
         edit.setMinimumWidth(100)
@@ -331,7 +337,8 @@ class CasesPage(PageSearchKeys, QWidget):
 
     def refresh(self) -> None:
         """Filters' lists, counts, the list and the selected case (after a change elsewhere)."""
-        self._ready = station.home_station() is not None
+        self._ready = self.has_view
+        self.departments_button.setEnabled(self.writable)
         if not self._ready:
             self.count_label.setText(self.tr("请先在“设置”中填写站点信息"))
             self.model.set_fetch(lambda _a, _l: Page(()))
@@ -341,13 +348,16 @@ class CasesPage(PageSearchKeys, QWidget):
         self.reload()
 
     def _fill_filters(self) -> None:
-        refill_combo(self.department, self.tr("全部承办单位"), [(d, d) for d in cases.departments(include_inactive=True)])
+        code = self.view_code
+        names = cases.departments(include_inactive=True) if self.writable else cases.used_departments(code)
+        refill_combo(self.department, self.tr("全部承办单位"), [(d, d) for d in names])
         refill_combo(self.deputy, self.tr("全部接待代表"),
-               [(p.name, p.uid) for p in deputies.all_deputies(DeputyFilter(active=None))])
-        refill_combo(self.village, self.tr("全部村（社区）"), [(v, v) for v in receptions.villages(limit=200)])
+               [(p.name, p.uid) for p in deputies.all_deputies(DeputyFilter(active=None, station_code=code))])
+        refill_combo(self.village, self.tr("全部村（社区）"),
+                     [(v, v) for v in receptions.villages(limit=200, station_code=code)])
 
     def filters(self) -> dict:
-        f: dict = {}
+        f: dict = {"station_code": self.view_code}
         for key, combo in (("status", self.status), ("category", self.category), ("department", self.department),
                            ("deputy_uid", self.deputy), ("village", self.village)):
             if combo.currentData():
@@ -375,7 +385,7 @@ class CasesPage(PageSearchKeys, QWidget):
         try:
             self.model.set_fetch(partial(_fetch, keyword, flt))
             n = cases.count(keyword, **flt)
-            counts = cases.attention_counts()
+            counts = cases.attention_counts(station_code=self.view_code)
         except KnownError as exc:
             self.count_label.setText(exc.message)
             return
@@ -507,6 +517,9 @@ class CasesPage(PageSearchKeys, QWidget):
         self._fill_timeline(self._events)
         actions = cases.next_actions(rec.uid)
         self.actions_hint.setText(self.tr("下一步：") if actions else self.tr("已办理完毕"))
+        if actions and not self.writable:  # another station's case: its own clerk moves it on
+            self.actions_hint.setText(self.tr("只读：") + self.read_only_reason())
+            actions = []
         for i, action in enumerate(actions):
             b = QPushButton(self.tr("{0}…").format(CaseAction.label_of(action)))
             b.setObjectName(f"action_{action}")

@@ -27,7 +27,9 @@ from station_app.errors import KnownError
 from station_app.services import deputies
 from station_app.services.deputies import DeputyFilter
 from station_app.ui.dialogs.deputy_dialog import DeputyDialog
+from station_app.ui.excel_export import ExcelExport, paged_sheet
 from station_app.ui.models.paged import Column, PagedTableModel
+from station_app.ui.station_view import StationViewMixin
 
 INACTIVE = QColor("#888888")
 
@@ -47,7 +49,7 @@ def deputy_columns(tr) -> list[Column]:
     ]
 
 
-class DeputiesPage(QWidget):
+class DeputiesPage(StationViewMixin, QWidget):
     """Signals:
         changed(): the roster was changed (home tiles follow)
     """
@@ -87,11 +89,15 @@ class DeputiesPage(QWidget):
         self.toggle_button = QPushButton(self.tr("设为不在任"))
         self.import_button = QPushButton(self.tr("从Excel导入…"))
         self.template_button = QPushButton(self.tr("下载导入模板…"))
-        self.export_button = QPushButton(self.tr("导出Excel…"))
+        # the roster in the import template's columns, to edit and import again
+        self.export_button = QPushButton(self.tr("导出名册（导入格式）…"))
+        # the list as shown (导出Excel…, like every list page)
+        self.excel = ExcelExport(self, lambda: self.tr("代表名册.xlsx"),
+                                 lambda: [paged_sheet(self.tr("代表名册"), self.table)])
         for b in (self.add_button, self.edit_button, self.toggle_button):
             actions.addWidget(b)
         actions.addStretch(1)
-        for b in (self.import_button, self.template_button, self.export_button):
+        for b in (self.import_button, self.template_button, self.export_button, self.excel.button):
             actions.addWidget(b)
         lay.addLayout(actions)
 
@@ -133,10 +139,14 @@ class DeputiesPage(QWidget):
 
     def current_filter(self) -> DeputyFilter:
         return DeputyFilter(text=self.search.text().strip(), level=self.level.currentData(),
-                            group=self.group.currentData(), active=self.status.currentData())
+                            group=self.group.currentData(), active=self.status.currentData(),
+                            station_code=self.view_code)
 
     def refresh(self) -> None:
         """Reload groups and rows (after a change or a restart)."""
+        for b in (self.add_button, self.import_button):
+            b.setEnabled(self.writable or self.view is None)
+            b.setToolTip("" if b.isEnabled() else self.read_only_reason())
         current = self.group.currentData()
         self.group.blockSignals(True)
         self.group.clear()
@@ -168,8 +178,9 @@ class DeputiesPage(QWidget):
 
     def _on_selection_changed(self, *_args) -> None:
         rec = self.selected()
-        self.edit_button.setEnabled(rec is not None)
-        self.toggle_button.setEnabled(rec is not None)
+        may = rec is not None and (self.writable or self.view is None)
+        self.edit_button.setEnabled(may)
+        self.toggle_button.setEnabled(may)
         self.toggle_button.setText(self.tr("恢复在任") if rec is not None and not rec.active else self.tr("设为不在任"))
 
     # -- actions -------------------------------------------------------------------------------
@@ -184,7 +195,7 @@ class DeputiesPage(QWidget):
 
     def edit_selected(self) -> None:
         rec = self.selected()
-        if rec is None:
+        if rec is None or not self.edit_button.isEnabled():
             return
         dlg = DeputyDialog(self, deputies.get(rec.uid))
         if dlg.exec() and dlg.saved:

@@ -61,6 +61,7 @@ from station_app.domain.package import TABLE_LABELS
 from station_app.errors import KnownError
 from station_app.services import exchange, scoring, settings, station, stats
 from station_app.ui import charts, drives, tasks
+from station_app.ui.dates import limit_date_edit
 from station_app.ui.dialogs.duty_record_dialog import fmt_points
 from station_app.ui.forms import pydate, qdate, read_only_table, show_message, table_item
 from station_app.ui.pages.stats import FIGURES, format_figure
@@ -236,6 +237,7 @@ class ExchangePage(QWidget):
         for d in (self.date_from, self.date_to):
             d.setCalendarPopup(True)
             d.setDisplayFormat("yyyy-MM-dd")
+            limit_date_edit(d)
         period.addWidget(self.date_from)
         period.addWidget(QLabel(self.tr("至")))
         period.addWidget(self.date_to)
@@ -392,6 +394,7 @@ class ExchangePage(QWidget):
         for d in (self.stats_from, self.stats_to):
             d.setCalendarPopup(True)
             d.setDisplayFormat("yyyy-MM-dd")
+            limit_date_edit(d)
         bar.addWidget(self.stats_from)
         bar.addWidget(QLabel(self.tr("至")))
         bar.addWidget(self.stats_to)
@@ -436,7 +439,7 @@ class ExchangePage(QWidget):
         self.ranking_hint.setWordWrap(True)
         lay.addWidget(self.ranking_hint)
         self.ranking_table = read_only_table([self.tr("名次"), self.tr("代表"), self.tr("联络站"), self.tr("年度积分"),
-                                              self.tr("百分制"), self.tr("等次")], stretch=0)
+                                              self.tr("百分制"), self.tr("等次 / 合格进度")], stretch=0)
         self.ranking_table.setObjectName("countyRanking")
         h = self.ranking_table.horizontalHeader()
         for c in range(1, self.ranking_table.columnCount()):  # 名次 as narrow as it can be, the rest share
@@ -1058,6 +1061,17 @@ class ExchangePage(QWidget):
             "ranking", lambda: (scoring.county_ranking(year, None if code is None else [code]), scoring.county_rules(year)),
             lambda result: self._show_ranking(year, code, *result), self.ranking_busy, self._county_failed)
 
+    def _standing_item(self, year: int, s, rs):
+        """The final grade once the station's year is closed here (年度评定); else no grade: the
+        合格进度, defined in its tooltip."""
+        if s.grade:
+            return table_item(s.grade, centered=True, tip=self.tr("年度评定结果"))
+        from station_app.domain.scoring import as_of_date, open_year_label, progress_definition
+
+        today = clock.today()
+        tip = open_year_label(year, today) + "：" + progress_definition(rs, year, as_of_date(year, today))
+        return table_item("—" if s.progress is None else f"{s.progress}%", centered=True, tip=tip)
+
     def _show_ranking(self, year: int, code: str | None, rows, rs) -> None:
         self.county_ranking = rows
         self.ranking_hint.setText(self.tr(
@@ -1070,7 +1084,7 @@ class ExchangePage(QWidget):
             if s.pending:
                 score.setToolTip(self.tr("另有 {0} 条手工记录待审核，审核通过后计入").format(s.pending))
             values = (table_item(s.rank, centered=True), table_item(s.name), table_item(s.station_name, tip=s.station_code), score,
-                      table_item(f"{s.score100:.1f}", centered=True), table_item(s.grade, centered=True))
+                      table_item(f"{s.score100:.1f}", centered=True), self._standing_item(year, s, rs))
             for c, item in enumerate(values):
                 if c in (3, 4, 5):
                     font = QFont(item.font())

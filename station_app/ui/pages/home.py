@@ -9,6 +9,7 @@ from station_app.domain import clock
 from station_app.errors import KnownError
 from station_app.services import cases, deputies, scoring, settings, station, stats
 from station_app.services.deputies import DeputyFilter
+from station_app.ui.station_view import StationViewMixin
 
 OVERDUE_COLOR = "#C00000"
 DUE_SOON_COLOR = "#B35C00"
@@ -56,7 +57,7 @@ class _Tile(QFrame):
             self.clicked.emit()
 
 
-class HomePage(QWidget):
+class HomePage(StationViewMixin, QWidget):
     """Signals:
         add_deputy_requested(): the clerk clicked 新增代表
         cases_requested(str): show the 意见办理 page for "overdue", "due_soon", "awaiting_evaluation" or "open"
@@ -107,25 +108,27 @@ class HomePage(QWidget):
         lay.addLayout(grid)
         self.attention: dict[str, int] = {}
         self.month_figures = None
-        add = QPushButton(self.tr("新增代表（Ctrl+N）"))
+        add = self.add_button = QPushButton(self.tr("新增代表（Ctrl+N）"))
         add.clicked.connect(self.add_deputy_requested)
         lay.addWidget(add)
         lay.addStretch(1)
         self.refresh()
 
     def refresh(self) -> None:
-        st = station.home_station()
-        self.heading.setText(st.name if st else self.tr("联络站工作台"))
+        view = self.view
+        self.heading.setText(view.name if view else self.tr("联络站工作台"))
+        self.add_button.setVisible(self.writable)
         today = clock.today()
         weekday = "一二三四五六日"[today.weekday()]
         self.today.setText(self.tr("今天是 {0}年{1}月{2}日 星期{3}").format(today.year, today.month, today.day, weekday))
-        active = deputies.count(DeputyFilter(active=True))
-        total = deputies.count(DeputyFilter(active=None))
+        code = self.view_code
+        active = deputies.count(DeputyFilter(active=True, station_code=code))
+        total = deputies.count(DeputyFilter(active=None, station_code=code))
         by_level = []
         from station_app.domain.codes import Level
 
         for lv in Level:
-            n = deputies.count(DeputyFilter(active=True, level=lv.value))
+            n = deputies.count(DeputyFilter(active=True, level=lv.value, station_code=code))
             if n:
                 by_level.append(f"{lv.label}级 {n}")
         self._refresh_activity(today)
@@ -145,18 +148,21 @@ class HomePage(QWidget):
         from station_app.domain.codes import ActivityKind
         from station_app.services import activity
 
-        if station.home_station() is None:
+        if not self.has_view:
             self.tile_activity.value.setText(self.tr("请先填写站点信息"))
             return
-        day = activity.next_activity_day(today)
+        day = activity.next_activity_day(today, station_code=self.view_code)
         if day is None:
-            self.tile_activity.value.setText(self.tr("还没有安排活动日：到“活动日”页按规则生成全年活动日"))
+            self.tile_activity.value.setText(self.tr("还没有安排活动日：到“活动日”页按规则生成全年活动日")
+                                             if self.writable else self.tr("没有待举行的活动日"))
             return
         weekday = "一二三四五六日"[day.date.weekday()]
         when = self.tr("{0}月{1}日 星期{2}").format(day.date.month, day.date.day, weekday)
         if day.start_time:
             when += f" {day.start_time}" + (f"—{day.end_time}" if day.end_time else "")
         lines = [when + ("（今天）" if day.date == today else "")]
+        if self.county_view:
+            lines[0] = station.profile(day.station_code).name + "　" + lines[0]
         lines.append(day.theme or ActivityKind.label_of(day.kind))
         duty = "、".join(day.duty_names) or self.tr("未排")
         lines.append(self.tr("值班代表：{0}").format(duty))
@@ -171,10 +177,10 @@ class HomePage(QWidget):
 
     def _refresh_cases(self, today) -> None:
         self.attention = {}
-        if station.home_station() is None:
+        if not self.has_view:
             self.tile_cases.value.setText(self.tr("请先填写站点信息"))
             return
-        n = self.attention = cases.attention_counts(today)
+        n = self.attention = cases.attention_counts(today, station_code=self.view_code)
         days = int(settings.get("cases.due_soon_days"))
 
         def line(key: str, text: str, color: str = "") -> str:
@@ -200,12 +206,11 @@ class HomePage(QWidget):
         return doc.toPlainText()
 
     def _refresh_month(self, today) -> None:
-        st = station.home_station()
         self.month_figures = None
-        if st is None:
+        if not self.has_view:
             self.tile_month.value.setText(self.tr("请先填写站点信息"))
             return
-        f = stats.figures(today.replace(day=1), today, st.code)
+        f = stats.figures(today.replace(day=1), today, self.view_code)
         self.month_figures = f
 
         def rate(value: float | None) -> str:  # as the report prints it
@@ -222,11 +227,14 @@ class HomePage(QWidget):
     def _refresh_quota(self, today) -> None:
         """Who is behind a quota of this quarter or year, grouped by quota (a few names each)."""
         self.shortfalls = []
-        if station.home_station() is None:
+        if not self.has_view:
             self.tile_quota.value.setText(self.tr("请先填写站点信息"))
             return
+        if self.county_view:
+            self.tile_quota.value.setText(self.tr("全县：请在上方选择一个联络站，查看该站代表的履职任务完成情况"))
+            return
         try:
-            self.shortfalls = scoring.quota_shortfalls(today)
+            self.shortfalls = scoring.quota_shortfalls(today, station_code=self.view_code)
         except KnownError as exc:
             self.tile_quota.value.setText(exc.message)
             return

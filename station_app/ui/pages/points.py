@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -40,13 +41,15 @@ from station_app.domain import clock
 from station_app.domain.codes import levels_label
 from station_app.domain.scoring import AUTO_SOURCES, CATEGORIES, MANUAL, PERIODS, RuleSet, default_rules
 from station_app.errors import KnownError
-from station_app.services import deputies, scoring, station
+from station_app.services import deputies, scoring
 from station_app.services.deputies import DeputyFilter
 from station_app.services.scoring import DeputyScore, DutyRecordView, QuotaShortfall
 from station_app.ui import charts, tasks
 from station_app.ui.dialogs.duty_record_dialog import fmt_points
+from station_app.ui.excel_export import ExcelExport, table_sheet
 from station_app.ui.forms import read_only_table, show_message, table_item
 from station_app.ui.pdfview import SavedPdfDialog
+from station_app.ui.station_view import StationViewMixin
 
 STYLE = charts.CHART_VIEW_STYLE + """
 #banner { background: #FFF4E5; border: 1px solid #F0B45A; border-radius: 4px; }
@@ -71,7 +74,7 @@ CHART_HEIGHT = 230
 R_DATE, R_IND, R_CAT, R_QTY, R_PTS, R_COUNTED, R_SOURCE, R_STATE, R_NOTE, R_EVIDENCE = range(10)
 
 
-class PointsPage(QWidget):
+class PointsPage(StationViewMixin, QWidget):
     """Signals:
         changed(): records, reviews or rules changed
     """
@@ -84,6 +87,7 @@ class PointsPage(QWidget):
         self._ready = False
         self._busy = False
         self._ranking: list[DeputyScore] = []
+        self._status: scoring.YearStatus | None = None
         self._records: list[DutyRecordView] = []
         self._shortfalls: list[QuotaShortfall] = []
         self._score: DeputyScore | None = None
@@ -107,6 +111,14 @@ class PointsPage(QWidget):
         self.year.setValue(today.year)
         self.year.setSuffix(self.tr(" 年"))
         head.addWidget(self.year)
+        head.addSpacing(12)
+        # 年度未结束 / 已年度评定 and the date the figures run to, on every tab; the 年度评定 step
+        self.year_state = QLabel()
+        self.year_state.setObjectName("yearState")
+        head.addWidget(self.year_state)
+        self.close_year_button = QPushButton(self.tr("年度评定…"))
+        self.close_year_button.setObjectName("closeYear")
+        head.addWidget(self.close_year_button)
         head.addStretch(1)
         outer.addLayout(head)
 
@@ -147,11 +159,15 @@ class PointsPage(QWidget):
         lay.setContentsMargins(8, 8, 8, 8)
         bar = QHBoxLayout()
         self.ranking_summary = QLabel()
-        bar.addWidget(self.ranking_summary)
-        bar.addStretch(1)
+        self.ranking_summary.setWordWrap(True)  # a small screen wraps it instead of widening the page
+        bar.addWidget(self.ranking_summary, 1)
         self.print_ranking_button = QPushButton(self.tr("打印排名表PDF…"))
         self.print_ranking_button.setToolTip(self.tr("把本年度的积分排名表保存为PDF并预览（Ctrl+P）"))
         bar.addWidget(self.print_ranking_button)
+        self.excel = ExcelExport(self, lambda: self.tr("{0}年履职积分排名.xlsx").format(self.year.value()),
+                                 lambda: [table_sheet(self.tr("{0}年积分排名").format(self.year.value()),
+                                                      self.ranking_table)])
+        bar.addWidget(self.excel.button)
         lay.addLayout(bar)
         self.ranking_table = read_only_table(self._ranking_headers(CATEGORIES), single=True)
         self.ranking_table.setToolTip(self.tr("双击查看代表的履职档案"))
@@ -161,6 +177,7 @@ class PointsPage(QWidget):
         self.formula.setStyleSheet("color: #666;")
         lay.addWidget(self.formula)
         self.print_ranking_button.clicked.connect(self.request_print_ranking)
+        self.close_year_button.clicked.connect(self.request_year_closing)
         self.ranking_table.itemSelectionChanged.connect(self._on_ranking_selected)
         self.ranking_table.cellDoubleClicked.connect(lambda r, _c: self._open_archive_row(r))
         return w
@@ -186,6 +203,7 @@ class PointsPage(QWidget):
         self.score_line = QLabel()
         self.score_line.setObjectName("scoreLine")
         self.score_line.setTextFormat(Qt.TextFormat.RichText)
+        self.score_line.setWordWrap(True)  # the 合格进度 line is long: wrap it on a small screen
         lay.addWidget(self.score_line)
 
         split = QSplitter(Qt.Orientation.Vertical)
@@ -336,9 +354,11 @@ class PointsPage(QWidget):
     def refresh(self) -> None:
         """Bring the automatic records up to date, then show the year's ranking, the archive of the
         deputy picked, the tasks and the indicators."""
-        self._ready = station.home_station() is not None
+        self._ready = self.has_view and not self.county_view
         if not self._ready:
-            self._show_message(self.tr("请先在“设置”中填写站点信息"), "error")
+            self._show_message(self.tr("全县：请在上方选择一个联络站查看它的代表履职积分（全县代表排名见“数据交换 → 各站情况”）")
+                               if self.county_view else self.tr("请先在“设置”中填写站点信息"),
+                               "info" if self.county_view else "error")
             self._ranking, self._records, self._shortfalls = [], [], []
             self.ranking_table.setRowCount(0)
             self.records_table.setRowCount(0)
@@ -348,11 +368,14 @@ class PointsPage(QWidget):
             return
         self._set_enabled(True)
         year = self.year.value()
+        code = self.view_code
         try:
-            scoring.sync_auto(year)
-            self._ranking = scoring.ranking(year)
-            self._rules = scoring.rules(year)
-            pending = scoring.rules_pending(year)
+            if self.writable:  # another station's records are those its packages brought
+                scoring.sync_auto(year)
+            self._ranking = scoring.ranking(year, station_code=code)
+            self._status = scoring.year_status(year, code)
+            self._rules = scoring.rules(year) if self.writable else scoring.applied_rules(year, code)
+            pending = scoring.rules_pending(year) if self.writable else False
         except KnownError as exc:
             self._show_message(exc.message, "error")
             return
@@ -366,27 +389,44 @@ class PointsPage(QWidget):
 
     def _set_enabled(self, on: bool) -> None:
         for b in (self.print_ranking_button, self.print_archive_button, self.add_button, self.import_button,
-                  self.export_button, self.default_button, self.recompute_button):
+                  self.export_button, self.default_button, self.recompute_button, self.close_year_button):
             b.setEnabled(on)
+        if on and not self.writable:  # another station's points: looked at here, kept there
+            for b in (self.add_button, self.import_button, self.default_button, self.recompute_button,
+                      self.close_year_button):
+                b.setEnabled(False)
+                b.setToolTip(self.read_only_reason())
         if not on:
             for b in (self.approve_button, self.reject_button, self.delete_button, self.evidence_button):
                 b.setEnabled(False)
 
     # -- 排名 ----------------------------------------------------------------------------------------
-    def _ranking_headers(self, cats) -> list[str]:
-        return [self.tr("排名"), self.tr("姓名"), self.tr("年度积分"), self.tr("百分制"), self.tr("等次"),
-                self.tr("待审核"), *cats]
+    def _ranking_headers(self, cats, final: bool = True) -> list[str]:
+        return [self.tr("排名"), self.tr("姓名"), self.tr("年度积分"), self.tr("百分制"),
+                self.tr("等次") if final else self.tr("合格进度"), self.tr("待审核"), *cats]
+
+    def _final(self) -> bool:
+        return self._status is not None and self._status.closed
+
+    def _standing_text(self, s: DeputyScore) -> str:
+        """The final grade of a closed year, else the 合格进度 (no grade while the year is open)."""
+        if self._final():
+            return s.grade
+        return "—" if s.progress is None else f"{s.progress}%"
 
     def _fill_ranking(self) -> None:
         rows = self._ranking
         t = self.ranking_table
         keep = self._deputy_uid
-        rs = scoring.applied_rules(self.year.value())
+        rs = scoring.applied_rules(self.year.value(), self.view_code)
         cats = [c for c in CATEGORIES if any(i.category == c for i in rs.indicators)]
         cats += sorted({i.category for i in rs.indicators} - set(cats))
         t.blockSignals(True)
         t.setColumnCount(6 + len(cats))
-        t.setHorizontalHeaderLabels(self._ranking_headers(cats))
+        t.setHorizontalHeaderLabels(self._ranking_headers(cats, self._final()))
+        st = self._status
+        if st is not None and not st.closed:
+            t.horizontalHeaderItem(4).setToolTip(st.progress_note)
         h = t.horizontalHeader()
         for c in range(t.columnCount()):
             h.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents if c == 0
@@ -397,7 +437,8 @@ class PointsPage(QWidget):
         for r, s in enumerate(rows):
             values = (
                 table_item(str(s.rank), True), table_item(s.name), table_item(fmt_points(s.raw), True),
-                table_item(f"{s.score100:.1f}", True), table_item(s.grade, True),
+                table_item(f"{s.score100:.1f}", True),
+                table_item(self._standing_text(s), True, tip="" if st is None or st.closed else st.progress_note),
                 table_item(str(s.pending) if s.pending else "", True, PENDING,
                            self.tr("{0} 条手工记录待审核，审核通过后计入").format(s.pending) if s.pending else ""),
             )
@@ -421,7 +462,30 @@ class PointsPage(QWidget):
             text += self.tr("　待审核记录 {0} 条（审核通过后计入）").format(pending)
         self.ranking_summary.setText(text)
         grades = "　".join(self.tr("{0} ≥{1}").format(g.name, fmt_points(g.min_score)) for g in rs.grades)
-        self.formula.setText(scoring.FORMULA.format(full=rs.full_marks) + "\n" + self.tr("等次：{0}").format(grades))
+        lines = [scoring.FORMULA.format(full=rs.full_marks), self.tr("等次：{0}").format(grades)]
+        if st is not None and st.closed:
+            lines.append(self.tr("等次为年度评定结果：{0} 于 {1} 评定，积分截至 {2} 冻结；之后的记录不改变评定结果。").format(
+                st.closed_by, f"{st.closed_at:%Y-%m-%d %H:%M}", st.as_of.isoformat()))
+        elif st is not None:
+            lines.append(self.tr("{0}：尚未年度评定，不显示等次。").format(st.label) + st.progress_note)
+        self.formula.setText("\n".join(lines))
+        self._show_year_state()
+
+    def _show_year_state(self) -> None:
+        st = self._status
+        if st is None:
+            self.year_state.clear()
+            return
+        if st.closed:
+            self.year_state.setText(self.tr("已年度评定　积分截至 {0}").format(st.as_of.isoformat()))
+            self.close_year_button.setText(self.tr("重新开放年度…"))
+            self.close_year_button.setToolTip(self.tr("撤销{0}年的年度评定（须写明原因，记入操作日志）").format(st.year))
+        else:
+            self.year_state.setText(self.tr("{0}　数据截至 {1}").format(st.label, st.as_of.isoformat()))
+            self.close_year_button.setText(self.tr("年度评定…"))
+            self.close_year_button.setToolTip(self.tr("冻结{0}年每位代表的积分和最终等次（管理员操作，记入操作日志）")
+                                              .format(st.year))
+        self.year_state.setToolTip(st.progress_note)
 
     def ranking_rows(self) -> list[tuple[str, ...]]:
         """The ranking table as shown: 排名, 姓名, 年度积分, 百分制, 等次, 待审核."""
@@ -446,7 +510,8 @@ class PointsPage(QWidget):
         keep = self._deputy_uid or self.deputy.currentData()
         self.deputy.blockSignals(True)
         self.deputy.clear()
-        order = {p.uid: i for i, p in enumerate(deputies.all_deputies(DeputyFilter(active=True)))}
+        order = {p.uid: i for i, p in enumerate(deputies.all_deputies(DeputyFilter(active=True,
+                                                                                   station_code=self.view_code)))}
         for s in sorted(self._ranking, key=lambda s: order.get(s.deputy_uid, len(order))):
             self.deputy.addItem(s.name, s.deputy_uid)
         i = self.deputy.findData(keep)
@@ -481,12 +546,19 @@ class PointsPage(QWidget):
                 person.gender_text, person.party, person.sector, person.group, person.term]
         self.profile.setText("　".join(b for b in bits if b))
         s = self._score
-        grades = scoring.applied_rules(year).grades
+        grades = scoring.applied_rules(year, self.view_code).grades
         lowest = min(grades, key=lambda g: g.min_score).name if grades else ""
         grade_color = RED if s.grade == lowest else "#8B0000"
+        if self._final():
+            standing = self.tr('等次 <b style="color:{0};">{1}</b>').format(grade_color, s.grade)
+        else:
+            label = self._status.label if self._status else ""
+            standing = self.tr('合格进度 <b>{0}</b>（{1}，不评等次）').format(self._standing_text(s), label)
         text = self.tr('年度积分 <b style="color:#8B0000; font-size:15pt;">{0}</b> 分　百分制 <b>{1}</b>　'
-                       '等次 <b style="color:{2};">{3}</b>　排名 第 <b>{4}</b> 名（共 {5} 名）').format(
-            fmt_points(s.raw), f"{s.score100:.1f}", grade_color, s.grade, s.rank, len(self._ranking))
+                       '{2}　排名 第 <b>{3}</b> 名（共 {4} 名）　截至 {5}').format(
+            fmt_points(s.raw), f"{s.score100:.1f}", standing, s.rank, len(self._ranking),
+            self._status.as_of.isoformat() if self._status else "")
+        self.score_line.setToolTip(self._status.progress_note if self._status else "")
         if s.pending:
             text += self.tr('　<span style="color:#B35C00;">待审核 {0} 条</span>').format(s.pending)
         self.score_line.setText(text)
@@ -549,7 +621,7 @@ class PointsPage(QWidget):
             self.explain.setStyleSheet(f"color: {RED};")
 
     def _cap_of(self, code: str) -> float:
-        ind = scoring.applied_rules(self.year.value()).indicator(code)
+        ind = scoring.applied_rules(self.year.value(), self.view_code).indicator(code)
         return ind.cap if ind is not None and ind.cap is not None else 0.0
 
     def record_rows(self) -> list[tuple[str, ...]]:
@@ -585,11 +657,12 @@ class PointsPage(QWidget):
         rec = self.selected_record()
         manual = rec is not None and rec.source == MANUAL
         pending = manual and not rec.verified
-        self.approve_button.setEnabled(self._ready and pending)
-        self.reject_button.setEnabled(self._ready and pending)
-        self.delete_button.setEnabled(self._ready and manual)
+        may = self._ready and self.writable
+        self.approve_button.setEnabled(may and pending)
+        self.reject_button.setEnabled(may and pending)
+        self.delete_button.setEnabled(may and manual)
         self.evidence_button.setEnabled(rec is not None and bool(rec.evidence))
-        self.add_button.setEnabled(self._ready and bool(self._ranking))
+        self.add_button.setEnabled(may and bool(self._ranking))
         self.print_archive_button.setEnabled(self._ready and self._score is not None)
         tip = ""
         if rec is not None and not manual:
@@ -597,7 +670,7 @@ class PointsPage(QWidget):
         self.delete_button.setToolTip(tip)
 
     def _show_charts(self, by_category: dict, months: list[float]) -> None:
-        rs = scoring.applied_rules(self.year.value())
+        rs = scoring.applied_rules(self.year.value(), self.view_code)
         cats = [c for c in CATEGORIES if any(i.category == c for i in rs.indicators)]
         cats += [c for c in by_category if c not in cats]
         self.category_values = {c: float(by_category.get(c, 0.0)) for c in cats}
@@ -762,7 +835,7 @@ class PointsPage(QWidget):
             self._shortfalls = []
         else:
             try:
-                self._shortfalls = scoring.quota_shortfalls(day)
+                self._shortfalls = scoring.quota_shortfalls(day, station_code=self.view_code)
             except KnownError as exc:
                 self._show_message(exc.message, "error")
                 self._shortfalls = []
@@ -926,6 +999,57 @@ class PointsPage(QWidget):
         return True
 
     # -- printouts -----------------------------------------------------------------------------------
+    # -- 年度评定 ------------------------------------------------------------------------------------
+    def request_year_closing(self) -> bool:
+        """The 年度评定 button: close the open year after a confirmation, or reopen a closed one
+        with a reason."""
+        st = self._status
+        if st is None:
+            return False
+        if st.closed:
+            reason, ok = QInputDialog.getText(
+                self, self.tr("重新开放年度"),
+                self.tr("重新开放{0}年后，已冻结的等次将撤销，积分按现有记录显示进度，直至再次年度评定。\n"
+                        "请写明原因（记入操作日志）：").format(st.year))
+            if not ok:
+                return False
+            return self.reopen_year(reason)
+        warn = "" if st.as_of >= dt.date(st.year, 12, 31) and clock.today() > dt.date(st.year, 12, 31) else self.tr(
+            "\n\n注意：{0}年尚未结束（今天 {1}），现在评定将按截至今天的积分确定全年等次。").format(
+            st.year, clock.today().isoformat())
+        answer = QMessageBox.question(
+            self, self.tr("年度评定"),
+            self.tr("对{0}年进行年度评定？\n将按现有记录冻结 {1} 位代表的年度积分和最终等次，之后录入的记录不再改变评定结果；"
+                    "如需修改，须由管理员重新开放该年度。{2}").format(st.year, len(self._ranking), warn),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        return self.close_year()
+
+    def close_year(self) -> bool:
+        year = self.year.value()
+        try:
+            scoring.close_year(year)
+        except KnownError as exc:
+            self._show_message(exc.message, "error")
+            return False
+        self.refresh()
+        self._show_message(self.tr("{0}年度评定完成：已冻结 {1} 位代表的积分和等次").format(year, len(self._ranking)), "info")
+        self.changed.emit()
+        return True
+
+    def reopen_year(self, reason: str) -> bool:
+        year = self.year.value()
+        try:
+            scoring.reopen_year(year, reason)
+        except KnownError as exc:
+            self._show_message(exc.message, "error")
+            return False
+        self.refresh()
+        self._show_message(self.tr("{0}年度已重新开放：等次撤销，改为显示合格进度").format(year), "info")
+        self.changed.emit()
+        return True
+
     def request_print(self) -> None:
         """Ctrl+P on this page: the archive on the 代表档案 tab, the ranking elsewhere."""
         if self.current_tab() == "archive":
@@ -952,8 +1076,8 @@ class PointsPage(QWidget):
             self.save_archive(path)
 
     def save_ranking(self, path: str, preview: bool = True) -> None:
-        year = self.year.value()
-        self._print(lambda out: scoring.print_ranking(year, out), path,
+        year, code = self.year.value(), self.view_code
+        self._print(lambda out: scoring.print_ranking(year, out, code), path,
                     self.tr("{0}年度履职积分排名").format(year), preview)
 
     def save_archive(self, path: str, preview: bool = True) -> None:

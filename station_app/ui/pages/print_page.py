@@ -39,13 +39,14 @@ from PySide6.QtWidgets import (
 
 from station_app.domain.qrcontent import QrOptions
 from station_app.errors import KnownError, ValidationError
-from station_app.services import deputies, printing, settings, station
+from station_app.services import deputies, printing, settings
 from station_app.services.deputies import DeputyFilter
 from station_app.services.printing import PrintOptions
 from station_app.ui import tasks
 from station_app.ui.forms import FieldForm
 from station_app.ui.models.checklist import CheckItem, CheckListModel
 from station_app.ui.pdfview import PdfPages, PdfPreview, prepare_printer, print_pdf
+from station_app.ui.station_view import StationViewMixin
 
 STYLE = """
 #stepTitle { font-size: 11pt; font-weight: bold; color: #8B0000; padding-top: 6px; }
@@ -79,7 +80,7 @@ class Rendered:
     data: bytes
 
 
-class PrintPage(QWidget):
+class PrintPage(StationViewMixin, QWidget):
     """Signals:
         preview_ready(int): a preview is shown; its page count
         saved(str): a PDF was saved at this path
@@ -139,7 +140,7 @@ class PrintPage(QWidget):
         self.station_template = QLineEdit()
         self.station_template.setPlaceholderText("https://…/s/{station_code}")
         self.station_template.setToolTip(self.tr("可用 {station_code}"))
-        self.full_numbers = QCheckBox(self.tr("印出完整号码（不勾选则遮挡中间四位）"))
+        self.full_numbers = QCheckBox(self.tr("没有公开联系电话的代表印出完整联系电话（不勾选则印联络站电话）"))
         self.form.add("paper", self.tr("纸张"), self.paper)
         self.form.add("qr.mode", self.tr("二维码内容"), self.qr_mode)
         self.form.add("qr.deputy_template", self.tr("代表码网址"), self.deputy_template)
@@ -226,7 +227,7 @@ class PrintPage(QWidget):
         left.addWidget(self.message)
         left_box = QWidget()
         left_box.setLayout(left)
-        left_box.setFixedWidth(390)
+        left_box.setFixedWidth(360)  # with the preview's bar, fits a 1024-pixel screen
         left.setContentsMargins(0, 0, 0, 0)
         body.addWidget(left_box)
 
@@ -273,8 +274,8 @@ class PrintPage(QWidget):
             self.deputy_template.setText(str(seen["qr.deputy_template"] or ""))
             self.station_template.setText(str(seen["qr.station_template"] or ""))
             self.full_numbers.setChecked(bool(seen["privacy.show_full_numbers"]))
-        home = station.home_station()  # a county database holds other stations' deputies too
-        people = deputies.all_deputies(DeputyFilter(active=True, station_code=home.code)) if home else []
+        code = self.view_code  # the station in view: a county database holds many stations' deputies
+        people = deputies.all_deputies(DeputyFilter(active=True, station_code=code)) if code else []
         self.choice_model.set_items([
             CheckItem(d.uid, f"{d.name}　{d.levels_text}", "　".join(x for x in (d.group, d.sector) if x))
             for d in people])
@@ -311,7 +312,7 @@ class PrintPage(QWidget):
             uids = self.choice_model.checked_keys()
         return PrintOptions(kind=p.key, paper=self.paper.currentData(), qr=qr,
                             show_full_numbers=self.full_numbers.isChecked() if p.phones else None,
-                            deputy_uids=uids)
+                            deputy_uids=uids, station_code=self.view_code)
 
     def _update_enabled(self) -> None:
         p = self.current_printout()
@@ -332,8 +333,10 @@ class PrintPage(QWidget):
         self.who_note.setText("" if p.selectable else self.tr("{0}印的是全部在任代表。").format(self.tr(p.title)))
         self.who_note.setVisible(not p.selectable)
         self.kinds.setEnabled(idle)
+        one_station = self.view_code is not None  # 全县 prints nothing: choose the station
         for b in (self.preview_button, self.print_button, self.save_button):
-            b.setEnabled(idle)
+            b.setEnabled(idle and one_station)
+            b.setToolTip("" if one_station else self.tr("请先在上方选择一个联络站"))
 
     def _set_busy(self, busy: bool, text: str = "") -> None:
         self._busy = busy

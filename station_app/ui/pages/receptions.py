@@ -44,11 +44,12 @@ from PySide6.QtWidgets import (
 
 from station_app.domain import clock
 from station_app.domain.codes import CaseStatus, Category, Channel, Handling, Urgency
-from station_app.domain.masking import mask_phone
+from station_app.domain.masking import mask_id_number, mask_phone
 from station_app.domain.records import OpinionData, Page, ReceptionData, ReceptionRecord
 from station_app.errors import KnownError, ValidationError
-from station_app.services import cases, deputies, receptions, settings, station
+from station_app.services import cases, deputies, receptions, settings
 from station_app.services.deputies import DeputyFilter
+from station_app.ui.dates import confirm_long_past, limit_date_edit
 from station_app.ui.dialogs.reception_dialog import (
     DeputyChecks,
     ReceptionDialog,
@@ -56,6 +57,7 @@ from station_app.ui.dialogs.reception_dialog import (
     make_datetime_edit,
     to_qdatetime,
 )
+from station_app.ui.excel_export import ExcelExport, paged_sheet
 from station_app.ui.forms import (
     ERROR_STYLE,
     INVALID_STYLE,
@@ -67,6 +69,7 @@ from station_app.ui.forms import (
     refill_combo,
 )
 from station_app.ui.models.paged import Column, PagedTableModel
+from station_app.ui.station_view import StationViewMixin
 
 VISITOR_ROLE = Qt.ItemDataRole.UserRole  # (name, phone, village)
 NAME_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -157,7 +160,7 @@ class OpinionRow(QFrame):
         self.co_departments = QLineEdit()
         self.co_departments.setPlaceholderText(self.tr("可不填"))
         self.co_departments.setToolTip(self.tr("多个协办单位用“、”分隔"))
-        self.deadline = QDateEdit()
+        self.deadline = limit_date_edit(QDateEdit())
         self.deadline.setDisplayFormat("yyyy-MM-dd")
         self.deadline.setCalendarPopup(True)
         self.reply = QLineEdit()
@@ -331,7 +334,7 @@ def reception_columns(page: ReceptionsPage) -> list[Column]:
     ]
 
 
-class ReceptionsPage(PageSearchKeys, QWidget):
+class ReceptionsPage(StationViewMixin, PageSearchKeys, QWidget):
     """Signals:
         saved(): a visit was recorded, corrected or deleted
     """
@@ -356,9 +359,17 @@ class ReceptionsPage(PageSearchKeys, QWidget):
         head.addWidget(title)
         hint = QLabel(self.tr("Tab 下一项　Enter（在接待情况中）或 Ctrl+S 保存　Ctrl+Enter 添加意见　Esc 清空"))
         hint.setStyleSheet("color: #777;")
+        hint.setWordWrap(True)  # two lines rather than cut off on a 1024-pixel screen
+        hint.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         head.addStretch(1)
         head.addWidget(hint)
         lay.addLayout(head)
+        self.read_only_label = QLabel()
+        self.read_only_label.setObjectName("readOnlyNote")
+        self.read_only_label.setWordWrap(True)
+        self.read_only_label.setStyleSheet("color: #8B0000;")
+        self.read_only_label.hide()
+        lay.addWidget(self.read_only_label)
 
         split = QSplitter(Qt.Orientation.Vertical)
         split.setChildrenCollapsible(False)
@@ -593,6 +604,11 @@ class ReceptionsPage(PageSearchKeys, QWidget):
         foot.addStretch(1)
         self.edit_button = QPushButton(self.tr("修改所选…"))
         self.delete_button = QPushButton(self.tr("删除所选…"))
+        self.excel = ExcelExport(self, lambda: self.tr("接待记录.xlsx"),
+                                 lambda: [paged_sheet(self.tr("接待记录"), self.table)])
+        self.edit_button.setEnabled(False)  # nothing selected yet
+        self.delete_button.setEnabled(False)
+        foot.addWidget(self.excel.button)
         foot.addWidget(self.edit_button)
         foot.addWidget(self.delete_button)
         lay.addLayout(foot)
@@ -616,7 +632,7 @@ class ReceptionsPage(PageSearchKeys, QWidget):
         edit = QDateEdit()
         edit.setDisplayFormat("yyyy-MM-dd")
         edit.setCalendarPopup(True)
-        edit.setMinimumDate(NO_DATE)
+        limit_date_edit(edit)  # its minimum (2000-01-01 = NO_DATE) reads 不限
         edit.setSpecialValueText(self.tr("不限"))
         edit.setDate(NO_DATE)
         edit.setMinimumWidth(100)
@@ -639,8 +655,9 @@ class ReceptionsPage(PageSearchKeys, QWidget):
     def refresh(self) -> None:
         """Deputies, departments, filters and the list (after a restart or a change elsewhere)."""
         self.show_full = show_full_numbers()
-        ready = station.home_station() is not None
-        self.save_button.setEnabled(ready)
+        ready = self.has_view
+        self.save_button.setEnabled(self.writable)
+        self.intake.setVisible(self.writable or not ready)  # another station's visits: the list only
         if not ready:
             self.status_label.setStyleSheet(ERROR_STYLE)
             self.status_label.setText(self.tr("请先在“设置”中填写站点信息"))
@@ -651,6 +668,12 @@ class ReceptionsPage(PageSearchKeys, QWidget):
             self.status_label.clear()
         first = not self._ready
         self._ready = True
+        self.read_only_label.setVisible(not self.writable)
+        self.read_only_label.setText(self.tr("只读：") + self.read_only_reason())
+        if not self.writable:
+            self._fill_filters()
+            self.reload()
+            return
         self.deputy_checks.load(keep=None if first else self.deputy_checks.checked())
         if first:
             self._apply_defaults(deputies_too=True)
@@ -663,9 +686,11 @@ class ReceptionsPage(PageSearchKeys, QWidget):
         self.reload()
 
     def _fill_filters(self) -> None:
-        refill_combo(self.village_filter, self.tr("全部村（社区）"), [(v, v) for v in receptions.villages(limit=200)])
+        code = self.view_code
+        refill_combo(self.village_filter, self.tr("全部村（社区）"),
+                     [(v, v) for v in receptions.villages(limit=200, station_code=code)])
         refill_combo(self.deputy_filter, self.tr("全部代表"),
-               [(p.name, p.uid) for p in deputies.all_deputies(DeputyFilter(active=None))])
+               [(p.name, p.uid) for p in deputies.all_deputies(DeputyFilter(active=None, station_code=code))])
 
     def _apply_defaults(self, deputies_too: bool) -> None:
         try:
@@ -717,7 +742,7 @@ class ReceptionsPage(PageSearchKeys, QWidget):
 
     # -- list -----------------------------------------------------------------------------------
     def filters(self) -> dict:
-        f = {}
+        f: dict = {"station_code": self.view_code}
         if self.channel_filter.currentData():
             f["channel"] = self.channel_filter.currentData()
         if self.village_filter.currentData():
@@ -753,7 +778,7 @@ class ReceptionsPage(PageSearchKeys, QWidget):
         return self.model.record(rows[0].row()) if rows else None
 
     def _on_selection_changed(self, *_args) -> None:
-        has = self.selected() is not None
+        has = self.selected() is not None and self.writable
         self.edit_button.setEnabled(has)
         self.delete_button.setEnabled(has)
 
@@ -829,7 +854,8 @@ class ReceptionsPage(PageSearchKeys, QWidget):
             return
         from PySide6.QtCore import QStringListModel
 
-        self.village_completer.setModel(QStringListModel(receptions.villages(text.strip()), self.village_completer))
+        self.village_completer.setModel(QStringListModel(receptions.villages(text.strip(), station_code=self.view_code),
+                                                                self.village_completer))
         if text.strip():
             self.village_completer.setCompletionPrefix(text.strip())
             self.village_completer.complete()
@@ -925,6 +951,42 @@ class ReceptionsPage(PageSearchKeys, QWidget):
     def opinions(self) -> list[OpinionData]:
         return [r.data() for r in self.rows]
 
+    def _settle_same_id(self, data: ReceptionData) -> bool:
+        """The ID number was given before under another name: say who and when, and let the clerk
+        register this visit as that same person (the earlier name fills 来访人), keep the name as
+        typed, or go back to the form. False: go back, nothing saved."""
+        try:
+            earlier = receptions.same_id_other_name(data.visitor_id_number, data.visitor_name,
+                                                     station_code=self.view_code)
+        except KnownError:
+            return True  # the save itself will say what is wrong
+        if earlier is None:
+            return True
+        when = clock.to_local(earlier.received_at)
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("身份证号已登记过"),
+                          self.tr("身份证号 {0} 在 {1} 登记来访时，来访人是“{2}”{3}，与现在填写的“{4}”不同。\n"
+                                  "是同一个人吗？").format(
+                              mask_id_number(earlier.visitor_id_number) if not show_full_numbers()
+                              else earlier.visitor_id_number,
+                              f"{when.year}年{when.month}月{when.day}日", earlier.visitor_name,
+                              self.tr("（{0}）").format(earlier.village) if earlier.village else "",
+                              data.visitor_name.strip()), QMessageBox.StandardButton.NoButton, self)
+        same = box.addButton(self.tr("是同一人，按“{0}”登记").format(earlier.visitor_name),
+                             QMessageBox.ButtonRole.AcceptRole)
+        keep = box.addButton(self.tr("不是，仍按“{0}”登记").format(data.visitor_name.strip()),
+                             QMessageBox.ButtonRole.DestructiveRole)
+        back = box.addButton(self.tr("返回修改"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(back)
+        box.setEscapeButton(back)
+        box.exec()
+        if box.clickedButton() is same:
+            self.name.setText(earlier.visitor_name)
+            return True
+        if box.clickedButton() is keep:
+            return True
+        self.id_number.setFocus()
+        return False
+
     def is_empty_except(self, widget=None) -> bool:
         texts = [w.text().strip() for w in (self.name, self.phone, self.village, self.id_number) if w is not widget]
         return not any(texts) and not self.summary.toPlainText().strip() and all(r.is_empty() for r in self.rows)
@@ -974,8 +1036,14 @@ class ReceptionsPage(PageSearchKeys, QWidget):
             return None
         for comp in (self.name_completer, self.phone_completer, self.village_completer):
             comp.popup().hide()
+        data = self.visit_data()
+        if data.received_at is not None and not confirm_long_past(self, data.received_at, self.tr("接待时间")):
+            return None
+        if not self._settle_same_id(data):
+            return None
+        data = self.visit_data()
         try:
-            rec = receptions.record_visit(self.visit_data(), self.opinions())
+            rec = receptions.record_visit(data, self.opinions())
         except ValidationError as exc:
             self.show_errors(exc.fields)
             return None
@@ -984,7 +1052,7 @@ class ReceptionsPage(PageSearchKeys, QWidget):
             self.status_label.setStyleSheet(ERROR_STYLE)
             self.status_label.setText(exc.message)
             return None
-        numbers = sorted(c.number for c in cases.page(reception_uid=rec.uid, limit=1000).rows)
+        numbers = sorted(c.number for c in cases.page(reception_uid=rec.uid, limit=1000, station_code=rec.station_code).rows)
         text = self.tr("已保存：{0}").format(rec.visitor_name)
         if numbers:
             text += self.tr("，意见建议 {0}").format("、".join(numbers))

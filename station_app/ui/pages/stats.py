@@ -41,9 +41,13 @@ from station_app.domain.codes import Category
 from station_app.domain.records import Statistics, StatsFigures
 from station_app.errors import KnownError
 from station_app.services import station, stats
+from station_app.services.xlsx_export import Sheet
 from station_app.ui import charts, tasks
+from station_app.ui.dates import limit_date_edit
+from station_app.ui.excel_export import ExcelExport, table_sheet
 from station_app.ui.forms import pydate, qdate, show_message
 from station_app.ui.pdfview import SavedPdfDialog
+from station_app.ui.station_view import StationViewMixin
 
 STYLE = charts.CHART_VIEW_STYLE + """
 #figure { background: #FFFFFF; border: 1px solid #E6D8CF; border-radius: 6px; }
@@ -141,7 +145,7 @@ def _fill(table: QTableWidget, rows, shown: tuple[int, int] = (3, 12)) -> None:
     table.setFixedHeight(table.horizontalHeader().sizeHint().height() + n * row_h + 2 * table.frameWidth() + 2)
 
 
-class StatsPage(QWidget):
+class StatsPage(StationViewMixin, QWidget):
     """Signals:
         report_saved(str): the report PDF was written to this path
     """
@@ -182,6 +186,7 @@ class StatsPage(QWidget):
         for w in (self.date_from, self.date_to):
             w.setCalendarPopup(True)
             w.setDisplayFormat("yyyy-MM-dd")
+            limit_date_edit(w)
         self.to_label = QLabel(self.tr("至"))
         bar.addWidget(self.kind)
         bar.addWidget(self.year)
@@ -200,6 +205,9 @@ class StatsPage(QWidget):
         self.print_button.setObjectName("printReportButton")
         self.print_button.setToolTip(self.tr("把本期的月报/季报/年报保存为PDF并预览（Ctrl+P）"))
         bar.addWidget(self.print_button)
+        self.excel = ExcelExport(self, lambda: self.tr("统计{0}.xlsx").format(self.period_label.text()),
+                                 self._excel_sheets)
+        bar.addWidget(self.excel.button)
         outer.addLayout(bar)
         period_row = QHBoxLayout()
         self.period_label = QLabel()
@@ -233,7 +241,7 @@ class StatsPage(QWidget):
         for i, (key, title, unit) in enumerate(FIGURES):
             tile = _FigureTile(self.tr(title), self.tr(unit))
             self.tiles[key] = tile
-            tiles.addWidget(tile, 0, i)
+            tiles.addWidget(tile, i // 4, i % 4)  # two rows: seven tiles in one row are cut on 1024 pixels
         lay.addLayout(tiles)
 
         chart_row = QHBoxLayout()
@@ -330,13 +338,16 @@ class StatsPage(QWidget):
         return stats.period(kind, self.year.value(), max(1, self.index.currentIndex() + 1))
 
     def current_station(self) -> str | None:
-        """The station chosen (None: every station of the database, or the only one)."""
-        return self.station.currentData() if not self.station.isHidden() else None
+        """The station in view (None: 全县, every station of the database)."""
+        return self.view_code
 
     def set_station(self, code: str | None) -> None:
-        i = self.station.findData(code)
-        if i >= 0:
-            self.station.setCurrentIndex(i)
+        """Show station ``code`` (None: 全县), as the main window's station selector does."""
+        window = self.window()
+        if hasattr(window, "set_view_code"):
+            window.set_view_code(code)
+        else:
+            self.set_view(station.view(code))
 
     def _fill_index(self, kind: str) -> None:
         """Months or quarters in the second combo; the month or quarter picked stays in view when
@@ -392,20 +403,11 @@ class StatsPage(QWidget):
 
     # -- figures -------------------------------------------------------------------------------------
     def _refresh_stations(self) -> None:
-        codes = stats.station_codes()
-        names = self._station_names = {s.code: s.name for s in station.stations()}
-        current = self.station.currentData()
-        self.station.blockSignals(True)
-        self.station.clear()
-        self.station.addItem(self.tr("全部联络站（合计）"), None)
-        for code in codes:
-            self.station.addItem(f"{names.get(code, code)}（{code}）", code)
-        i = self.station.findData(current)
-        self.station.setCurrentIndex(max(0, i))
-        self.station.blockSignals(False)
-        many = len(codes) > 1
-        self.station_label.setVisible(many)
-        self.station.setVisible(many)
+        """The stations' names for the by-station table; which station is shown is the station in
+        view (the main window's selector), so the page keeps no picker of its own."""
+        self._station_names = {s.code: s.name for s in station.stations()}
+        self.station_label.setVisible(False)
+        self.station.setVisible(False)
 
     def refresh(self) -> None:
         """Recompute the figures of the chosen period (and station) on a worker and show them (a
@@ -439,6 +441,19 @@ class StatsPage(QWidget):
             [self._station_names.get(code, code), *(format_figure(k, getattr(f, k)) for k, _t, _u in FIGURES)]
             for code, f in sorted(s.by_station.items())], shown=(1, 12))
         self.station_box.setVisible(bool(s.by_station))
+
+    def _excel_sheets(self) -> list[Sheet]:
+        """导出Excel: the period's figures as the tiles show them, then each table as shown."""
+        if self._stats is None:
+            raise KnownError(self.tr("统计还没有完成，请稍候再导出。"))
+        figures = [(self.tr("统计期间"), self.period_label.text(), "")]
+        figures += [(tile.title.text(), tile.value.text(), tile.unit.text()) for tile in self.tiles.values()]
+        sheets = [Sheet(self.tr("主要数字"), (self.tr("项目"), self.tr("数值"), self.tr("单位")), figures),
+                  table_sheet(self.tr("分村（社区）统计"), self.village_table),
+                  table_sheet(self.tr("代表接待统计"), self.deputy_table)]
+        if not self.station_box.isHidden():
+            sheets.append(table_sheet(self.tr("各联络站对比"), self.station_table))
+        return sheets
 
     @property
     def statistics(self) -> Statistics | None:

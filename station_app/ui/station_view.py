@@ -1,0 +1,71 @@
+"""The station in view, as the pages hold it.
+
+The main window decides it at the top (its station selector, or the home station of a station
+database) and hands it to every page: :meth:`StationViewMixin.follow` gives the page the window's
+``current_view`` to ask, :meth:`StationViewMixin.set_view` fixes one (a page on its own, in a
+test). A page passes ``self.view_code`` to every service it reads from, and asks
+:attr:`writable` before it offers a change. A page never looks the home station up itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from station_app.domain.records import StationView
+
+
+class StationViewMixin:
+    """For a page (a QWidget) that shows one station's data, or the whole county's."""
+
+    _view: StationView | None = None
+    _view_source: Callable[[], StationView | None] | None = None
+
+    def follow(self, source: Callable[[], StationView | None]) -> None:
+        """Show whatever ``source`` says is in view (the main window's ``current_view``)."""
+        self._view_source = source
+
+    def set_view(self, view: StationView | None) -> None:
+        """Show ``view`` from now on, whatever the window shows (None: nothing to show yet)."""
+        self._view_source = None
+        self._view = view
+        self.on_view_changed()
+
+    @property
+    def view(self) -> StationView | None:
+        if self._view_source is not None:
+            return self._view_source()
+        return self._view
+
+    def on_view_changed(self) -> None:
+        """What the page does when the station in view changes (default: refresh)."""
+        refresh = getattr(self, "refresh", None)
+        if refresh is not None:
+            refresh()
+
+    @property
+    def view_code(self) -> str | None:
+        """The station code to pass to the services; None for 全县 (every station)."""
+        view = self.view
+        return None if view is None else view.code
+
+    @property
+    def has_view(self) -> bool:
+        return self.view is not None
+
+    @property
+    def county_view(self) -> bool:
+        """True when 全县 is in view (the sum of every station)."""
+        view = self.view
+        return view is not None and view.code is None
+
+    @property
+    def writable(self) -> bool:
+        """True when the records in view may be changed here (the home station's own)."""
+        view = self.view
+        return view is not None and view.writable
+
+    def read_only_reason(self) -> str:
+        view = self.view
+        if view is None:
+            return "请先填写站点信息（设置 → 站点信息）"
+        return view.read_only_reason
