@@ -134,7 +134,12 @@ def station_in_view(arg: str | None, county: bool = False) -> str | None:
 
     if county and (arg or "").strip().lower() in COUNTY_WORDS:
         return None
-    return station.choose(arg).code
+    try:
+        return station.choose(arg).code
+    except station.StationChoiceError as exc:
+        if county and not (arg or "").strip():
+            exc.message += "；全县合计请用 --station all"
+        raise
 
 
 def _year(text: str) -> int:

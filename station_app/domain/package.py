@@ -474,6 +474,12 @@ def manifest_schema() -> dict:
                                        "reception_rule": {"type": "string", "maxLength": 200},
                                        "schedule_rules": {"type": "array", "maxItems": 20,
                                                           "items": {"type": "string", "maxLength": 200}},
+                                       "year_closings": {"type": "object",
+                                                         "patternProperties": {"^[0-9]{4}$": {
+                                                             "type": "object",
+                                                             "required": ["as_of", "closed_at", "closed_by", "rules",
+                                                                          "grades"]}},
+                                                         "additionalProperties": False},
                                        "scoring_rules": {"type": "object",
                                                          "patternProperties": {"^[0-9]{4}$": {"type": "object"}},
                                                          "additionalProperties": False}}},
@@ -570,6 +576,10 @@ def parse_manifest(raw: bytes) -> Manifest:
     if schedule is not None and (not isinstance(schedule, list) or len(schedule) > 20 or not all(
             isinstance(t, str) and len(t) <= 200 for t in schedule)):
         raise ManifestError("manifest.json 的站点 schedule_rules 无效（应为至多20条活动日规则文字）")
+    closings = st.get("year_closings")
+    if closings is not None and (not isinstance(closings, dict) or not all(
+            isinstance(k, str) and re.fullmatch(r"[0-9]{4}", k) and _closing_ok(v) for k, v in closings.items())):
+        raise ManifestError("manifest.json 的站点 year_closings 无效（应为 {年度: 年度评定结果}）")
     rules = st.get("scoring_rules")
     if rules is not None and (not isinstance(rules, dict) or not all(
             isinstance(k, str) and re.fullmatch(r"[0-9]{4}", k) and isinstance(v, dict) for k, v in rules.items())):
@@ -606,9 +616,34 @@ def parse_manifest(raw: bytes) -> Manifest:
     return Manifest(package_id=doc["package_id"], previous_package_id=prev, kind=doc["kind"],
                     created_at=doc["created_at"], app_version=str(doc.get("app_version", "")),
                     station={"code": st["code"], **{k: st.get(k) or "" for k in ("name", "township", "county")},
-                             **{k: st[k] for k in (*STATION_TEXT_FIELDS, "schedule_rules", "scoring_rules")
+                             **{k: st[k] for k in (*STATION_TEXT_FIELDS, "schedule_rules", "scoring_rules",
+                                                   "year_closings")
                                 if k not in ("name", "township", "county") and st.get(k) is not None}},
                     period_from=p_from, period_to=p_to, files=files, version=version)
+
+
+def _closing_ok(v: object) -> bool:
+    """One year's 年度评定 as a manifest carries it: when, by whom, the date the figures run to, the
+    rules and each deputy's frozen score and grade."""
+    if not isinstance(v, dict) or not isinstance(v.get("rules"), dict) or not isinstance(v.get("grades"), list):
+        return False
+    if not (isinstance(v.get("as_of"), str) and _DATE.fullmatch(v["as_of"]) and _valid_date(v["as_of"])):
+        return False
+    if not (isinstance(v.get("closed_at"), str) and _TS.fullmatch(v["closed_at"]) and _valid_ts(v["closed_at"])):
+        return False
+    if not (isinstance(v.get("closed_by"), str) and len(v["closed_by"]) <= 40):
+        return False
+    for g in v["grades"]:
+        if not isinstance(g, dict) or not isinstance(g.get("deputy_uid"), str) or not _UID.fullmatch(g["deputy_uid"]):
+            return False
+        if not (isinstance(g.get("deputy_name"), str) and len(g["deputy_name"]) <= 40
+                and isinstance(g.get("grade"), str) and len(g["grade"]) <= 16):
+            return False
+        if not all(type(g.get(k)) in (int, float) for k in ("raw", "score100")) or type(g.get("rank")) is not int:
+            return False
+        if not isinstance(g.get("by_indicator"), dict):
+            return False
+    return True
 
 
 def unsafe_name(name: str) -> str | None:

@@ -56,6 +56,8 @@ from station_app.db.models import (
     ExchangeSent,
     Reception,
     ReceptionDeputy,
+    ScoreYearClosing,
+    ScoreYearGrade,
     ScoringRules,
     Station,
 )
@@ -1741,7 +1743,41 @@ def _station_object(home) -> dict:
            "schedule_rules": list(home.schedule_rules)}
     if rules:
         out["scoring_rules"] = rules
+    out["year_closings"] = _closings_of(home.code)
     return out
+
+
+def _closings_of(code: str) -> dict:
+    """The station's 年度评定 of every closed year: the county shows its frozen grades as it does."""
+    out = {}
+    for c in ScoreYearClosing.select().where(ScoreYearClosing.station_code == code).order_by(ScoreYearClosing.year):
+        grades = [{"deputy_uid": g.deputy_uid, "deputy_name": g.deputy_name, "raw": g.raw, "score100": g.score100,
+                   "grade": g.grade, "rank": g.rank, "by_indicator": json.loads(g.by_indicator)}
+                  for g in ScoreYearGrade.select().where(ScoreYearGrade.closing == c.id).order_by(ScoreYearGrade.id)]
+        out[str(c.year)] = {"as_of": c.as_of, "closed_at": clock.format_ts(c.closed_at), "closed_by": c.closed_by,
+                            "rules": json.loads(c.rules_doc), "grades": grades}
+    return out
+
+
+def _mirror_closings(code: str, closings: dict) -> None:
+    """An imported station's 年度评定 as its newest package says: closed years as frozen there,
+    reopened ones open again."""
+    from station_app.domain.scoring import ruleset_from_json
+    from station_app.errors import ValidationError
+
+    ScoreYearClosing.delete().where(ScoreYearClosing.station_code == code).execute()  # grades cascade
+    for year, c in sorted(closings.items()):
+        text = json.dumps(c["rules"], ensure_ascii=False, sort_keys=True)
+        try:
+            ruleset_from_json(text)
+        except ValidationError as exc:
+            raise _Reject(f"数据包中{year}年年度评定所用的积分指标无效：{exc.message}") from None
+        row = ScoreYearClosing.create(station_code=code, year=int(year), as_of=c["as_of"],
+                                      closed_at=_ts(c["closed_at"]), closed_by=c["closed_by"], rules_doc=text)
+        for g in c["grades"]:
+            ScoreYearGrade.create(closing=row, deputy_uid=g["deputy_uid"], deputy_name=g["deputy_name"],
+                                  raw=g["raw"], score100=g["score100"], grade=g["grade"], rank=g["rank"],
+                                  by_indicator=json.dumps(g["by_indicator"], ensure_ascii=False, sort_keys=True))
 
 
 def _upsert_station(manifest: pk.Manifest) -> None:
@@ -1764,6 +1800,8 @@ def _upsert_station(manifest: pk.Manifest) -> None:
     home = station.home_station()
     if home is not None and home.code == code:
         return
+    if "year_closings" in manifest.station:  # a package of an older program carries none: keep what is here
+        _mirror_closings(code, manifest.station["year_closings"])
     for year, doc in sorted((manifest.station.get("scoring_rules") or {}).items()):
         text = json.dumps(doc, ensure_ascii=False, sort_keys=True)
         try:

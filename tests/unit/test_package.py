@@ -41,7 +41,8 @@ def _format_ok(fmt: str, v: str) -> bool:
 
 def valid(schema: dict, v) -> bool:
     known = {"$schema", "$id", "title", "description", "type", "enum", "const", "pattern", "maxLength", "minimum",
-             "required", "properties", "additionalProperties", "items", "minItems", "uniqueItems", "format"}
+             "required", "properties", "additionalProperties", "items", "minItems", "maxItems", "uniqueItems", "format",
+             "patternProperties"}
     assert set(schema) <= known, set(schema) - known  # the files use nothing the checker ignores
     types = schema.get("type")
     if types is not None:
@@ -63,7 +64,7 @@ def valid(schema: dict, v) -> bool:
     if isinstance(v, (int, float)) and not isinstance(v, bool) and "minimum" in schema and v < schema["minimum"]:
         return False
     if isinstance(v, list):
-        if len(v) < schema.get("minItems", 0):
+        if len(v) < schema.get("minItems", 0) or len(v) > schema.get("maxItems", len(v)):
             return False
         if schema.get("uniqueItems") and len({json.dumps(x) for x in v}) != len(v):
             return False
@@ -73,11 +74,17 @@ def valid(schema: dict, v) -> bool:
         if any(k not in v for k in schema.get("required", ())):
             return False
         props = schema.get("properties", {})
+        patterns = schema.get("patternProperties", {})
         for k, x in v.items():
             if k in props:
                 if not valid(props[k], x):
                     return False
+            elif any(re.search(p.replace("$", r"\Z"), k) for p in patterns):
+                if not all(valid(s, x) for p, s in patterns.items() if re.search(p.replace("$", r"\Z"), k)):
+                    return False
             elif isinstance(schema.get("additionalProperties"), dict) and not valid(schema["additionalProperties"], x):
+                return False
+            elif schema.get("additionalProperties") is False:
                 return False
     return True
 
@@ -211,3 +218,34 @@ def test_timestamps_are_normalised_to_the_stored_form():
     assert pk.normalize_ts(TS) == TS
     assert pk.normalize_ts("2026-05-20T07:00:00Z") == "2026-05-20T15:00:00.000000+08:00"
     assert pk.normalize_ts(None) is None
+
+
+def test_the_station_profile_travels_and_a_bad_one_rejects_the_manifest():
+    """The optional profile of the manifest's ``station`` (address, phone, reception and activity-day
+    rules, applied 积分指标, 年度评定) is kept as sent; a field of the wrong shape rejects the package,
+    by our code and by the published schema alike."""
+    from station_app.domain.scoring import default_rules
+
+    rules = json.loads(default_rules(2026).to_json())
+    closing = {"as_of": "2026-12-31", "closed_at": "2027-01-05T10:00:00+08:00", "closed_by": "王秘书", "rules": rules,
+               "grades": [{"deputy_uid": UID, "deputy_name": "王建国", "raw": 80.5, "score100": 80.5, "grade": "称职",
+                           "rank": 1, "by_indicator": {"A01": 5}}]}
+    full = {"code": "T01", "name": "测试站", "township": "测试镇", "county": "测试县", "address": "镇政府一楼",
+            "phone": "0534-5123456", "reception_rule": "每月15日", "schedule_rules": ["每月15日", "每周三"],
+            "scoring_rules": {"2026": rules}, "year_closings": {"2026": closing}}
+    schema = json.loads((SCHEMAS / "manifest.schema.json").read_text(encoding="utf-8"))
+    m = pk.parse_manifest(_manifest(station=full))
+    assert m.station == full and valid(schema, json.loads(_manifest(station=full)))
+    old = pk.parse_manifest(_manifest())  # a v1 package: none of them, nothing invented
+    assert set(old.station) == {"code", "name", "township", "county"}
+    bad_grade = {**closing, "grades": [{**closing["grades"][0], "rank": "1"}]}
+    for change in ({"address": "址" * 201}, {"phone": 5}, {"reception_rule": ["每月15日"]},
+                   {"schedule_rules": "每月15日"}, {"schedule_rules": ["x"] * 21},
+                   {"scoring_rules": {"2026年": rules}}, {"scoring_rules": {"2026": "x"}},
+                   {"year_closings": {"2026": {**closing, "as_of": "2026-13-01"}}},
+                   {"year_closings": {"2026": bad_grade}}, {"year_closings": {"2026": {"as_of": "2026-12-31"}}}):
+        with pytest.raises(pk.ManifestError):
+            pk.parse_manifest(_manifest(station={**full, **change}))
+    for change in ({"address": "址" * 201}, {"schedule_rules": "每月15日"}, {"scoring_rules": {"2026年": rules}},
+                   {"year_closings": {"2026": {"as_of": "2026-12-31"}}}):
+        assert not valid(schema, json.loads(_manifest(station={**full, **change})))
