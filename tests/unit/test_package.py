@@ -82,9 +82,7 @@ def valid(schema: dict, v) -> bool:
             elif any(re.search(p.replace("$", r"\Z"), k) for p in patterns):
                 if not all(valid(s, x) for p, s in patterns.items() if re.search(p.replace("$", r"\Z"), k)):
                     return False
-            elif isinstance(schema.get("additionalProperties"), dict) and not valid(schema["additionalProperties"], x):
-                return False
-            elif schema.get("additionalProperties") is False:
+            elif isinstance(schema.get("additionalProperties"), dict) and not valid(schema["additionalProperties"], x) or schema.get("additionalProperties") is False:
                 return False
     return True
 
