@@ -9,7 +9,6 @@ import argparse
 import json
 import logging
 import sys
-import tempfile
 import traceback
 from pathlib import Path
 
@@ -101,6 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("restore", help="用备份替换数据库（先校验；被替换的文件另存一份）")
     p.add_argument("--db", required=True)
     p.add_argument("--from", dest="source", required=True, help="备份文件")
+    p.add_argument("--yes", action="store_true",
+                   help="备份是空的、属于另一个联络站或是县级汇总库时，仍然恢复（默认：说明情况后不恢复）")
 
     p = sub.add_parser("stats", help="统计：接待人次、意见建议、办结率、满意率等")
     p.add_argument("--db", required=True)
@@ -147,11 +148,15 @@ def cmd_demo(args) -> int:
         raise _ArgumentsWrong("--deputies 代表人数应在 1 到 2000 之间")
     if args.receptions is not None and args.receptions < 0:
         raise _ArgumentsWrong("--receptions 接待登记条数不能是负数")
+    from station_app.db.instance import hold, refuse_if_held
+
+    refuse_if_held(args.db, "生成演示数据")
     file = sqlite_file_of(args.db)
     new_file = file is not None and not file.exists()
     try:
-        _open(args.db)
-        summary = make_demo(seed=args.seed, deputies=args.deputies, receptions=args.receptions)
+        with hold(args.db, "生成演示数据"):  # a GUI started meanwhile is refused
+            _open(args.db)
+            summary = make_demo(seed=args.seed, deputies=args.deputies, receptions=args.receptions)
     except BaseException:
         if new_file:  # a failing demo leaves no database behind
             _remove_new_database(file)
@@ -165,8 +170,18 @@ def cmd_demo(args) -> int:
 
 
 def cmd_check(args) -> int:
+    from station_app.paths import sqlite_file_of
+    from station_app.services import health
     from station_app.services.check import run_check
 
+    file = sqlite_file_of(args.db)
+    damaged = health.findings(file, full=True) if file is not None else []
+    if damaged:  # read from the file itself: a damaged file never reaches SQLite's English errors
+        for message in damaged:
+            print("错误：" + message, file=sys.stderr)
+        print(f"检查未通过：数据库文件已损坏。可以用 station-app restore --db {args.db} --from 备份文件 "
+              "从备份恢复（自动备份在数据库旁的 backups 文件夹中）", file=sys.stderr)
+        return 1
     _open(args.db)
     findings = run_check()
     errors = [f for f in findings if f.severity == "error"]
@@ -191,38 +206,28 @@ def cmd_backup(args) -> int:
 
 
 def cmd_restore(args) -> int:
+    from station_app.db.instance import hold, refuse_if_held
     from station_app.services.backup import restore
+    from station_app.services.backup_store import restore_warnings
 
-    kept = restore(args.db, args.source)
+    refuse_if_held(args.db, "恢复数据库")
+    warnings = restore_warnings(args.db, args.source)
+    for text in warnings:
+        print("注意：" + text, file=sys.stderr)
+    if warnings and not args.yes:
+        print("未恢复。如确实要用这个备份替换数据库，请加 --yes 再运行一次。", file=sys.stderr)
+        return 1
+    with hold(args.db, "恢复数据库"):  # a GUI started meanwhile is refused
+        kept = restore(args.db, args.source)
     print(f"已从 {args.source} 恢复数据库 {args.db}；原数据库另存为 {kept}")
     return 0
 
 
 def self_test() -> int:
-    import datetime as dt
+    """EXCHANGE_FORMAT §1: every step in station_app.selftest; a failure is a KnownError naming it."""
+    from station_app.selftest import run_self_test
 
-    from station_app.db import close_database, open_database
-    from station_app.domain.records import DeputyData, StationProfile
-    from station_app.printing.selftest import render_self_test
-    from station_app.services import deputies, station
-
-    with tempfile.TemporaryDirectory(prefix="station-selftest-") as tmp:
-        db_file = Path(tmp) / "selftest.db"
-        open_database(str(db_file))
-        try:
-            station.save_home_station(StationProfile(code="SELFTEST", name="自检联络站"))
-            rec = deputies.create(DeputyData(name="赛山·托西别克", levels=("county", "township"),
-                                             phone="13812345678", birth_date=dt.date(1980, 1, 1)))
-            back = deputies.get(rec.uid)
-            if back.name != "赛山·托西别克" or back.levels != ("county", "township"):
-                raise KnownError("自检失败：数据库读写不一致")
-        finally:
-            close_database()
-        pdf = render_self_test(Path(tmp) / "selftest.pdf")
-        data = pdf.read_bytes()
-        if not (data.startswith(b"%PDF") and b"/FontFile2" in data and b"+WenQuanYi" in data):
-            raise KnownError("自检失败：PDF 未嵌入中文字体")
-    print("自检通过：数据库读写正常，PDF（中文、二维码）生成正常。")
+    print(run_self_test())
     return 0
 
 
@@ -264,14 +269,17 @@ def _remove_new_database(file: Path) -> None:
 
 
 def cmd_import(args) -> int:
+    from station_app.db.instance import hold, refuse_if_held
     from station_app.paths import sqlite_file_of
     from station_app.services import exchange
 
+    refuse_if_held(args.db, "导入数据包")
     file = sqlite_file_of(args.db)
     new_file = file is not None and not file.exists()
     try:
-        _open(args.db)
-        reports = exchange.import_packages(args.packages, password=args.password)
+        with hold(args.db, "导入数据包"):  # a GUI started meanwhile is refused
+            _open(args.db)
+            reports = exchange.import_packages(args.packages, password=args.password)
     except BaseException:
         if new_file:
             _remove_new_database(file)

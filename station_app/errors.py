@@ -89,3 +89,26 @@ def os_reason(exc: OSError) -> str:
              errno.EISDIR: "这是一个文件夹", errno.ENAMETOOLONG: "路径太长", errno.EMFILE: "打开的文件太多"}
     return words.get(code, f"系统错误 {code}" if code else "未知错误")
 
+
+
+class StaleEdit(KnownError):
+    """A form saved after someone else changed the record (another window, an imported package):
+    refused, the newer data kept."""
+
+    def __init__(self, message: str = "该记录已被修改（可能来自另一个窗口或导入的数据包），请重新打开后再改。"):
+        super().__init__(message)
+
+
+def check_not_stale(current, expected) -> None:
+    """Raise :class:`StaleEdit` when ``expected`` (the ``updated_at`` a form loaded; None: no check)
+    differs from the record's ``current`` one. Datetimes and their ISO text compare alike."""
+    if expected is None:
+        return
+
+    import datetime as dt
+
+    def key(v):
+        return dt.datetime.fromisoformat(v) if isinstance(v, str) and v else v
+
+    if key(current) != key(expected):
+        raise StaleEdit()

@@ -80,7 +80,10 @@ def backups_dir(url_or_path: str) -> Path:
     file = sqlite_file_of(url_or_path)
     base = file.resolve().parent if file is not None else data_dir()
     path = base / "backups"
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:  # a read-only medium: the page still lists; a write there says why (fileio)
+        pass
     return path
 
 

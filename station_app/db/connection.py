@@ -10,10 +10,11 @@ from __future__ import annotations
 import logging
 import sqlite3
 from pathlib import Path
-from urllib.parse import unquote, urlparse
+from urllib.parse import quote, unquote, urlparse
 
 import peewee as pw
 
+from station_app.db.faults import StationSqliteDatabase, translate, writable_medium
 from station_app.errors import DatabaseError, os_reason
 from station_app.paths import sqlite_file_of
 
@@ -34,7 +35,9 @@ def make_database(url_or_path: str) -> pw.Database:
     """A peewee database for a path, ``sqlite:///path`` or ``postgresql://…`` (not connected)."""
     file = sqlite_file_of(url_or_path)
     if file is not None:
-        return pw.SqliteDatabase(str(file), pragmas=SQLITE_PRAGMAS)
+        if file.exists() and not writable_medium(file):
+            return _read_only_database(file)
+        return StationSqliteDatabase(str(file), pragmas=SQLITE_PRAGMAS)
     parsed = urlparse(url_or_path)
     if parsed.scheme in ("postgres", "postgresql"):
         return pw.PostgresqlDatabase(
@@ -45,6 +48,24 @@ def make_database(url_or_path: str) -> pw.Database:
             port=parsed.port or None,
         )
     raise DatabaseError(f"不认识的数据库地址：{url_or_path}（应为文件路径、sqlite:///路径或 postgresql://…）")
+
+
+def _read_only_database(file: Path) -> pw.Database:
+    """A database on a read-only folder or medium: opened with SQLite's ``mode=ro`` (and
+    ``immutable`` when no WAL file is left over, since none can be created), so it can still be
+    browsed, printed and backed up; every save says 只读 (db/faults.py)."""
+    wal = Path(str(file) + "-wal")
+    query = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
+    pragmas = tuple(p for p in SQLITE_PRAGMAS if p[0] not in ("journal_mode", "synchronous")) + (("query_only", 1),)
+    db = StationSqliteDatabase(f"file:{quote(str(file))}?{query}", pragmas=pragmas, uri=True)
+    db.read_only = True
+    return db
+
+
+def is_read_only(db: pw.Database | None = None) -> bool:
+    """True when the open database was found on a read-only folder or medium."""
+    db = db if db is not None else database.obj
+    return bool(getattr(db, "read_only", False))
 
 
 def is_sqlite(db: pw.Database | None = None) -> bool:
@@ -73,7 +94,12 @@ def open_database(url_or_path: str, migrate: bool = True, backup: bool = True) -
     try:
         db.connect(reuse_if_open=True)
     except (pw.OperationalError, sqlite3.OperationalError) as exc:
+        known = translate(exc)
+        if known is not None:
+            raise known from exc
         raise DatabaseError(f"无法打开数据库 {url_or_path}：{exc}") from exc
+    except DatabaseError:
+        raise
     except ImportError as exc:  # psycopg2 missing
         raise DatabaseError("连接 PostgreSQL 需要安装 psycopg2（pip install station-app[postgres]）") from exc
     database.initialize(db)
@@ -82,7 +108,7 @@ def open_database(url_or_path: str, migrate: bool = True, backup: bool = True) -
         from station_app.db.migrations import run_migrations
 
         try:
-            run_migrations(db, url_or_path, backup=backup)
+            run_migrations(db, url_or_path, backup=backup and not is_read_only(db))
         except pw.OperationalError as exc:
             if "locked" in str(exc):
                 raise DatabaseError("数据库正被另一个程序使用（已锁定），请关闭其他窗口后重试") from exc

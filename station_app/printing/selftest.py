@@ -8,6 +8,7 @@ from station_app.fileio import atomic_write
 
 SELF_TEST_TEXT = "联络站工作台自检：人大代表联络站"
 SELF_TEST_QR = "联络站工作台 自检 QR"
+SELF_TEST_QR_BOX = (20 * 72 / 25.4, 200 * 72 / 25.4, 50 * 72 / 25.4)  # x, y (lower left), width in points
 
 
 def render_self_test(out: Path) -> Path:
@@ -24,7 +25,7 @@ def render_self_test(out: Path) -> Path:
         c.setTitle("自检")
         c.setFont(font, 18)
         c.drawString(20 * mm, 270 * mm, SELF_TEST_TEXT)
-        draw_qr(c, SELF_TEST_QR, 20 * mm, 200 * mm, 50 * mm)
+        draw_qr(c, SELF_TEST_QR, *SELF_TEST_QR_BOX)
         c.showPage()
         c.save()
     return out

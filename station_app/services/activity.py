@@ -65,7 +65,7 @@ from station_app.domain.schedule import (
     parse_rule,
 )
 from station_app.domain.validators import check_date_range
-from station_app.errors import KnownError, NotFoundError, ValidationError
+from station_app.errors import KnownError, NotFoundError, ValidationError, check_not_stale
 from station_app.services import audit, settings
 from station_app.services.station import SOLE, home_code, in_view, require_writable
 
@@ -296,13 +296,25 @@ def _audit_dict(rec: ActivityDayRecord) -> dict:
             "start_time": rec.start_time, "end_time": rec.end_time, "kind": rec.kind, "host": rec.host}
 
 
-def update_day(uid: str, fields: Mapping | None = None, /, **more) -> ActivityDayRecord:
+def version_of(uid: str):
+    """The day's ``updated_at`` (a form keeps it to pass back as ``expected_updated_at``)."""
+    row = ActivityDay.get_or_none(ActivityDay.uid == uid)
+    if row is None:
+        raise NotFoundError("找不到这个活动日（可能已被删除）")
+    return row.updated_at
+
+
+def update_day(uid: str, fields: Mapping | None = None, /, *, expected_updated_at=None,
+               **more) -> ActivityDayRecord:
     """Change the editable fields (:data:`EDITABLE`), given as a mapping or as keywords. Nothing
-    is saved when any field is wrong (:class:`ValidationError` with a message per field)."""
+    is saved when any field is wrong (:class:`ValidationError` with a message per field), nor when
+    the day changed since the form read ``expected_updated_at`` (:class:`StaleEdit`)."""
     clean = _check_fields({**(fields or {}), **more})
     with database.atomic():
         before = get(uid)
         require_writable(before.station_code, "修改活动日")
+        if expected_updated_at is not None:
+            check_not_stale(version_of(uid), expected_updated_at)
         changed = {k: v for k, v in clean.items() if getattr(before, k) != v}
         if not changed:
             return before
@@ -834,7 +846,15 @@ def notice_data(date_from: dt.date, date_to: dt.date, station_code: str = SOLE) 
     station_code = in_view(station_code) or ""
     st = station.profile(station_code)
     rule = st.reception_rule
-    days = tuple(NoticeDay(d.date, _time_text(d), d.place, d.theme, d.duty_names, ActivityStatus.label_of(d.status),
+    from station_app.services import deputies
+
+    roster = {p.uid: i for i, p in enumerate(deputies.all_deputies(deputies.DeputyFilter(active=None,
+                                                                                       station_code=station_code)))}
+
+    def duty_names(d: ActivityDayRecord) -> tuple[str, ...]:  # in the roster's (official) order
+        return tuple(p.name for p in sorted(d.duty, key=lambda p: roster.get(p.uid, len(roster))))
+
+    days = tuple(NoticeDay(d.date, _time_text(d), d.place, d.theme, duty_names(d), ActivityStatus.label_of(d.status),
                            d.change_reason if d.status == ActivityStatus.CANCELLED.value else "")
                  for d in days_in_range(date_from, date_to, station_code=station_code))
     if date_from.day == 1 and date_to == (date_from.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1):

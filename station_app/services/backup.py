@@ -37,7 +37,9 @@ def verify_sqlite_file(path: Path) -> int:
         try:
             result = con.execute("PRAGMA integrity_check").fetchone()[0]
         except sqlite3.DatabaseError as exc:
-            raise DatabaseError(f"{path} 不是有效的数据库文件：{exc}") from exc
+            from station_app.services.health import reason
+
+            raise DatabaseError(f"{path} 已损坏或不是有效的数据库文件：{reason(exc)}") from exc
         if result != "ok":
             raise DatabaseError(f"{path} 已损坏：{result}")
         has = con.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_version'").fetchone()
@@ -129,9 +131,10 @@ def restore(url_or_path: str, source: str | Path) -> Path:
     version = verify_sqlite_file(source)
     if version > latest_version():
         raise DatabaseError(f"备份来自更新版本的程序（结构版本 {version}），请先升级程序")
-    kept = target.with_name(f"{target.stem}.replaced-{dt.datetime.now():%Y%m%dT%H%M%S}{target.suffix or '.db'}")
-    if target.exists():
-        backup_file(target, kept)  # includes whatever is still in the WAL
+    from station_app.db.instance import refuse_if_held
+
+    refuse_if_held(str(target), "恢复数据库")
+    kept = set_aside(target)  # by bytes: works on a damaged file too
     staged = target.with_name(f".{target.name}.restoring")
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     try:
@@ -149,4 +152,41 @@ def restore(url_or_path: str, source: str | Path) -> Path:
         with contextlib.suppress(OSError):
             staged.unlink()
         raise storage_error_from_oserror(exc, target) from exc
-    return kept if kept.exists() else target
+    return kept if kept is not None else target
+
+
+def set_aside(target: Path) -> Path | None:
+    """Copy the bytes of ``target`` (and of its ``-wal``, which holds its newest saves) to
+    ``<stem>.replaced-<time>[-n].db`` beside it, never overwriting an earlier one. No SQLite:
+    a damaged file is kept as it is. ``None`` when there is no file."""
+    import shutil
+
+    if not target.exists():
+        return None
+    base = f"{target.stem}.replaced-{dt.datetime.now():%Y%m%dT%H%M%S}"
+    suffix = target.suffix or ".db"
+    n = 0
+    while True:
+        kept = target.with_name(f"{base}{f'-{n}' if n else ''}{suffix}")
+        try:
+            fd = os.open(kept, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644)
+            break
+        except FileExistsError:
+            n += 1
+        except OSError as exc:
+            raise storage_error_from_oserror(exc, kept) from exc
+    try:
+        with os.fdopen(fd, "wb") as out, open(target, "rb") as src:
+            shutil.copyfileobj(src, out, 1 << 20)
+            out.flush()
+            os.fsync(out.fileno())
+        wal = Path(str(target) + "-wal")
+        if wal.exists() and wal.stat().st_size:
+            with open(str(kept) + "-wal", "xb") as out, open(wal, "rb") as src:
+                shutil.copyfileobj(src, out, 1 << 20)
+                out.flush()
+                os.fsync(out.fileno())
+        fsync_dir(target.parent)
+    except OSError as exc:
+        raise storage_error_from_oserror(exc, kept) from exc
+    return kept

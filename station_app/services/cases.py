@@ -43,7 +43,7 @@ from station_app.domain.codes import CaseAction, CaseStatus, Category, Evaluatio
 from station_app.domain.masking import mask_phone
 from station_app.domain.records import CaseEventRecord, CaseRecord, CaseSheetData, OpinionData, Page
 from station_app.domain.validators import check_date_range
-from station_app.errors import NotFoundError, ValidationError
+from station_app.errors import NotFoundError, ValidationError, check_not_stale
 from station_app.services import audit, settings
 from station_app.services.context import current_actor
 from station_app.services.station import SOLE, home_code, in_view, require_writable
@@ -269,9 +269,12 @@ def _save_state(row: Case, state: CaseState) -> None:
 
 
 def act(uid: str, action: str, note: str = "", department: str = "", deadline: dt.date | None = None,
-        evaluation: str | None = None, at: dt.datetime | None = None) -> CaseRecord:
+        evaluation: str | None = None, at: dt.datetime | None = None,
+        expected_updated_at=None) -> CaseRecord:
     """Apply one step (交办/督办/答复/评价/再次交办/办结/结案). :class:`IllegalStep` (a
-    :class:`KnownError`) when the case's state does not allow it; nothing is written then."""
+    :class:`KnownError`) when the case's state does not allow it; nothing is written then.
+    ``expected_updated_at``: the case's ``updated_at`` the form showed; changed since (another
+    window, an import) → :class:`~station_app.errors.StaleEdit`, the newer data kept."""
     at = at or clock.now()
     with database.atomic():
         row = _row(uid)
@@ -282,7 +285,8 @@ def act(uid: str, action: str, note: str = "", department: str = "", deadline: d
         if check_date_range(deadline, "办理期限"):
             raise ValidationError({"deadline": check_date_range(deadline, "办理期限")})
         s = Step(action, at, note, department, deadline, evaluation)
-        after = step(before, s)
+        after = step(before, s)  # an illegal step says so first (the state tells more than "changed")
+        check_not_stale(row.updated_at, expected_updated_at)
         _event(row, s, after)
         if action == CaseAction.EVALUATE.value and after.evaluation in GOOD:  # 满意 closes the loop
             s = Step(CaseAction.RESOLVE.value, at, f"群众{Evaluation.label_of(after.evaluation)}，办结")

@@ -13,11 +13,17 @@ import peewee as pw
 
 from station_app.db.connection import current_url, database
 from station_app.db.models import Deputy
-from station_app.domain import clock
+from station_app.domain import clock, name_order
 from station_app.domain.codes import Gender, Level, levels_to_mask, mask_to_levels
 from station_app.domain.records import DeputyData, DeputyRecord, Page
 from station_app.domain.validators import check_birth_date, check_name, check_phone, normalize_phone
-from station_app.errors import KnownError, NotFoundError, ValidationError, storage_error_from_oserror
+from station_app.errors import (
+    KnownError,
+    NotFoundError,
+    ValidationError,
+    check_not_stale,
+    storage_error_from_oserror,
+)
 from station_app.fileio import atomic_write_bytes
 from station_app.paths import attachments_dir
 from station_app.printing.fonts import name_problem
@@ -134,7 +140,9 @@ def create(data: DeputyData, photo_source: str | Path | None = None) -> DeputyRe
 
 
 def update(uid: str, data: DeputyData, photo_source: str | Path | None = None,
-           remove_photo: bool = False) -> DeputyRecord:
+           remove_photo: bool = False, expected_updated_at=None) -> DeputyRecord:
+    """Save the deputy form; ``expected_updated_at`` (what the form loaded) guards against a save
+    over a newer change (another window, an import): :class:`StaleEdit`, the newer data kept."""
     data = normalized(data)
     errors = validate(data)
     if errors:
@@ -143,6 +151,7 @@ def update(uid: str, data: DeputyData, photo_source: str | Path | None = None,
     with database.atomic():
         before = get(uid)
         require_writable(before.station_code, f"修改代表 {before.name}")
+        check_not_stale(before.updated_at, expected_updated_at)
         values = _row_values(data)
         if photo:
             values["photo"] = photo
@@ -228,9 +237,41 @@ def count(flt: DeputyFilter = DeputyFilter()) -> int:
     return _filtered(flt).count()
 
 
+# Above this many deputies in one list, the deputies page pages in SQL by (sort_order, name, id):
+# code-point order, not the official one (a whole county; a station has 10–80 deputies).
+PYTHON_ORDER_LIMIT = 3000
+
+
+def names_order() -> str:
+    """The setting ``names.order``: ``stroke`` (按姓氏笔画, the default) or ``pinyin``."""
+    from station_app.services import settings
+
+    value = settings.get("names.order")
+    return value if value in (name_order.STROKE, name_order.PINYIN) else name_order.STROKE
+
+
+def roster_key(name: str, sort_order: int, order: str) -> tuple:
+    """The roster's order: deputies given an explicit 排序号 (non-zero) first, by that number;
+    then everyone else by name in the official order (``domain.name_order``)."""
+    return (0 if sort_order else 1, sort_order or 0, name_order.name_key(name, order))
+
+
+def in_roster_order(records: list[DeputyRecord], order: str | None = None) -> list[DeputyRecord]:
+    order = order or names_order()
+    return sorted(records, key=lambda r: (*roster_key(r.name, r.sort_order, order), r.uid))
+
+
 def page(flt: DeputyFilter = DeputyFilter(), after: tuple | None = None, limit: int = 256) -> Page:
-    """A keyset page ordered by (sort_order, name, id); pass ``next_key`` back for the next one."""
+    """A keyset page in the roster's order (:func:`roster_key`); pass ``next_key`` back for the
+    next one. Lists of up to :data:`PYTHON_ORDER_LIMIT` deputies are ordered here (the key cannot
+    be computed in SQL); longer ones by (sort_order, name, id) in SQL."""
     query = _filtered(flt)
+    if after is None or after[0] == "roster":
+        keys = list(query.select(Deputy.id, Deputy.sort_order, Deputy.name)
+                    .limit(PYTHON_ORDER_LIMIT + 1).tuples())
+        if after is not None or len(keys) <= PYTHON_ORDER_LIMIT:
+            return _page_in_roster_order(keys, after, limit)
+        query = _filtered(flt)
     if after is not None:
         s, n, i = after
         query = query.where(
@@ -246,15 +287,21 @@ def page(flt: DeputyFilter = DeputyFilter(), after: tuple | None = None, limit: 
     return Page(rows=tuple(to_record(r) for r in rows), next_key=next_key)
 
 
+def _page_in_roster_order(keys: list[tuple], after: tuple | None, limit: int) -> Page:
+    order = after[1] if after is not None else names_order()  # one order for every page of a list
+    ranked = sorted((*roster_key(name, sort_order, order), id_) for id_, sort_order, name in keys)
+    if after is not None:
+        ranked = [k for k in ranked if k > after[2]]
+    chosen = ranked[:limit]
+    by_id = {r.id: r for r in Deputy.select().where(Deputy.id.in_([k[-1] for k in chosen]))} if chosen else {}
+    rows = tuple(to_record(by_id[k[-1]]) for k in chosen if k[-1] in by_id)
+    next_key = ("roster", order, chosen[-1]) if len(ranked) > limit else None
+    return Page(rows=rows, next_key=next_key)
+
+
 def all_deputies(flt: DeputyFilter = DeputyFilter(active=None)) -> list[DeputyRecord]:
-    out: list[DeputyRecord] = []
-    key = None
-    while True:
-        pg = page(flt, key)
-        out.extend(pg.rows)
-        if pg.next_key is None:
-            return out
-        key = pg.next_key
+    """Every deputy the filter selects, in the roster's order (:func:`roster_key`)."""
+    return in_roster_order([to_record(r) for r in _filtered(flt)])
 
 
 def distinct_values(field: str) -> list[str]:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import glob
 import hashlib
 import json
 import multiprocessing
@@ -785,6 +786,7 @@ def export_package(out_dir, date_from: dt.date | None = None, date_to: dt.date |
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise storage_error_from_oserror(exc, out) from exc
+    _clean_parts(out, code)
     while True:
         name = pk.package_name(code, date_from, date_to, created)
         final = out / name
@@ -819,17 +821,36 @@ def export_package(out_dir, date_from: dt.date | None = None, date_to: dt.date |
         raise
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    size = final.stat().st_size
-    with database.atomic():
-        ExchangeSent.create(package_id=package_id, station_code=code, kind=kind, period_from=date_from,
-                            period_to=date_to, created_at=created_ts,
-                            previous_package_id=previous.package_id if previous else None, file_name=name,
-                            counts=counts, bytes=size)
-        audit.record("export", "package", package_id, None, {"file": name, "kind": kind, "counts": counts},
-                     summary=f"导出数据包 {name}", station_code=code)
+    try:
+        size = final.stat().st_size
+        with database.atomic():
+            ExchangeSent.create(package_id=package_id, station_code=code, kind=kind, period_from=date_from,
+                                period_to=date_to, created_at=created_ts,
+                                previous_package_id=previous.package_id if previous else None, file_name=name,
+                                counts=counts, bytes=size)
+            audit.record("export", "package", package_id, None, {"file": name, "kind": kind, "counts": counts},
+                         summary=f"导出数据包 {name}", station_code=code)
+    except BaseException:
+        # not recorded as sent (database locked, disk full): no package either, or the next
+        # incremental one would skip what this one carried
+        with contextlib.suppress(OSError):
+            final.unlink()
+        raise
     step(1)
     return ExportResult(str(final), package_id, kind, counts, size, date_from, date_to,
                         previous.package_id if previous else None)
+
+
+def _clean_parts(out: Path, code: str) -> None:
+    """Remove the hidden ``.{package}.zip.part`` files an interrupted export of this station left
+    in ``out`` (a program killed or a stick pulled mid-write)."""
+    try:
+        leftovers = list(out.glob(f".{glob.escape(code)}_*.zip.part"))
+    except OSError:
+        return
+    for part in leftovers:
+        with contextlib.suppress(OSError):
+            part.unlink()
 
 
 def _write_zip(sink, code, home, package_id, previous, kind, created_ts, date_from, date_to, since, extra_days,
@@ -1881,15 +1902,40 @@ def _import_one(path: str, password: str | None, step, checks: _CheckPool, index
     except StorageError as exc:
         report.reason = exc.message
         return report
+    except KnownError as exc:  # database locked, disk full…: this package not imported, the batch goes on
+        report.reason = f"{exc.message}（这个数据包没有导入）"
+        return report
     except Exception as exc:
-        import peewee as pw
-
-        if isinstance(exc, pw.IntegrityError):
-            report.reason = f"数据包中的记录与数据库中已有的记录冲突，数据库没有改动（{exc}）"
+        if type(exc).__name__ in ("IntegrityError", "UniqueViolation"):  # peewee, sqlite3 or psycopg2
+            report.reason = _clash_reason(str(exc), report.station_code)
             return report
         raise
     report.status = "imported"
     return report
+
+
+_CLASH_TABLES = {"deputy": "代表", "activity_day": "代表活动日", "reception": "接待登记", "case": "意见建议",
+                 "case_event": "办理记录", "attendance": "签到", "duty_record": "履职记录"}
+
+
+def _clash_reason(text: str, code: str) -> str:
+    """Why a package clashes with the database (EXCHANGE_FORMAT, import refusals), in Chinese."""
+    low = text.lower()
+    table = next((zh for t, zh in _CLASH_TABLES.items() if f"{t}.uid" in low or f'"{t}"' in low
+                  or f"{t}_uid" in low), "")
+    if ".uid" in low or "_uid" in low:
+        return (f"数据包中的{table or '记录'}编号（uid）已属于数据库中的另一个联络站，不能导入为 {code} 的记录；"
+                "这个数据包被拒绝，数据库没有改动。请核对数据包来自哪个联络站。")
+    if "activity_day" in low or ".date" in low:
+        what = "同一日期的代表活动日"
+    elif "case" in low or "number" in low:
+        what = "相同编号的意见建议"
+    elif "sort_key" in low:
+        what = "同一时刻的接待登记"
+    else:
+        what = f"已有的{table or ''}记录"
+    return (f"数据包中的记录与数据库中 {code} 站{what}冲突，但记录编号（uid）不同：这个联络站的数据可能是重装后"
+            "重新建立的。这个数据包被拒绝，数据库没有改动，同批的其他数据包照常导入。请与该站核实后由管理员处理。")
 
 
 def import_packages(paths, password: str | None = None, progress: ProgressFn | None = None) -> list[ImportReport]:

@@ -29,7 +29,7 @@ from station_app.domain.validators import (
     check_phone,
     normalize_phone,
 )
-from station_app.errors import NotFoundError, ValidationError
+from station_app.errors import NotFoundError, ValidationError, check_not_stale
 from station_app.printing.fonts import name_problem
 from station_app.services import audit, cases
 from station_app.services.station import SOLE, home_code, in_view, require_writable
@@ -307,8 +307,9 @@ def add_opinion(reception_uid: str, op: OpinionData) -> str:
         return cases.create_in_transaction(op, row, clock.now(), row.station_code).number
 
 
-def update(uid: str, data: ReceptionData) -> ReceptionRecord:
-    """Correct a visit's fields (its cases keep their own state)."""
+def update(uid: str, data: ReceptionData, expected_updated_at=None) -> ReceptionRecord:
+    """Correct a visit's fields (its cases keep their own state); refused with
+    :class:`StaleEdit` when the visit changed since the form read ``expected_updated_at``."""
     errors = check(data)
     if errors:
         raise ValidationError(errors)
@@ -318,6 +319,7 @@ def update(uid: str, data: ReceptionData) -> ReceptionRecord:
         if row is None:
             raise NotFoundError("找不到这次接待记录（可能已被删除）")
         require_writable(row.station_code, "修改接待登记")
+        check_not_stale(row.updated_at, expected_updated_at)
         before = {k: getattr(row, k) for k in values}
         search.unindex_row(FTS, row.sort_key, search_text(row))
         if values["received_at"] != row.received_at:

@@ -19,13 +19,17 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import operator
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import reduce
 from pathlib import Path
 from typing import TypeVar
 
 import peewee as pw
 
+from station_app.db.bulk import bulk_insert
 from station_app.db.connection import database
 from station_app.db.models import (
     ActivityDay,
@@ -39,9 +43,18 @@ from station_app.db.models import (
     ScoreYearGrade,
     ScoringRules,
     Station,
+    new_uid,
 )
 from station_app.domain import clock
-from station_app.domain.codes import ActivityKind, ActivityStatus, CaseStatus, Channel, Handling
+from station_app.domain.codes import (
+    ActivityKind,
+    ActivityStatus,
+    AttendanceStatus,
+    CaseStatus,
+    Channel,
+    Handling,
+)
+from station_app.domain.name_order import name_key
 from station_app.domain.records import ArchiveData, ArchiveLine, RankingRow, RankingSheetData
 from station_app.domain.scoring import (
     AUTO_SOURCES,
@@ -66,6 +79,7 @@ from station_app.errors import KnownError, NotFoundError, ValidationError
 from station_app.fileio import atomic_write, atomic_write_bytes
 from station_app.services import audit
 from station_app.services.context import current_actor
+from station_app.services.deputies import names_order
 from station_app.services.station import SOLE, home_code, home_station, in_view, require_writable
 
 EVIDENCE_TYPES = {".jpg", ".jpeg", ".png", ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".txt"}
@@ -389,17 +403,31 @@ def sync_auto(year: int) -> int:
     return n
 
 
+_AUTO_FIELDS = (DutyRecord.uid, DutyRecord.station_code, DutyRecord.created_at, DutyRecord.updated_at,
+                DutyRecord.deputy_uid, DutyRecord.date, DutyRecord.indicator_code, DutyRecord.quantity,
+                DutyRecord.points, DutyRecord.source, DutyRecord.source_uid, DutyRecord.note, DutyRecord.evidence,
+                DutyRecord.verified, DutyRecord.reviewer)
+
+
 def _apply(year: int, rs: RuleSet, code: str, manual_too: bool = True) -> int:
+    """Bring the year's automatic records in line with the facts: new ones through the bulk path
+    (one executemany), removals in one UPDATE, re-valued ones in one UPDATE per new value."""
     adds, removes, changes, manual = _plan(year, rs, code)
     now = clock.now_ts()
-    for (ind_code, src, dep), (f, pts, _c) in adds:
-        DutyRecord.create(station_code=code, deputy_uid=dep, date=f.date, indicator_code=ind_code,
-                          quantity=f.quantity, points=pts, source="auto", source_uid=src, note=f.note,
-                          verified=True, reviewer="自动")
+    bulk_insert(DutyRecord, _AUTO_FIELDS, [
+        (new_uid(), code, now, now, dep, f.date.isoformat(), ind_code, float(f.quantity), float(pts), "auto", src,
+         f.note, None, True, "自动")
+        for (ind_code, src, dep), (f, pts, _c) in adds])
     if removes:
-        DutyRecord.update(deleted_at=now, updated_at=now).where(DutyRecord.id.in_([r.id for r in removes])).execute()
+        ids = [r.id for r in removes]
+        for i in range(0, len(ids), 900):  # SQLite's bound-variable limit
+            DutyRecord.update(deleted_at=now, updated_at=now).where(DutyRecord.id.in_(ids[i:i + 900])).execute()
+    by_points: dict[float, list[int]] = {}
     for r, pts in changes + (manual if manual_too else []):
-        DutyRecord.update(points=pts, updated_at=now).where(DutyRecord.id == r.id).execute()
+        by_points.setdefault(pts, []).append(r.id)
+    for pts, ids in by_points.items():
+        for i in range(0, len(ids), 900):
+            DutyRecord.update(points=pts, updated_at=now).where(DutyRecord.id.in_(ids[i:i + 900])).execute()
     return len(adds) + len(removes) + len(changes) + (len(manual) if manual_too else 0)
 
 
@@ -613,9 +641,11 @@ def _scores(records, owners: dict[str, str], rs: RuleSet) -> tuple[dict[str, Sco
 
 
 def _ranked(scored: Iterable[_S]) -> list[_S]:
-    """Best first, by name among equals; equal scores share a rank (1, 2, 2, 4)."""
+    """Best first, by name among equals in the official order (setting ``names.order``); equal
+    scores share a rank (1, 2, 2, 4)."""
+    order = names_order()
     out, rank, last = [], 0, None
-    for i, s in enumerate(sorted(scored, key=lambda s: (-s.raw, s.name)), start=1):
+    for i, s in enumerate(sorted(scored, key=lambda s: (-s.raw, name_key(s.name, order), s.deputy_uid)), start=1):
         if s.raw != last:
             rank, last = i, s.raw
         out.append(dataclasses.replace(s, rank=rank))
@@ -810,14 +840,14 @@ def score_of(deputy_uid: str, year: int) -> DeputyScore:
 
 def quota_shortfalls(today: dt.date | None = None, *, station_code: str = SOLE) -> list[QuotaShortfall]:
     """Active deputies of the station behind a quota of the current quarter or year (counted
-    from the facts, so a visit recorded a minute ago already counts)."""
+    from the records themselves, so a visit recorded a minute ago already counts). A few grouped
+    counts, whatever the size of the database (:func:`quota_units`)."""
     today = today or clock.today()
     code = in_view(station_code) or ""
     rs = applied_rules(today.year, code)
     if not rs.quotas:
         return []
     q = quarter_of(today)
-    year_facts = facts(dt.date(today.year, 1, 1), today, code)
     q_from, _q_to = quarter_bounds(today.year, q)
     people = list(Deputy.alive().where(Deputy.station_code == code, Deputy.active == True)  # noqa: E712
                   .order_by(Deputy.sort_order, Deputy.name))
@@ -825,15 +855,65 @@ def quota_shortfalls(today: dt.date | None = None, *, station_code: str = SOLE) 
     for quota in rs.quotas:
         lo = q_from if quota.period == "quarter" else dt.date(today.year, 1, 1)
         label = f"{today.year}年第{'一二三四'[q - 1]}季度" if quota.period == "quarter" else f"{today.year}年"
-        have: dict[str, set] = {}
-        for f in year_facts:
-            if f.source in quota.sources and f.date >= lo:
-                have.setdefault(f.deputy_uid, set()).add(f.source_uid)
+        have = quota_units(code, quota.sources, lo, today)
         for p in people:
-            n = len(have.get(p.uid, ()))
+            n = have.get(p.uid, 0)
             if n < quota.minimum:
                 out.append(QuotaShortfall(p.uid, p.name, quota.name, label, n, quota.minimum))
     return out
+
+
+_PRESENT = (AttendanceStatus.PRESENT.value, AttendanceStatus.LATE.value)
+
+
+def quota_units(code: str, sources: Iterable[str], date_from: dt.date, date_to: dt.date) -> dict[str, int]:
+    """Per deputy, how many distinct units of ``sources`` (keys of AUTO_SOURCES) the station's records
+    hold in the period: the same units :func:`facts` lists, counted in SQL — one grouped query per
+    kind of record (sign-ins, receptions, cases), each unit once even when two sources name it."""
+    wanted = set(sources)
+    lo, hi = date_from.isoformat(), (date_to + dt.timedelta(days=1)).isoformat()
+    out: Counter = Counter()
+    att = []
+    if "attendance" in wanted:
+        att.append(Attendance.status.in_(_PRESENT))
+    for source, kind in (("attendance_study", ActivityKind.STUDY.value), ("attendance_report", ActivityKind.REPORT.value)):
+        if source in wanted:
+            att.append(Attendance.status.in_(_PRESENT) & (ActivityDay.kind == kind))
+    if "absence" in wanted:
+        att.append(Attendance.status == AttendanceStatus.ABSENT.value)
+    if att:
+        q = (Attendance.select(Attendance.deputy_uid, pw.fn.COUNT(Attendance.uid.distinct()))
+             .join(ActivityDay, on=(ActivityDay.uid == Attendance.activity_day_uid))
+             .where(Attendance.deleted_at.is_null(), ActivityDay.deleted_at.is_null(), ActivityDay.station_code == code,
+                    ActivityDay.status == ActivityStatus.HELD.value, ActivityDay.date >= lo, ActivityDay.date < hi,
+                    reduce(operator.or_, att))
+             .group_by(Attendance.deputy_uid))
+        out.update(dict(q.tuples()))
+    rec = []
+    if "reception" in wanted:
+        rec.append(Reception.id.is_null(False))
+    if "home_visit" in wanted:
+        rec.append(Reception.channel == Channel.HOME_VISIT.value)
+    if rec:
+        q = (ReceptionDeputy.select(ReceptionDeputy.deputy_uid, pw.fn.COUNT(Reception.uid.distinct()))
+             .join(Reception, on=(Reception.uid == ReceptionDeputy.reception_uid))
+             .where(Reception.deleted_at.is_null(), Reception.station_code == code, Reception.received_at >= lo,
+                    Reception.received_at < hi, reduce(operator.or_, rec))
+             .group_by(ReceptionDeputy.deputy_uid))
+        out.update(dict(q.tuples()))
+    case = []
+    if "case_resolved" in wanted:
+        case.append((Case.status == CaseStatus.RESOLVED.value) & (Case.resolved_at >= lo) & (Case.resolved_at < hi))
+    if "deputy_proposal" in wanted:
+        case.append((Case.handling == Handling.DEPUTY_PROPOSAL.value) & (Case.registered_at >= lo)
+                    & (Case.registered_at < hi))
+    if case:
+        q = (Case.select(ReceptionDeputy.deputy_uid, pw.fn.COUNT(Case.uid.distinct()))
+             .join(ReceptionDeputy, on=(ReceptionDeputy.reception_uid == Case.reception_uid))
+             .where(Case.deleted_at.is_null(), Case.station_code == code, reduce(operator.or_, case))
+             .group_by(ReceptionDeputy.deputy_uid))
+        out.update(dict(q.tuples()))
+    return dict(out)
 
 
 # --- printouts ----------------------------------------------------------------------------------

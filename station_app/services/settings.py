@@ -7,6 +7,7 @@ from typing import Any
 
 from station_app.db.connection import database, db_cache
 from station_app.db.models import Setting
+from station_app.domain import name_order
 from station_app.services import audit
 
 
@@ -21,6 +22,7 @@ class SettingSpec:
 SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("timezone", "Asia/Shanghai", "时区"),
     SettingSpec("privacy.show_full_numbers", False, "列表和打印中显示完整电话、身份证号（默认遮挡）"),
+    SettingSpec("names.order", name_order.STROKE, "名册和打印名单中姓名的排列顺序", name_order.ORDERS),
     SettingSpec("qr.mode", "text", "二维码内容", (("text", "文字（离线可读）"), ("url", "网址"), ("mecard", "名片（可存通讯录）"))),
     SettingSpec("qr.deputy_template", "", "代表二维码网址模板（如 https://…/d/{deputy_uid}）"),
     SettingSpec("qr.station_template", "", "联络站二维码网址模板（如 https://…/s/{station_code}）"),
@@ -39,6 +41,8 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("cases.deadline_days.deputy_proposal", 60, "代表建议办理期限（工作日）"),
     SettingSpec("cases.due_soon_days", 3, "临期提醒：期限前几个工作日"),
     SettingSpec("input.past_days_confirm", 365, "录入早于多少天前的日期时先确认（天）"),
+    SettingSpec("backup.auto", True, "自动备份（每天一次和退出时；保留7天、4周、12个月）"),
+    SettingSpec("backup.second_place", "", "备份的第二存放位置（U盘或网络文件夹，留空则不用）"),
 )
 _BY_KEY = {s.key: s for s in SPECS}
 

@@ -14,7 +14,8 @@ import dataclasses
 import re
 from typing import cast
 
-from station_app.db.connection import database, db_cache
+from station_app.db import faults
+from station_app.db.connection import database, db_cache, is_read_only
 from station_app.db.models import ActivityDay, Deputy, Reception, Station
 from station_app.domain import clock
 from station_app.domain.records import StationProfile, StationView
@@ -153,6 +154,8 @@ def view(code: str | None) -> StationView:
         return StationView(None, COUNTY_NAME, writable=False,
                            read_only_reason="全县汇总只能查看；请在上方选择一个联络站查看它的明细")
     st = profile(code)
+    if st.is_home and is_read_only():
+        return StationView(st.code, st.name, writable=False, read_only_reason=faults.READ_ONLY)
     if st.is_home:
         return StationView(st.code, st.name, writable=True)
     return StationView(st.code, st.name, writable=False, read_only_reason=READ_ONLY_REASON.format(name=st.name))
@@ -170,9 +173,16 @@ def default_view() -> StationView | None:
     return view(choices[0].code) if len(choices) == 1 else view(None)
 
 
+def database_read_only() -> bool:
+    """True when the database was opened read-only (a read-only folder or medium, issue 18)."""
+    return is_read_only()
+
+
 def require_writable(code: str, what: str = "修改") -> None:
     """Refuse a change to a record of station ``code`` unless it is the home station's: a record
     imported from another station's package belongs to that station."""
+    if is_read_only():
+        raise faults.ReadOnlyDatabase(f"不能{what}：" + faults.READ_ONLY)
     home = home_station()
     if home is None or home.code != code:
         row = Station.get_or_none(Station.code == code)

@@ -11,7 +11,7 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from station_app import APP_NAME, APP_TITLE, __version__
-from station_app.resources import FONT_FAMILY, font_path
+from station_app.resources import FONT_FAMILY, font_path, resource_path
 
 log = logging.getLogger(__name__)
 _translators: list[QTranslator] = []
@@ -47,6 +47,11 @@ def make_application(argv: list[str] | None = None) -> QApplication:
         app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationDisplayName(APP_TITLE)
     app.setApplicationVersion(__version__)
+    icon = resource_path("icons", "station_app.png")  # the installer's icon, on every window
+    if icon.is_file():
+        from PySide6.QtGui import QIcon
+
+        app.setWindowIcon(QIcon(str(icon)))
     install_translations(app)
     register_font()
     return app
@@ -68,22 +73,25 @@ def _excepthook(exc_type, exc, tb) -> None:
 
 
 def run_gui(db: str | None = None) -> int:
-    from station_app.db import close_database, open_database
+    from station_app.db import close_database
     from station_app.paths import default_database
-    from station_app.ui.main_window import MainWindow
+    from station_app.ui.startup import start_window
 
     app = make_application()
     sys.excepthook = _excepthook
     url = db or default_database()
-    try:
-        open_database(url)
-    except Exception as exc:  # KnownError has a message for the clerk
-        QMessageBox.critical(None, APP_TITLE, f"无法打开数据库：\n{getattr(exc, 'message', exc)}")
+    window = start_window(url)  # one GUI per database, the file's health, then the window
+    if window is None:
         return 1
-    window = MainWindow(url)
-    window.show()
-    window.ensure_station_profile()
+    import os
+
+    if os.environ.get("STATION_APP_EXIT_WHEN_SHOWN") == "1":  # bench/bench_installer.py: time to the window
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, app.quit)
     try:
         return app.exec()
     finally:
         close_database()
+        if window.instance_lock:
+            window.instance_lock.unlock()

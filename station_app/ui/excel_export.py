@@ -67,8 +67,9 @@ class ExcelExport(QObject):
     """The 导出Excel… button of one page and the export it runs.
 
     ``sheets()`` is called on the GUI thread when the clerk clicks (it reads the filter and the
-    columns); the rows it returns are iterated on the worker. ``total()`` (optional) says how many
-    rows to expect, for the progress bar."""
+    columns); the rows it returns are iterated on the worker. ``total()`` (optional, also on the
+    GUI thread) says how many rows to expect — the list's count from the same service count
+    function and filters the page uses — so the bar shows a percentage."""
 
     exported = Signal(str)
 
@@ -88,7 +89,8 @@ class ExcelExport(QObject):
         self.last_message = ""
         self.result_box: QMessageBox | None = None
         self._cancel: threading.Event | None = None
-        self._done = 0
+        self._done = 0  # rows written so far (set on the worker, read by the timer)
+        self._total = 0  # rows expected (0: unknown, the bar shows only that it is busy)
         self._timer = QTimer(self)
         self._timer.setInterval(POLL_MS)
         self._timer.timeout.connect(self._on_tick)
@@ -120,6 +122,8 @@ class ExcelExport(QObject):
         cancel = threading.Event()
         self._cancel = cancel
         self._done = 0
+        self._total = max(total or 0, 0)
+        sheets = [Sheet(s.title, s.headers, self._counted(s.rows)) for s in sheets]
         self.button.setEnabled(False)
         dlg = QProgressDialog(self.tr("正在导出Excel…"), self.tr("取消"), 0, max(total or 0, 0), self.page)
         dlg.setWindowTitle(self.tr("导出Excel"))
@@ -131,11 +135,8 @@ class ExcelExport(QObject):
         self.progress_dialog = dlg
         self._timer.start()
 
-        def progress(n: int) -> None:  # on the worker: only a number crosses over
-            self._done = n
-
-        def work():
-            return xlsx_export.write_sheets(path, sheets, progress, cancel)
+        def work():  # rows are counted as they are written (_counted): only a number crosses over
+            return xlsx_export.write_sheets(path, sheets, None, cancel)
 
         def done(result) -> None:
             self.last_path = result.path
@@ -159,12 +160,21 @@ class ExcelExport(QObject):
             if self.progress_dialog is not None:
                 self.progress_dialog.setLabelText(self.tr("正在取消…"))
 
+    def _counted(self, rows):
+        """``rows`` as they are iterated on the worker, counting each one into ``_done``."""
+        for row in rows:
+            yield row
+            self._done += 1
+
     def _on_tick(self) -> None:
         dlg = self.progress_dialog
         if dlg is not None and self._cancel is not None and not self._cancel.is_set():
             if dlg.maximum() > 0:
-                dlg.setValue(min(self._done, dlg.maximum()))
-            dlg.setLabelText(self.tr("正在导出Excel…已写入 {0} 行").format(self._done))
+                # the list may grow while it is written: the bar stops just short of full
+                dlg.setValue(min(self._done, dlg.maximum() - 1))
+                dlg.setLabelText(self.tr("正在导出Excel…已写入 {0} / {1} 行").format(self._done, self._total))
+            else:
+                dlg.setLabelText(self.tr("正在导出Excel…已写入 {0} 行").format(self._done))
 
     def _finish(self, message: str, error: bool = False, cancelled: bool = False) -> None:
         self._timer.stop()

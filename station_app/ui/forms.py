@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHeaderView,
     QLabel,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
 
 ERROR_STYLE = "color: #C00000;"
 INVALID_STYLE = "border: 1px solid #C00000;"
+GROWING = (QSizePolicy.Policy.Expanding, QSizePolicy.Policy.MinimumExpanding, QSizePolicy.Policy.Ignored)
 
 
 class FieldForm(QObject):
@@ -41,7 +43,13 @@ class FieldForm(QObject):
         lay = QVBoxLayout(box)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(2)
-        lay.addWidget(widget)
+        if widget.sizePolicy().horizontalPolicy() in GROWING:
+            lay.addWidget(widget)
+        else:
+            # a narrow field (a number, a short list) keeps its width, while the row takes the
+            # form's width so that its error line wraps across it instead of being clipped
+            lay.addWidget(widget, 0, Qt.AlignmentFlag.AlignLeft)
+            box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         err = QLabel()
         err.setObjectName(f"error_{name}")
         err.setStyleSheet(ERROR_STYLE)

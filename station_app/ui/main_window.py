@@ -27,6 +27,7 @@ from station_app.errors import KnownError
 from station_app.services import station
 from station_app.ui.dialogs.station_dialog import StationDialog
 from station_app.ui.pages.activities import ActivitiesPage
+from station_app.ui.pages.backup_page import BackupPage
 from station_app.ui.pages.cases import CasesPage
 from station_app.ui.pages.deputies import DeputiesPage
 from station_app.ui.pages.exchange import ExchangePage
@@ -62,6 +63,7 @@ PAGES = (
     ("points", "履职积分", None),
     ("print", "打印", None),
     ("exchange", "数据交换", None),
+    ("backups", "备份与恢复", None),
     ("settings", "设置", None),
 )
 
@@ -102,6 +104,8 @@ class MainWindow(QMainWindow):
                 page = PointsPage()
             elif key == "exchange":
                 page = ExchangePage()
+            elif key == "backups":
+                page = BackupPage()
             else:
                 page = PlaceholderPage(self.tr(title), self.tr(coming))
             self.pages[key] = page
@@ -156,6 +160,8 @@ class MainWindow(QMainWindow):
         self.home.quota_requested.connect(self.show_quota_shortfalls)
         self.points.changed.connect(self.home.refresh)
         self.exchange.imported.connect(self._on_imported)
+        self.pages["backups"].restored.connect(self._on_restored)
+        self.instance_lock = None  # the QLockFile start-up took (ui/startup.py)
         self.nav.setCurrentRow(0)
         self._fit_current_page(self.stack.currentIndex())
         self.view = None
@@ -377,10 +383,15 @@ class MainWindow(QMainWindow):
         QMessageBox.information(self, self.tr("备份完成"), self.tr("已备份并校验：{0}").format(path))
 
     def restore_database(self) -> None:
-        QMessageBox.information(
-            self, self.tr("从备份恢复"),
-            self.tr("为安全起见，恢复需要在程序关闭时进行：\n请关闭本程序后，在命令行运行\n"
-                    "station-app restore --db 数据库 --from 备份文件\n被替换的数据库会另存一份。"))
+        self.show_page("backups")
+        self.pages["backups"].refresh()
+
+    def _on_restored(self) -> None:
+        """The database file was replaced by a backup: every page reads it afresh."""
+        self._on_station_changed()
+        for key, page in self.pages.items():
+            if key not in ("backups", "settings") and hasattr(page, "refresh"):
+                page.refresh()
 
     def ensure_station_profile(self) -> bool:
         """First run: ask for the station profile until it is given (or the clerk cancels). A
@@ -410,6 +421,8 @@ class MainWindow(QMainWindow):
                 text += self.tr("　正在查看：{0}").format(self.view.name)
         self.station_status.setText(text)
         self.db_status.setText(self.tr("数据库：{0}").format(self.db_url))
+        if station.database_read_only():  # a read-only folder or medium: browse, print and back up only (issue 18)
+            self.db_status.setText(self.tr("数据库（只读，不能保存修改）：{0}").format(self.db_url))
 
     # -- window state ----------------------------------------------------------------------------
     def _restore_state(self) -> None:
@@ -429,4 +442,5 @@ class MainWindow(QMainWindow):
         qs.setValue("main/geometry", self.saveGeometry())
         qs.setValue("main/state", self.saveState())
         qs.setValue("main/page", PAGES[self.nav.currentRow()][0])
+        self.pages["backups"].backup_on_exit()
         super().closeEvent(event)

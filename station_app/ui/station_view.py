@@ -19,6 +19,8 @@ class StationViewMixin:
 
     _view: StationView | None = None
     _view_source: Callable[[], StationView | None] | None = None
+    _view_stale = False
+    refreshes_on_show = False  # True: the page refreshes in its own showEvent anyway
 
     def follow(self, source: Callable[[], StationView | None]) -> None:
         """Show whatever ``source`` says is in view (the main window's ``current_view``)."""
@@ -37,10 +39,20 @@ class StationViewMixin:
         return self._view
 
     def on_view_changed(self) -> None:
-        """What the page does when the station in view changes (default: refresh)."""
-        refresh = getattr(self, "refresh", None)
-        if refresh is not None:
-            refresh()
+        """The station in view changed: a page on screen refreshes now, a hidden one when it is
+        next shown (a county start must not compute every page's figures before the first paint)."""
+        if self.isVisible():  # type: ignore[attr-defined]
+            self._view_stale = False
+            self.refresh()  # type: ignore[attr-defined]
+        else:
+            self._view_stale = True
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)  # type: ignore[misc]
+        if self._view_stale:
+            self._view_stale = False
+            if not self.refreshes_on_show:
+                self.refresh()  # type: ignore[attr-defined]
 
     @property
     def view_code(self) -> str | None:

@@ -140,7 +140,9 @@ def test_backup_to_unwritable_place(tmp_path):
 def test_self_test():
     res = run("--self-test")
     assert res.returncode == 0, res.stderr
-    assert "自检通过" in res.stdout
+    (line,) = res.stdout.strip().splitlines()  # EXCHANGE_FORMAT §1: one line
+    assert line.startswith("自检通过")
+    assert "数据包导出导入" in line and "二维码回读" in line and "主窗口" in line
 
 
 @pytest.mark.parametrize("entry", ["main", "module"])

@@ -117,3 +117,52 @@ def test_cancelled_export_leaves_no_file(db, db_path, open_window, tmp_path):
     page.excel.run(str(target))
     assert not target.exists() and page.excel.last_message == "已取消导出，没有生成文件。"
     assert page.excel.button.isEnabled()
+
+
+def _watch_progress(excel, at: int) -> dict:
+    """Wrap the export's rows: at row ``at`` let the progress timer tick and note what the
+    progress dialog shows."""
+    seen: dict = {}
+    sheets = excel.sheets
+
+    def watched():
+        found = sheets()
+
+        def rows(inner=found[0].rows):
+            for i, r in enumerate(inner):
+                if i == at:
+                    excel._on_tick()
+                    dlg = excel.progress_dialog
+                    seen.update(maximum=dlg.maximum(), value=dlg.value(), label=dlg.labelText())
+                yield r
+        return [found[0].__class__(found[0].title, found[0].headers, rows())] + list(found[1:])
+
+    excel.sheets = watched
+    return seen
+
+
+def test_progress_counts_against_the_whole_list(db, db_path, open_window, tmp_path):
+    make_demo(receptions=300)
+    win = open_window(db_path)
+    win.show_page("reception")
+    page = win.receptions
+    assert page.model.rowCount() == 256  # one fetch: the total is not the rows fetched so far
+    seen = _watch_progress(page.excel, 280)
+    page.excel.run(str(tmp_path / "r.xlsx"))
+    assert seen == {"maximum": 300, "value": 280, "label": "正在导出Excel…已写入 280 / 300 行"}
+    assert len(read(tmp_path / "r.xlsx")["接待记录"]) == 301
+
+    # a filtered list: the total is that filter's count (same service function, same filters)
+    win.show_page("cases")
+    cases_page = win.cases
+    cases_page.status.setCurrentIndex(cases_page.status.findData("open"))
+    QApplication.processEvents()
+    seen = _watch_progress(cases_page.excel, 1)
+    cases_page.excel.run(str(tmp_path / "c.xlsx"))
+    written = len(read(tmp_path / "c.xlsx")["意见建议"]) - 1
+    assert seen["maximum"] == written and 1 < written < 300, (seen, written)
+
+    win.show_page("deputies")
+    seen = _watch_progress(win.deputies.excel, 1)
+    win.deputies.excel.run(str(tmp_path / "d.xlsx"))
+    assert seen["maximum"] == len(read(tmp_path / "d.xlsx")["代表名册"]) - 1 > 1

@@ -68,7 +68,11 @@ def run_migrations(db: pw.Database, url_or_path: str = "", backup: bool = True, 
 
         backup_before_migration(db, url_or_path, current)
     applied = []
-    with db.atomic(), db.bind_ctx([_Version]):
+    # IMMEDIATE: two programs opening one brand-new database together take turns (the busy
+    # timeout waits) instead of both creating the tables; the second one finds them made
+    lock = ("IMMEDIATE",) if isinstance(db, pw.SqliteDatabase) else ()
+    with db.atomic(*lock), db.bind_ctx([_Version]):
+        pending = [m for m in mods if current_version(db) < m.VERSION <= newest]
         db.create_tables([_Version], safe=True)
         for mod in pending:
             log.info("migration %s %s", mod.VERSION, mod.NAME)

@@ -132,7 +132,8 @@ class CaseActionDialog(QDialog):
             self.result_record = cases.act(
                 self.case.uid, self.action, note=self.note.toPlainText().strip(),
                 department=self.department.currentText().strip() if self.department else "",
-                deadline=self.deadline_date(), evaluation=self.evaluation())
+                deadline=self.deadline_date(), evaluation=self.evaluation(),
+                expected_updated_at=self.case.updated_at)
         except KnownError as exc:
             self.error.setText(exc.message)
             self.error.show()

@@ -28,6 +28,7 @@ from station_app.domain.validators import parse_date
 from station_app.errors import KnownError, ValidationError
 from station_app.services import deputies
 from station_app.ui.forms import FieldForm
+from station_app.ui.small_screen import fit_to_screen, scrolling
 
 PHOTO_W, PHOTO_H = 96, 128
 
@@ -38,6 +39,7 @@ def _editable_combo(items, current: str = "") -> QComboBox:
     box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
     box.addItems([i for i in dict.fromkeys(items) if i])
     box.setCurrentText(current)
+    box.lineEdit().setPlaceholderText(box.tr("选择或输入"))
     return box
 
 
@@ -123,10 +125,12 @@ class DeputyDialog(QDialog):
         pl.addStretch(1)
 
         top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
         top.addLayout(self.form.layout, 1)
         top.addWidget(photo_box)
         outer = QVBoxLayout(self)
-        outer.addLayout(top)
+        self.form_scroll = scrolling(top)  # on a small screen the form scrolls, 保存 stays in view
+        outer.addWidget(self.form_scroll, 1)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setText(self.tr("保存"))
@@ -139,6 +143,7 @@ class DeputyDialog(QDialog):
         if record is not None:
             self._load(record)
         self.name.setFocus()
+        fit_to_screen(self)
 
     # -- loading and reading -------------------------------------------------------------
     def _load(self, r: DeputyRecord) -> None:
@@ -240,7 +245,8 @@ class DeputyDialog(QDialog):
                 self.saved = deputies.create(data, photo_source=self._photo_source)
             else:
                 self.saved = deputies.update(self.record.uid, data, photo_source=self._photo_source,
-                                             remove_photo=self._remove_photo)
+                                             remove_photo=self._remove_photo,
+                                             expected_updated_at=self.record.updated_at)
         except ValidationError as exc:
             fields = dict(exc.fields)
             if "photo" in fields:

@@ -71,6 +71,7 @@ class DutyRecordDialog(QDialog):
         lay.addWidget(intro)
         self.form = f = FieldForm(self)
         self.deputy = f.add("deputy", self.tr("代表"), QComboBox())
+        self.deputy.setPlaceholderText(self.tr("请选择代表…") if people else self.tr("（暂无在任代表）"))
         for uid, name in people:
             self.deputy.addItem(name, uid)
         if deputy_uid is not None:
@@ -83,6 +84,7 @@ class DutyRecordDialog(QDialog):
         limit_date_edit(self.date, latest=today)
         self.indicator = f.add("indicator", self.tr("指标"), QComboBox())
         self.indicator.setMinimumContentsLength(24)
+        self.indicator.setPlaceholderText(self.tr("请选择指标…"))
         self.quantity = f.add("quantity", self.tr("数量"), QDoubleSpinBox())
         self.quantity.setRange(0, 1000)
         self.quantity.setDecimals(1)

@@ -29,6 +29,7 @@ from station_app.services.deputies import DeputyFilter
 from station_app.ui.dates import limit_date_edit
 from station_app.ui.forms import FieldForm
 from station_app.ui.models.checklist import CheckItem, CheckListModel
+from station_app.ui.small_screen import fit_to_screen, scrolling
 
 
 def to_qdatetime(value: dt.datetime) -> QDateTime:
@@ -132,7 +133,8 @@ class ReceptionDialog(QDialog):
         self.id_number = f.add("visitor_id_number", self.tr("身份证号"), QLineEdit(record.visitor_id_number))
         self.summary = f.add("summary", self.tr("接待情况"), QPlainTextEdit(record.summary))
         self.summary.setTabChangesFocus(True)
-        lay.addLayout(f.layout)
+        self.form_scroll = scrolling(f.layout)  # on a small screen the form scrolls, 保存 stays in view
+        lay.addWidget(self.form_scroll, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setText(self.tr("保存"))
@@ -140,6 +142,7 @@ class ReceptionDialog(QDialog):
         buttons.accepted.connect(self._on_save)
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
+        fit_to_screen(self)
 
     def data(self) -> ReceptionData:
         return ReceptionData(
@@ -150,7 +153,7 @@ class ReceptionDialog(QDialog):
 
     def _on_save(self) -> None:
         try:
-            self.saved = receptions.update(self.record.uid, self.data())
+            self.saved = receptions.update(self.record.uid, self.data(), expected_updated_at=self.record.updated_at)
         except ValidationError as exc:
             self.form.show_errors(exc.fields)
             return

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout
 
 from station_app.domain.records import StationProfile
-from station_app.errors import ValidationError
+from station_app.errors import KnownError, ValidationError
 from station_app.services import station
 from station_app.ui.forms import FieldForm
 
@@ -51,11 +51,23 @@ class StationDialog(QDialog):
                               township=self.township.text().strip(), county=self.county.text().strip(),
                               address=self.address.text().strip(), phone=self.phone.text().strip())
 
+    def show_errors(self, fields: dict[str, str]) -> None:
+        """Each message at its field, word-wrapped and whole: the dialog grows to the height its
+        wrapped lines need (a form layout does not ask for it by itself; the lines were clipped)."""
+        self.form.show_errors(fields)
+        self.layout().activate()
+        need = self.heightForWidth(self.width())
+        if need > self.height():
+            self.resize(self.width(), need)
+
     def accept(self) -> None:
         self.form.clear_errors()
         try:
             self.saved = station.save_home_station(self.profile())
         except ValidationError as exc:
-            self.form.show_errors(exc.fields)
+            self.show_errors(exc.fields)
+            return
+        except KnownError as exc:  # e.g. the database is read-only: said at the top of the form
+            self.show_errors({"": exc.message})
             return
         super().accept()

@@ -110,16 +110,20 @@ class DayDialog(QDialog):
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
         self.uid = day.uid
+        self.loaded_version = activity.version_of(day.uid)  # a save over a newer change is refused
 
     def _on_save(self) -> None:
-        from station_app.errors import ValidationError
+        from station_app.errors import KnownError, ValidationError
 
         values = {k: e.text() for k, e in self.edits.items()}
         values["kind"] = self.kind.currentData()
         try:
-            activity.update_day(self.uid, **values)
+            activity.update_day(self.uid, expected_updated_at=self.loaded_version, **values)
         except ValidationError as exc:
             self.form.show_errors(exc.fields)
+            return
+        except KnownError as exc:  # changed meanwhile (another window, an import), locked, read-only
+            self.form.show_errors({"theme": exc.message})
             return
         self.accept()
 
@@ -134,6 +138,9 @@ class LeaveDialog(QDialog):
         self.deputy = QComboBox()
         for p in deputies.all_deputies(DeputyFilter(active=True)):
             self.deputy.addItem(p.name, p.uid)
+        # nobody is put on leave by default: the clerk picks the deputy, 确定 waits for it
+        self.deputy.setPlaceholderText(self.tr("请选择代表…") if self.deputy.count() else self.tr("（暂无在任代表）"))
+        self.deputy.setCurrentIndex(-1)
         today = clock.today()
         self.start = QDateEdit(qdate(today))
         self.end = QDateEdit(qdate(today))
@@ -153,6 +160,9 @@ class LeaveDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         lay.addRow(buttons)
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setEnabled(False)
+        self.deputy.currentIndexChanged.connect(lambda i: self.ok_button.setEnabled(i >= 0))
 
     def values(self) -> tuple[str, dt.date, dt.date, str]:
         return (self.deputy.currentData(), pydate(self.start.date()), pydate(self.end.date()),

@@ -48,6 +48,7 @@ from station_app.ui.dates import limit_date_edit
 from station_app.ui.excel_export import ExcelExport, paged_sheet
 from station_app.ui.forms import PageSearchKeys, one_line, refill_combo
 from station_app.ui.models.paged import DISPLAY, FOREGROUND, Column, PagedTableModel
+from station_app.ui.small_screen import scrolling
 from station_app.ui.station_view import StationViewMixin
 
 RED = QColor("#C00000")
@@ -127,6 +128,8 @@ class CasesPage(StationViewMixin, PageSearchKeys, QWidget):
         changed(): a case moved a step
     """
 
+    refreshes_on_show = True  # its showEvent refreshes: the station in view is caught up there
+
     changed = Signal()
 
     def __init__(self, parent=None):
@@ -155,7 +158,8 @@ class CasesPage(StationViewMixin, PageSearchKeys, QWidget):
         for b in (self.overdue_button, self.due_soon_button, self.awaiting_button, self.departments_button):
             head.addWidget(b)
         self.excel = ExcelExport(self, lambda: self.tr("意见建议.xlsx"),
-                                 lambda: [paged_sheet(self.tr("意见建议"), self.table)])
+                                 lambda: [paged_sheet(self.tr("意见建议"), self.table)],
+                                 lambda: cases.count(self.search.text().strip(), **self.filters()))
         head.addWidget(self.excel.button)
         lay.addLayout(head)
 
@@ -259,15 +263,17 @@ class CasesPage(StationViewMixin, PageSearchKeys, QWidget):
         left = QWidget()
         lay = QVBoxLayout(left)
         lay.setContentsMargins(0, 0, 8, 0)
+        info = QVBoxLayout()  # the case's text and fields scroll; its action buttons stay in view
+        info.setContentsMargins(0, 0, 0, 0)
         self.detail_title = QLabel(self.tr("在上面的列表中选择一条意见建议"))
         self.detail_title.setStyleSheet("font-size: 12pt; font-weight: bold; color: #8B0000;")
         self.detail_title.setWordWrap(True)
-        lay.addWidget(self.detail_title)
+        info.addWidget(self.detail_title)
         self.detail_content = QLabel()
         self.detail_content.setWordWrap(True)
         self.detail_content.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.detail_content.setStyleSheet("font-size: 11pt; padding: 2px 0 4px 0;")
-        lay.addWidget(self.detail_content)
+        info.addWidget(self.detail_content)
         grid = QGridLayout()
         grid.setHorizontalSpacing(8)
         grid.setVerticalSpacing(3)
@@ -288,8 +294,10 @@ class CasesPage(StationViewMixin, PageSearchKeys, QWidget):
             grid.addWidget(value, r, c * 2 + 1, Qt.AlignmentFlag.AlignTop)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
-        lay.addLayout(grid)
-        lay.addStretch(1)
+        info.addLayout(grid)
+        info.addStretch(1)
+        self.detail_scroll = scrolling(info, grow=False)
+        lay.addWidget(self.detail_scroll, 1)
         self.actions_row = QHBoxLayout()
         self.actions_hint = QLabel()
         self.actions_hint.setStyleSheet("color: #666;")

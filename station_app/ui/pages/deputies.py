@@ -93,7 +93,8 @@ class DeputiesPage(StationViewMixin, QWidget):
         self.export_button = QPushButton(self.tr("导出名册（导入格式）…"))
         # the list as shown (导出Excel…, like every list page)
         self.excel = ExcelExport(self, lambda: self.tr("代表名册.xlsx"),
-                                 lambda: [paged_sheet(self.tr("代表名册"), self.table)])
+                                 lambda: [paged_sheet(self.tr("代表名册"), self.table)],
+                                 lambda: deputies.count(self.current_filter()))
         for b in (self.add_button, self.edit_button, self.toggle_button):
             actions.addWidget(b)
         actions.addStretch(1)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from station_app.domain import clock
 from station_app.errors import KnownError
 from station_app.services import cases, deputies, scoring, settings, station, stats
 from station_app.services.deputies import DeputyFilter
+from station_app.ui import tasks
 from station_app.ui.station_view import StationViewMixin
 
 OVERDUE_COLOR = "#C00000"
@@ -65,6 +69,8 @@ class HomePage(StationViewMixin, QWidget):
         quota_requested(): show who is behind their duty tasks (履职积分 → 任务完成情况)
     """
 
+    refreshes_on_show = True  # its showEvent refreshes: the station in view is caught up there
+
     add_deputy_requested = Signal()
     cases_requested = Signal(str)
     stats_requested = Signal()
@@ -78,7 +84,17 @@ class HomePage(StationViewMixin, QWidget):
         self.heading.setObjectName("pageTitle")
         lay.addWidget(self.heading)
         self.today = QLabel()
-        lay.addWidget(self.today)
+        self._filled = False  # the tiles have shown figures (later refreshes keep them until the new ones)
+        self._fresh = False  # a refresh was asked for since the page was last hidden
+        self._work = tasks.OneAtATime()
+        self.busy = QLabel(self.tr("正在统计…"))
+        self.busy.setStyleSheet("color: #8A7A70;")
+        self.busy.hide()
+        top = QHBoxLayout()
+        top.addWidget(self.today)
+        top.addStretch(1)
+        top.addWidget(self.busy)
+        lay.addLayout(top)
         grid = QGridLayout()
         self.tile_deputies = _Tile(self.tr("代表名册"))
         self.tile_activity = _Tile(self.tr("下一个代表活动日"))
@@ -115,54 +131,76 @@ class HomePage(StationViewMixin, QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        """Ask for the tiles' figures on a worker (a county database of a million receptions takes
+        a moment); the tiles show what they had, or a placeholder the first time, until then."""
         view = self.view
         self.heading.setText(view.name if view else self.tr("联络站工作台"))
-        self.add_button.setVisible(self.writable)
+        self.add_button.setVisible(self.writable or view is None)
         today = clock.today()
         weekday = "一二三四五六日"[today.weekday()]
         self.today.setText(self.tr("今天是 {0}年{1}月{2}日 星期{3}").format(today.year, today.month, today.day, weekday))
-        code = self.view_code
-        active = deputies.count(DeputyFilter(active=True, station_code=code))
-        total = deputies.count(DeputyFilter(active=None, station_code=code))
-        by_level = []
-        from station_app.domain.codes import Level
+        if view is None:
+            self._filled = False
+            self.attention, self.month_figures, self.shortfalls = {}, None, []
+            for tile in self._tiles():
+                tile.value.setText(self.tr("请先填写站点信息"))
+            return
+        if not self._filled:
+            for tile in self._tiles():
+                tile.value.setText(self.tr("正在统计…"))
+        self._fresh = True
+        code, writable = view.code, view.writable
+        self._work.submit("home", lambda: home_snapshot(code, writable, today), self._show, self.busy, self._failed)
 
-        for lv in Level:
-            n = deputies.count(DeputyFilter(active=True, level=lv.value, station_code=code))
-            if n:
-                by_level.append(f"{lv.label}级 {n}")
-        self._refresh_activity(today)
-        self._refresh_cases(today)
-        self._refresh_month(today)
-        self._refresh_quota(today)
-        text = self.tr("在任代表 {0} 名（共 {1} 名）").format(active, total)
-        if by_level:
-            text += "\n" + "　".join(by_level)
-        self.tile_deputies.value.setText(text)
+    def on_view_changed(self) -> None:
+        """The dashboard follows the station in view even while hidden (its figures come from a
+        worker and other pages' changes refresh it too)."""
+        self.refresh()
+
+    def _tiles(self) -> tuple:
+        return self.tile_deputies, self.tile_activity, self.tile_cases, self.tile_month, self.tile_quota
+
+    def _failed(self, exc: Exception) -> None:
+        if not isinstance(exc, KnownError):
+            raise exc
+        for tile in self._tiles():
+            tile.value.setText(exc.message)
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
-        self.refresh()  # visits and cases recorded on other pages since
+        if not self._fresh:
+            self.refresh()  # visits and cases recorded on other pages since
 
-    def _refresh_activity(self, today) -> None:
+    def hideEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().hideEvent(event)
+        self._fresh = False  # shown again later: look again
+
+    def _show(self, snap: HomeSnapshot) -> None:
+        self._filled = True
+        text = self.tr("在任代表 {0} 名（共 {1} 名）").format(snap.active, snap.total)
+        if snap.by_level:
+            text += "\n" + "　".join(self.tr("{0}级 {1}").format(label, n) for label, n in snap.by_level)
+        self.tile_deputies.value.setText(text)
+        self._show_activity(snap)
+        self._show_cases(snap)
+        self._show_month(snap)
+        self._show_quota(snap)
+
+    def _show_activity(self, snap: HomeSnapshot) -> None:
         from station_app.domain.codes import ActivityKind
-        from station_app.services import activity
 
-        if not self.has_view:
-            self.tile_activity.value.setText(self.tr("请先填写站点信息"))
-            return
-        day = activity.next_activity_day(today, station_code=self.view_code)
+        day, today = snap.next_day, snap.today
         if day is None:
             self.tile_activity.value.setText(self.tr("还没有安排活动日：到“活动日”页按规则生成全年活动日")
-                                             if self.writable else self.tr("没有待举行的活动日"))
+                                             if snap.writable else self.tr("没有待举行的活动日"))
             return
         weekday = "一二三四五六日"[day.date.weekday()]
         when = self.tr("{0}月{1}日 星期{2}").format(day.date.month, day.date.day, weekday)
         if day.start_time:
             when += f" {day.start_time}" + (f"—{day.end_time}" if day.end_time else "")
         lines = [when + ("（今天）" if day.date == today else "")]
-        if self.county_view:
-            lines[0] = station.profile(day.station_code).name + "　" + lines[0]
+        if snap.next_day_station:
+            lines[0] = snap.next_day_station + "　" + lines[0]
         lines.append(day.theme or ActivityKind.label_of(day.kind))
         duty = "、".join(day.duty_names) or self.tr("未排")
         lines.append(self.tr("值班代表：{0}").format(duty))
@@ -175,13 +213,9 @@ class HomePage(StationViewMixin, QWidget):
                 return key
         return "open"
 
-    def _refresh_cases(self, today) -> None:
-        self.attention = {}
-        if not self.has_view:
-            self.tile_cases.value.setText(self.tr("请先填写站点信息"))
-            return
-        n = self.attention = cases.attention_counts(today, station_code=self.view_code)
-        days = int(settings.get("cases.due_soon_days"))
+    def _show_cases(self, snap: HomeSnapshot) -> None:
+        n = self.attention = dict(snap.attention)
+        days = snap.due_soon_days
 
         def line(key: str, text: str, color: str = "") -> str:
             if not n.get(key):
@@ -205,13 +239,8 @@ class HomePage(StationViewMixin, QWidget):
         doc.setHtml(self.tile_cases.value.text())
         return doc.toPlainText()
 
-    def _refresh_month(self, today) -> None:
-        self.month_figures = None
-        if not self.has_view:
-            self.tile_month.value.setText(self.tr("请先填写站点信息"))
-            return
-        f = stats.figures(today.replace(day=1), today, self.view_code)
-        self.month_figures = f
+    def _show_month(self, snap: HomeSnapshot) -> None:
+        f = self.month_figures = snap.month
 
         def rate(value: float | None) -> str:  # as the report prints it
             return "—" if value is None else f"{value * 100:.1f}%"
@@ -224,19 +253,14 @@ class HomePage(StationViewMixin, QWidget):
         ]
         self.tile_month.value.setText("\n".join(lines))
 
-    def _refresh_quota(self, today) -> None:
+    def _show_quota(self, snap: HomeSnapshot) -> None:
         """Who is behind a quota of this quarter or year, grouped by quota (a few names each)."""
-        self.shortfalls = []
-        if not self.has_view:
-            self.tile_quota.value.setText(self.tr("请先填写站点信息"))
-            return
-        if self.county_view:
+        self.shortfalls = list(snap.shortfalls)
+        if snap.county:
             self.tile_quota.value.setText(self.tr("全县：请在上方选择一个联络站，查看该站代表的履职任务完成情况"))
             return
-        try:
-            self.shortfalls = scoring.quota_shortfalls(today, station_code=self.view_code)
-        except KnownError as exc:
-            self.tile_quota.value.setText(exc.message)
+        if snap.quota_error:
+            self.tile_quota.value.setText(snap.quota_error)
             return
         if not self.shortfalls:
             self.tile_quota.value.setText(self.tr("在任代表均已完成本季度和本年度至今的履职任务"))
@@ -251,3 +275,51 @@ class HomePage(StationViewMixin, QWidget):
             period = self.tr("本季度") if rows[0].period_label.endswith("季度") else self.tr("本年度")
             lines.append(self.tr("{0}：{1}未完成 {2} 人——{3}{4}").format(quota, period, len(rows), names, more))
         self.tile_quota.value.setText("\n".join(lines))
+
+
+@dataclass(frozen=True)
+class HomeSnapshot:
+    """Everything the tiles show, computed at once on a worker (plain data, no queries later)."""
+
+    today: dt.date
+    writable: bool
+    county: bool
+    active: int
+    total: int
+    by_level: tuple[tuple[str, int], ...]
+    next_day: object
+    next_day_station: str
+    attention: dict
+    due_soon_days: int
+    month: object
+    shortfalls: tuple
+    quota_error: str
+
+
+def home_snapshot(code: str | None, writable: bool, today: dt.date) -> HomeSnapshot:
+    """The tiles' figures of station ``code`` (None: 全县): a handful of indexed counts and grouped
+    queries, whatever the size of the database."""
+    from station_app.domain.codes import Level
+    from station_app.services import activity
+
+    by_level = []
+    for lv in Level:
+        n = deputies.count(DeputyFilter(active=True, level=lv.value, station_code=code))
+        if n:
+            by_level.append((lv.label, n))
+    day = activity.next_activity_day(today, station_code=code)
+    where = station.profile(day.station_code).name if day is not None and code is None else ""
+    shortfalls: tuple = ()
+    quota_error = ""
+    if code is not None:
+        try:
+            shortfalls = tuple(scoring.quota_shortfalls(today, station_code=code))
+        except KnownError as exc:
+            quota_error = exc.message
+    return HomeSnapshot(
+        today=today, writable=writable, county=code is None,
+        active=deputies.count(DeputyFilter(active=True, station_code=code)),
+        total=deputies.count(DeputyFilter(active=None, station_code=code)), by_level=tuple(by_level),
+        next_day=day, next_day_station=where, attention=cases.attention_counts(today, station_code=code),
+        due_soon_days=int(settings.get("cases.due_soon_days")),
+        month=stats.figures(today.replace(day=1), today, code), shortfalls=shortfalls, quota_error=quota_error)

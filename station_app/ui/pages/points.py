@@ -79,6 +79,8 @@ class PointsPage(StationViewMixin, QWidget):
         changed(): records, reviews or rules changed
     """
 
+    refreshes_on_show = True  # its showEvent refreshes: the station in view is caught up there
+
     changed = Signal()
 
     def __init__(self, parent=None):
@@ -189,6 +191,7 @@ class PointsPage(StationViewMixin, QWidget):
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("代表：")))
         self.deputy = QComboBox()
+        self.deputy.setPlaceholderText(self.tr("（暂无代表）"))  # shown when the station has none
         self.deputy.setMinimumContentsLength(6)
         self.deputy.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         top.addWidget(self.deputy)
@@ -572,6 +575,7 @@ class PointsPage(StationViewMixin, QWidget):
     def _fill_records(self) -> None:
         t = self.records_table
         keep = self.selected_record()
+        rs = scoring.applied_rules(self.year.value(), self.view_code)  # once: a row each read it again
         t.blockSignals(True)
         t.setRowCount(len(self._records))
         for r, rec in enumerate(self._records):
@@ -585,7 +589,7 @@ class PointsPage(StationViewMixin, QWidget):
                 counted_color = MUTED
             elif abs(rec.counted - rec.points) > 1e-9:
                 counted_tip = self.tr("本指标年度上限 {0} 分已满，超出部分不计入").format(
-                    fmt_points(self._cap_of(rec.indicator_code)))
+                    fmt_points(_cap_of(rs, rec.indicator_code)))
                 counted_color = MUTED
             ev_name = self.tr("查看") if rec.evidence else ""
             values = (
@@ -619,10 +623,6 @@ class PointsPage(StationViewMixin, QWidget):
         self.explain.setText(self.tr("合计 {0} 分 = 年度积分 {1} 分").format(fmt_points(total), fmt_points(score)))
         if abs(total - score) > 1e-9:  # never expected: the service guarantees it
             self.explain.setStyleSheet(f"color: {RED};")
-
-    def _cap_of(self, code: str) -> float:
-        ind = scoring.applied_rules(self.year.value(), self.view_code).indicator(code)
-        return ind.cap if ind is not None and ind.cap is not None else 0.0
 
     def record_rows(self) -> list[tuple[str, ...]]:
         """The records table as shown."""
@@ -1133,3 +1133,7 @@ class PointsPage(StationViewMixin, QWidget):
     def message_text(self) -> str:
         return self.message.text() if not self.message.isHidden() else ""
 
+
+def _cap_of(rs, code: str) -> float:
+    ind = rs.indicator(code)
+    return ind.cap if ind is not None and ind.cap is not None else 0.0

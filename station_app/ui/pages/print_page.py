@@ -87,6 +87,8 @@ class PrintPage(StationViewMixin, QWidget):
         printed(int): pages sent to the printer
     """
 
+    refreshes_on_show = True  # its showEvent refreshes: the station in view is caught up there
+
     preview_ready = Signal(int)
     saved = Signal(str)
     printed = Signal(int)

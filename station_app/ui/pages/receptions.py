@@ -339,6 +339,8 @@ class ReceptionsPage(StationViewMixin, PageSearchKeys, QWidget):
         saved(): a visit was recorded, corrected or deleted
     """
 
+    refreshes_on_show = True  # its showEvent refreshes: the station in view is caught up there
+
     saved = Signal()
 
     def __init__(self, parent=None):
@@ -605,7 +607,8 @@ class ReceptionsPage(StationViewMixin, PageSearchKeys, QWidget):
         self.edit_button = QPushButton(self.tr("修改所选…"))
         self.delete_button = QPushButton(self.tr("删除所选…"))
         self.excel = ExcelExport(self, lambda: self.tr("接待记录.xlsx"),
-                                 lambda: [paged_sheet(self.tr("接待记录"), self.table)])
+                                 lambda: [paged_sheet(self.tr("接待记录"), self.table)],
+                                 lambda: receptions.count(self.search.text().strip(), **self.filters()))
         self.edit_button.setEnabled(False)  # nothing selected yet
         self.delete_button.setEnabled(False)
         foot.addWidget(self.excel.button)

@@ -20,6 +20,7 @@ from station_app.errors import ValidationError
 from station_app.services import settings, station
 from station_app.ui.dialogs.station_dialog import StationDialog
 from station_app.ui.forms import FieldForm
+from station_app.ui.small_screen import scrolling
 
 
 class SettingsPage(QWidget):
@@ -45,7 +46,12 @@ class SettingsPage(QWidget):
         edit = QPushButton(self.tr("修改站点信息…"))
         edit.clicked.connect(self._on_edit_station)
         bl.addWidget(edit)
-        lay.addWidget(box)
+        # the profile and the options scroll together, 保存设置 stays under them in view; nothing
+        # word-wrapped sits on the page itself (a height-for-width page is sized by the page area
+        # to the tallest page's height, and would scroll as a whole)
+        body = QVBoxLayout()
+        body.setContentsMargins(0, 0, 0, 0)
+        body.addWidget(box)
 
         box = QGroupBox(self.tr("选项"))
         self.form = FieldForm(self)
@@ -69,7 +75,10 @@ class SettingsPage(QWidget):
                     w.setEchoMode(QLineEdit.EchoMode.Password)
             self.editors[spec.key] = w
             self.form.add(spec.key, spec.label, w)
-        lay.addWidget(box)
+        body.addWidget(box)
+        body.addStretch(1)
+        self.form_scroll = scrolling(body, grow=False)
+        lay.addWidget(self.form_scroll, 1)
         self.save_button = save = QPushButton(self.tr("保存设置"))
         save.clicked.connect(self.save)
         self.saved_label = QLabel()
@@ -77,7 +86,6 @@ class SettingsPage(QWidget):
         row.addWidget(save)
         row.addWidget(self.saved_label, 1)
         lay.addLayout(row)
-        lay.addStretch(1)
         self.refresh()
 
     def refresh(self) -> None:

@@ -150,6 +150,8 @@ class StatsPage(StationViewMixin, QWidget):
         report_saved(str): the report PDF was written to this path
     """
 
+    refreshes_on_show = True  # its showEvent refreshes: the station in view is caught up there
+
     report_saved = Signal(str)
 
     def __init__(self, parent=None):
@@ -196,6 +198,7 @@ class StatsPage(StationViewMixin, QWidget):
         bar.addWidget(self.date_to)
         self.station_label = QLabel(self.tr("联络站："))
         self.station = QComboBox()
+        self.station.setPlaceholderText(self.tr("（无）"))
         self.station.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         bar.addSpacing(12)
         bar.addWidget(self.station_label)

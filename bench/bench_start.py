@@ -1,0 +1,139 @@
+"""Start to a usable main window, against a bare realistic Qt window measured in the same run.
+
+For each size, a demo database of that many receptions is built once (or reused with ``--work``);
+then, interleaved, ``--runs`` fresh processes each of:
+
+- raw: import PySide6, show a QMainWindow with a menu, a toolbar, a 50×8 table and a form
+  (BASELINES.md "Qt start": "window with menu, toolbar, a 50×8 table and a form"), process events;
+- ours: what ``station-app --db DB`` does up to the first paint (the application with its bundled
+  font and translations, the database opened and migrated, the main window built, shown, events
+  processed) — then, separately, until 首页's tiles have their figures (they come from a worker).
+
+Prints per size: raw, ours to the window, ours to the filled tiles, the ratio window/raw against
+the goal (≤ 1.3×), and the largest resident memory of each (goal: under 150 MB whatever the size).
+
+    QT_QPA_PLATFORM=offscreen python bench/bench_start.py [--sizes 10000,100000] [--runs 5] [--work DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+RAW = r"""
+import time, resource, sys
+t0 = float(sys.argv[1])
+from PySide6.QtWidgets import (QApplication, QMainWindow, QTableWidget, QTableWidgetItem, QWidget, QFormLayout,
+                               QLineEdit, QHBoxLayout, QToolBar)
+app = QApplication([])
+w = QMainWindow()
+w.menuBar().addMenu("文件").addAction("退出")
+bar = QToolBar(); bar.addAction("新增"); w.addToolBar(bar)
+central = QWidget(); lay = QHBoxLayout(central)
+t = QTableWidget(50, 8)
+for r in range(50):
+    for c in range(8):
+        t.setItem(r, c, QTableWidgetItem(f"{r}-{c}"))
+lay.addWidget(t)
+form = QFormLayout()
+for i in range(6):
+    form.addRow(f"字段{i}", QLineEdit())
+lay.addLayout(form)
+w.setCentralWidget(central)
+w.resize(1200, 800)
+w.show()
+app.processEvents()
+shown = time.time()
+print(json.dumps({"window": shown - t0, "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+""".replace("import time,", "import json, time,")
+
+OURS = r"""
+import json, os, resource, sys, time
+t0 = float(sys.argv[1]); db = sys.argv[2]
+from PySide6.QtCore import QSettings
+from station_app.ui.app import make_application
+app = make_application()
+QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, os.environ["BENCH_QSETTINGS"])
+from station_app.db import open_database
+from station_app.ui.main_window import MainWindow
+open_database(db)
+w = MainWindow(db)
+w.ensure_station_profile()
+w.resize(1200, 800)
+w.show()
+app.processEvents()
+shown = time.time()
+home = w.home
+deadline = shown + 600
+while home.busy.isVisible() and time.time() < deadline:
+    app.processEvents()
+    time.sleep(0.002)
+filled = time.time()
+print(json.dumps({"window": shown - t0, "tiles": filled - t0, "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "text": home.tile_month.value.text()[:40]}))
+"""
+
+
+def run(code: str, *args: str) -> dict:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), QT_QPA_PLATFORM="offscreen")
+    t0 = time.time()
+    out = subprocess.run([sys.executable, "-c", code, str(t0), *args], capture_output=True, text=True, env=env,
+                         timeout=900)
+    if out.returncode:
+        raise SystemExit(out.stderr)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def build(db: Path, receptions: int) -> None:
+    if db.exists():
+        return
+    env = dict(os.environ, PYTHONPATH=str(ROOT), STATION_APP_DATA_DIR=str(db.parent / "appdata"))
+    t = time.time()
+    subprocess.run([sys.executable, str(ROOT / "main.py"), "demo", "--db", str(db), "--receptions", str(receptions)],
+                   check=True, env=env, capture_output=True)
+    print(f"  built {db.name}: {receptions} receptions in {time.time() - t:.0f} s", flush=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000", help="receptions per database, comma-separated")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--work", help="keep the databases here and reuse them")
+    args = parser.parse_args()
+    work = Path(args.work or tempfile.mkdtemp(prefix="bench-start-"))
+    work.mkdir(parents=True, exist_ok=True)
+    os.environ["BENCH_QSETTINGS"] = str(work / "qsettings")
+    os.environ["STATION_APP_DATA_DIR"] = str(work / "appdata")
+    print("| size | raw window | ours: window | ours: tiles filled | ratio (window) | goal | met | memory raw / ours |")
+    print("|---|---|---|---|---|---|---|---|")
+    for size in [int(s) for s in args.sizes.split(",")]:
+        db = work / f"start-{size}.db"
+        build(db, size)
+        raw, ours = [], []
+        for _ in range(args.runs):  # interleaved: a neighbour's load falls on both
+            raw.append(run(RAW))
+            ours.append(run(OURS, str(db)))
+        r = statistics.median(x["window"] for x in raw)
+        o = statistics.median(x["window"] for x in ours)
+        tiles = statistics.median(x["tiles"] for x in ours)
+        mem_r = max(x["rss"] for x in raw)
+        mem_o = max(x["rss"] for x in ours)
+        ratio = o / r
+        print(f"| {size:,} | {r * 1000:.0f} ms | {o * 1000:.0f} ms | {tiles * 1000:.0f} ms | {ratio:.2f}× | ≤ 1.3× | "
+              f"{'yes' if ratio <= 1.3 else 'no'} | {mem_r:.0f} / {mem_o:.0f} MB |", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,132 @@
+"""Start-up: one GUI per database (QLockFile), the file's health, then the main window.
+
+* The lock: a ``QLockFile`` at ``<database>.lock`` (db/instance.py reads the same file without Qt,
+  so ``restore``/``import``/``demo`` on the command line refuse while the GUI runs). A second GUI
+  on the same database is refused with who holds it.
+* Health: ``quick_check`` before the database is opened; a damaged file (truncated, damaged pages,
+  damaged header) → a Chinese dialog offering the newest good backup. After the window is shown,
+  ``integrity_check`` runs in the background and says so if it finds damage.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QCoreApplication, QLockFile
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from station_app import APP_TITLE
+from station_app.db.instance import Holder, lock_path
+from station_app.errors import KnownError
+from station_app.paths import sqlite_file_of
+
+log = logging.getLogger(__name__)
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("startup", text)
+
+
+def take_lock(url: str, parent: QWidget | None = None) -> QLockFile | None | bool:
+    """Hold the database's lock file. ``None``: nothing to lock (PostgreSQL); ``False``: another
+    GUI holds it (the clerk has been told who)."""
+    path = lock_path(url)
+    if path is None:
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = QLockFile(str(path))
+    lock.setStaleLockTime(0)  # only a dead holder makes it stale, never its age
+    if lock.tryLock(200):
+        return lock
+    info = lock.getLockInfo()
+    who = Holder(int(info[0]), str(info[2]), str(info[1]), None).describe() if info and info[0] else ""
+    QMessageBox.warning(
+        parent, APP_TITLE,
+        _tr("这个数据库已经在另一个窗口中打开：{0}。\n\n请切换到那个窗口继续工作；"
+            "同一个数据库同时开两个窗口，一方的修改会丢失。\n数据库：{1}").format(who or _tr("（无法读取占用者）"), url))
+    return False
+
+
+def restore_at_start(parent: QWidget | None, url: str, findings: list[str]) -> bool:
+    """The database file is damaged: offer the newest good backup. True when the database was
+    restored (and may be opened now)."""
+    from station_app.services.backup import restore
+    from station_app.services.backup_store import newest_good_backup
+
+    text = _tr("数据库文件已损坏，不能正常打开：\n{0}").format("\n".join("· " + f for f in findings))
+    best = newest_good_backup(url)
+    if best is None:
+        QMessageBox.critical(parent, APP_TITLE, text + "\n\n" + _tr(
+            "没有找到可用的备份。请不要删除这个文件，联系维护人员。\n数据库：{0}").format(url))
+        return False
+    box = QMessageBox(QMessageBox.Icon.Warning, APP_TITLE, text, parent=parent)
+    box.setInformativeText(_tr("最新的完好备份：{0}（{1}）\n{2}\n\n恢复前，损坏的文件会原样另存一份。是否用这个备份恢复？")
+                           .format(f"{best.taken_at:%Y-%m-%d %H:%M}", best.path.name, best.holds()))
+    box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+    box.button(QMessageBox.StandardButton.Yes).setText(_tr("用这个备份恢复"))
+    box.button(QMessageBox.StandardButton.No).setText(_tr("退出"))
+    box.setObjectName("damagedDatabaseBox")
+    if box.exec() != QMessageBox.StandardButton.Yes:
+        return False
+    try:
+        kept = restore(url, best.path)
+    except KnownError as exc:
+        QMessageBox.critical(parent, APP_TITLE, _tr("恢复失败：{0}").format(exc.message))
+        return False
+    QMessageBox.information(parent, APP_TITLE, _tr("已从备份恢复：{0}\n损坏的文件另存为：{1}").format(best.path.name, kept))
+    return True
+
+
+def check_in_background(window, url: str) -> None:
+    """``integrity_check`` off the GUI thread; damage found → say so and point to 备份与恢复."""
+    from station_app.services import health
+    from station_app.ui.tasks import run_task
+
+    file = sqlite_file_of(url)
+    if file is None:
+        return
+
+    def done(found) -> None:
+        if not found:
+            return
+        window.show_page("backups")
+        QMessageBox.warning(window, APP_TITLE, _tr(
+            "后台完整性检查发现数据库文件有损坏：\n{0}\n\n请尽快在“备份与恢复”页选择一个完好的备份恢复。")
+            .format("\n".join("· " + f for f in found)))
+
+    run_task(lambda: health.findings(file, full=True), done,
+             lambda exc: log.warning("background integrity check failed: %s", exc))
+
+
+def start_window(url: str):
+    """Lock, check, open, show. Returns the main window (its ``instance_lock`` held), or ``None``
+    when the start was refused or given up (the clerk has been told why)."""
+    from station_app.db import open_database
+    from station_app.services import health
+    from station_app.ui.main_window import MainWindow
+
+    lock = take_lock(url)
+    if lock is False:
+        return None
+    file = sqlite_file_of(url)
+    found = health.findings(file) if file is not None else []
+    if found and not restore_at_start(None, url, found):
+        _release(lock)
+        return None
+    try:
+        open_database(url)
+    except KnownError as exc:
+        QMessageBox.critical(None, APP_TITLE, _tr("无法打开数据库：\n{0}").format(exc.message))
+        _release(lock)
+        return None
+    window = MainWindow(url)
+    window.instance_lock = lock
+    window.show()
+    window.ensure_station_profile()
+    check_in_background(window, url)
+    return window
+
+
+def _release(lock) -> None:
+    if lock:
+        lock.unlock()
