@@ -23,7 +23,7 @@ import time
 import zipfile
 from pathlib import Path
 
-KINDS = ("reception", "case", "import", "export", "migration")
+KINDS = ("reception", "case", "import", "export", "migration", "backup", "restore")
 ROOT = Path(__file__).resolve().parent.parent
 TZ = dt.timezone(dt.timedelta(hours=8))
 
@@ -65,8 +65,18 @@ def prepare(kind: str, template: Path) -> None:
         return
     open_database(str(template / "station.db"))
     station.save_home_station(_profile())
-    make_demo(seed=7, deputies=5, receptions=40 if kind == "export" else 0)
+    make_demo(seed=7, deputies=5, receptions=40 if kind in ("export", "backup") else 0)
     close_database()
+    if kind == "restore":  # two backups to restore in turn: 5 deputies (A) and 6 (B)
+        from station_app.domain.records import DeputyData
+        from station_app.services import deputies
+        from station_app.services.backup import backup
+
+        backup(str(template / "station.db"), template / "A.db")
+        open_database(str(template / "station.db"))
+        deputies.create(DeputyData(name="恢复测试", levels=("township",)))
+        close_database()
+        backup(str(template / "station.db"), template / "B.db")
 
 
 def work(kind: str, folder: Path) -> None:
@@ -82,6 +92,14 @@ def work(kind: str, folder: Path) -> None:
             path = folder / "dbs" / f"new{i}.db"
             open_database(str(path))
             _ack(acks, str(path))
+        return
+    if kind == "restore":  # restore A and B in turn, the database closed as the CLI leaves it
+        from station_app.services.backup import restore
+
+        for i in range(100_000):
+            source = folder / ("A.db" if i % 2 == 0 else "B.db")
+            restore(str(folder / "station.db"), source)
+            _ack(acks, f"{i} {source.name}")
         return
     open_database(str(folder / "station.db"))
     now = dt.datetime.now(TZ) - dt.timedelta(minutes=1)
@@ -99,6 +117,10 @@ def work(kind: str, folder: Path) -> None:
         elif kind == "export":
             result = exchange.export_package(folder / "stick", full=True, password="")
             _ack(acks, result.path)
+        elif kind == "backup":
+            from station_app.services.backup import backup
+
+            _ack(acks, str(backup(str(folder / "station.db"), folder / "copies" / f"b{i}.db")))
         elif kind == "import":
             packages = sorted((folder / "packages").glob("*.zip"))
             for report in exchange.import_packages([str(p) for p in packages]):
@@ -152,6 +174,25 @@ def verify(kind: str, folder: Path) -> dict:
         assert all(Path(p).exists() for p in acked)
         return {"acked": len(acked)}
     db_path = folder / "station.db"
+    if kind == "restore":  # whole A or whole B (the one restored last, or the one in progress)
+        assert _integrity(db_path) == "ok"
+        conn = sqlite3.connect(str(db_path))
+        try:
+            n = conn.execute("SELECT COUNT(*) FROM deputy").fetchone()[0]
+        finally:
+            conn.close()
+        assert n in (5, 6), n
+        return {"acked": len(acked)}
+    if kind == "backup":  # every copy under its final name is whole, the acknowledged ones included
+        copies = sorted((folder / "copies").glob("b*.db"))
+        assert {str(p) for p in copies} >= set(acked)
+        for p in copies:
+            assert _integrity(p) == "ok", p
+            conn = sqlite3.connect(str(p))
+            try:
+                assert conn.execute("SELECT COUNT(*) FROM deputy").fetchone()[0] == 5, p
+            finally:
+                conn.close()
     open_database(str(db_path))
     try:
         if kind == "reception":

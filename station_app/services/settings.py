@@ -17,6 +17,7 @@ class SettingSpec:
     default: Any
     label: str
     choices: tuple[tuple[Any, str], ...] = ()
+    bounds: tuple[int, int] = (1, 240)  # for a whole number: the smallest and largest the editor takes
 
 
 SPECS: tuple[SettingSpec, ...] = (
@@ -40,7 +41,7 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("cases.deadline_days.assigned", 15, "交办件办理期限（工作日）"),
     SettingSpec("cases.deadline_days.deputy_proposal", 60, "代表建议办理期限（工作日）"),
     SettingSpec("cases.due_soon_days", 3, "临期提醒：期限前几个工作日"),
-    SettingSpec("input.past_days_confirm", 365, "录入早于多少天前的日期时先确认（天）"),
+    SettingSpec("input.past_days_confirm", 365, "录入早于多少天前的日期时先确认（天）", bounds=(1, 3650)),
     SettingSpec("backup.auto", True, "自动备份（每天一次和退出时；保留7天、4周、12个月）"),
     SettingSpec("backup.second_place", "", "备份的第二存放位置（U盘或网络文件夹，留空则不用）"),
 )
@@ -96,8 +97,8 @@ def validate(values: dict[str, Any]) -> dict[str, str]:
         elif isinstance(sp.default, list) and not isinstance(value, list):
             errors[key] = f"{sp.label}：应为一个列表"
         elif isinstance(sp.default, int) and not isinstance(sp.default, bool) and (
-                not isinstance(value, int) or value < 1):
-            errors[key] = f"{sp.label}：应为正整数"
+                not isinstance(value, int) or isinstance(value, bool) or not sp.bounds[0] <= value <= sp.bounds[1]):
+            errors[key] = f"{sp.label}：应为 {sp.bounds[0]} 到 {sp.bounds[1]} 之间的整数"
     try:
         QrOptions(merged["qr.mode"], merged["qr.deputy_template"], merged["qr.station_template"]).check()
     except ValidationError as exc:

@@ -93,3 +93,4 @@ def test_set_many_is_all_or_nothing(station_db):
                        "qr.station_template": "https://rd.example.cn/s/{station_code}"})
     assert settings.get("qr.mode") == "url"
     assert settings.validate({"qr.mode": "fax"}) == {"qr.mode": "二维码内容：不认识的选项 fax"}
+

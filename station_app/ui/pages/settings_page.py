@@ -68,7 +68,7 @@ class SettingsPage(QWidget):
                 w = QCheckBox()
             elif isinstance(spec.default, int):
                 w = QSpinBox()
-                w.setRange(1, 240)
+                w.setRange(*spec.bounds)
             else:
                 w = QLineEdit()
                 if "password" in spec.key:
