@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import time
 from pathlib import Path
 from urllib.parse import quote, unquote, urlparse
 
@@ -73,6 +74,23 @@ def is_sqlite(db: pw.Database | None = None) -> bool:
     return isinstance(db, pw.SqliteDatabase)
 
 
+def _connect(db: pw.Database, patience: float = 5.0) -> None:
+    """Connect, setting the pragmas. Switching a file to WAL takes an exclusive lock that SQLite
+    does not wait for with its busy handler: two programs opening one brand-new database together
+    saw "database is locked" here (3 of 20 tries). Such a refusal is tried again for a while."""
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            db.connect(reuse_if_open=True)
+            return
+        except (pw.OperationalError, sqlite3.OperationalError) as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            if not db.is_closed():
+                db.close()
+            time.sleep(0.05)
+
+
 def open_database(url_or_path: str, migrate: bool = True, backup: bool = True) -> pw.Database:
     """Open, bind the proxy, and bring the schema to the newest version.
 
@@ -92,7 +110,7 @@ def open_database(url_or_path: str, migrate: bool = True, backup: bool = True) -
                 raise DatabaseError(f"无法创建数据库所在的文件夹：{file.parent}（{os_reason(exc)}）") from exc
     db = make_database(url_or_path)
     try:
-        db.connect(reuse_if_open=True)
+        _connect(db)
     except (pw.OperationalError, sqlite3.OperationalError) as exc:
         known = translate(exc)
         if known is not None:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
+import logging
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -26,18 +30,18 @@ from station_app.domain import clock
 from station_app.errors import KnownError
 from station_app.services import station
 from station_app.ui.dialogs.station_dialog import StationDialog
-from station_app.ui.pages.activities import ActivitiesPage
-from station_app.ui.pages.backup_page import BackupPage
-from station_app.ui.pages.cases import CasesPage
-from station_app.ui.pages.deputies import DeputiesPage
-from station_app.ui.pages.exchange import ExchangePage
 from station_app.ui.pages.home import HomePage
-from station_app.ui.pages.placeholder import PlaceholderPage
-from station_app.ui.pages.points import PointsPage
-from station_app.ui.pages.print_page import PrintPage
-from station_app.ui.pages.receptions import ReceptionsPage
-from station_app.ui.pages.settings_page import SettingsPage
-from station_app.ui.pages.stats import StatsPage
+
+if TYPE_CHECKING:
+    from station_app.ui.pages.activities import ActivitiesPage
+    from station_app.ui.pages.cases import CasesPage
+    from station_app.ui.pages.deputies import DeputiesPage
+    from station_app.ui.pages.exchange import ExchangePage
+    from station_app.ui.pages.points import PointsPage
+    from station_app.ui.pages.print_page import PrintPage
+    from station_app.ui.pages.receptions import ReceptionsPage
+    from station_app.ui.pages.settings_page import SettingsPage
+    from station_app.ui.pages.stats import StatsPage
 
 STYLE = """
 #nav { background: #FAF5F0; border: none; border-right: 1px solid #E0D6CC; font-size: 11pt; }
@@ -67,6 +71,24 @@ PAGES = (
     ("settings", "设置", None),
 )
 
+log = logging.getLogger(__name__)
+
+# each page's class, imported when the page is first shown (a start imports 首页's alone)
+PAGE_CLASSES = {
+    "home": ("station_app.ui.pages.home", "HomePage"),
+    "activities": ("station_app.ui.pages.activities", "ActivitiesPage"),
+    "reception": ("station_app.ui.pages.receptions", "ReceptionsPage"),
+    "cases": ("station_app.ui.pages.cases", "CasesPage"),
+    "stats": ("station_app.ui.pages.stats", "StatsPage"),
+    "deputies": ("station_app.ui.pages.deputies", "DeputiesPage"),
+    "points": ("station_app.ui.pages.points", "PointsPage"),
+    "print": ("station_app.ui.pages.print_page", "PrintPage"),
+    "exchange": ("station_app.ui.pages.exchange", "ExchangePage"),
+    "backups": ("station_app.ui.pages.backup_page", "BackupPage"),
+    "settings": ("station_app.ui.pages.settings_page", "SettingsPage"),
+}
+EAGER_PAGES = ("home", "backups")  # 首页 is shown first; 备份与恢复 runs the daily backup's timer
+
 
 class MainWindow(QMainWindow):
     """The one window of the app."""
@@ -82,39 +104,14 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("nav")
         self.nav.setFixedWidth(150)
         self.stack = QStackedWidget()
-        self.pages: dict[str, QWidget] = {}
-        for i, (key, title, coming) in enumerate(PAGES):
-            if key == "home":
-                page = HomePage()
-            elif key == "deputies":
-                page = DeputiesPage()
-            elif key == "settings":
-                page = SettingsPage()
-            elif key == "activities":
-                page = ActivitiesPage()
-            elif key == "print":
-                page = PrintPage()
-            elif key == "reception":
-                page = ReceptionsPage()
-            elif key == "cases":
-                page = CasesPage()
-            elif key == "stats":
-                page = StatsPage()
-            elif key == "points":
-                page = PointsPage()
-            elif key == "exchange":
-                page = ExchangePage()
-            elif key == "backups":
-                page = BackupPage()
-            else:
-                page = PlaceholderPage(self.tr(title), self.tr(coming))
-            self.pages[key] = page
-            self.stack.addWidget(page)
+        self.pages: dict[str, QWidget] = {}  # the pages made so far (each on its first showing)
+        for i, (key, title, _coming) in enumerate(PAGES):
+            self.stack.addWidget(QWidget())  # stands in until the page is first shown
             item = QListWidgetItem(self.tr(title))
             item.setData(Qt.ItemDataRole.UserRole, key)
             item.setToolTip(f"Ctrl+{i + 1}" if i < 9 else "")
             self.nav.addItem(item)
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.currentRowChanged.connect(self._on_nav_row)
         self.stack.currentChanged.connect(self._fit_current_page)
         self.stack.currentChanged.connect(self._find_view)
         central = QWidget()
@@ -139,79 +136,118 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.db_status)
         self._build_menus()
 
-        self.home.add_deputy_requested.connect(self.new_deputy)
-        self.deputies.changed.connect(self.home.refresh)
-        self.activities.changed.connect(self.home.refresh)
-        self.receptions.saved.connect(self.cases.refresh)
-        self.receptions.saved.connect(self.home.refresh)
-        self.cases.changed.connect(self.home.refresh)
-        self.settings_page.station_changed.connect(self._on_station_changed)
-
-        def show_cases(which: str) -> None:  # 首页 tile → 意见办理, filtered as the line clicked says
-            self.show_page("cases")
-            if which == "open":  # show_attention knows overdue / due_soon / awaiting evaluation only
-                self.cases.reset_filters()
-                self.cases.status.setCurrentIndex(self.cases.status.findData("open"))
-            else:
-                self.cases.show_attention(which)
-
-        self.home.cases_requested.connect(show_cases)
-        self.home.stats_requested.connect(lambda: self.show_page("stats"))
-        self.home.quota_requested.connect(self.show_quota_shortfalls)
-        self.points.changed.connect(self.home.refresh)
-        self.exchange.imported.connect(self._on_imported)
-        self.pages["backups"].restored.connect(self._on_restored)
+        self.view = None
+        self._starting = True  # the pages made now ask for the view; the chrome follows below
+        for key in EAGER_PAGES:
+            self.page(key)
         self.instance_lock = None  # the QLockFile start-up took (ui/startup.py)
         self.nav.setCurrentRow(0)
         self._fit_current_page(self.stack.currentIndex())
-        self.view = None
-        for page in self.pages.values():
-            if hasattr(page, "follow"):
-                page.follow(self.current_view)
         self._fill_picker()
         self.set_view_code(self._start_code())
+        self._starting = False
         self._restore_state()
 
     # -- pages --------------------------------------------------------------------------------
+    def page(self, key: str) -> QWidget:
+        """The page ``key``, made (its module imported) on first use: a start builds 首页 and the
+        backup timer's page only, whatever the size of the database."""
+        made = self.pages.get(key)
+        if made is not None:
+            return made
+        module, name = PAGE_CLASSES[key]
+        page = getattr(importlib.import_module(module), name)()
+        if hasattr(page, "follow"):
+            page.follow(self.current_view)
+        index = [k for k, _t, _c in PAGES].index(key)
+        stand_in = self.stack.widget(index)
+        current = self.stack.currentIndex()
+        self.stack.insertWidget(index, page)
+        self.stack.removeWidget(stand_in)
+        stand_in.deleteLater()
+        self.stack.setCurrentIndex(current)
+        self.pages[key] = page
+        self._wire(key, page)
+        return page
+
+    def _wire(self, key: str, page) -> None:
+        """What a page tells the others (首页 refreshes after a change anywhere)."""
+        home = lambda *_a: self._refresh_made("home")  # noqa: E731
+        if key == "home":
+            page.add_deputy_requested.connect(self.new_deputy)
+            page.cases_requested.connect(self._show_cases)
+            page.stats_requested.connect(lambda: self.show_page("stats"))
+            page.quota_requested.connect(self.show_quota_shortfalls)
+        elif key in ("deputies", "activities", "cases", "points"):
+            page.changed.connect(home)
+        elif key == "reception":
+            page.saved.connect(lambda: self._refresh_made("cases"))
+            page.saved.connect(home)
+        elif key == "settings":
+            page.station_changed.connect(self._on_station_changed)
+        elif key == "exchange":
+            page.imported.connect(self._on_imported)
+        elif key == "backups":
+            page.restored.connect(self._on_restored)
+
+    def _refresh_made(self, key: str) -> None:
+        page = self.pages.get(key)
+        if page is not None:
+            page.refresh()
+
+    def _on_nav_row(self, row: int) -> None:
+        if row >= 0:
+            self.page(PAGES[row][0])
+            self.stack.setCurrentIndex(row)
+
+    def _show_cases(self, which: str) -> None:
+        """首页 tile → 意见办理, filtered as the line clicked says."""
+        self.show_page("cases")
+        if which == "open":  # show_attention knows overdue / due_soon / awaiting evaluation only
+            self.cases.reset_filters()
+            self.cases.status.setCurrentIndex(self.cases.status.findData("open"))
+        else:
+            self.cases.show_attention(which)
+
     @property
     def home(self) -> HomePage:
-        return self.pages["home"]
+        return self.page("home")
 
     @property
     def deputies(self) -> DeputiesPage:
-        return self.pages["deputies"]
+        return self.page("deputies")
 
     @property
     def settings_page(self) -> SettingsPage:
-        return self.pages["settings"]
+        return self.page("settings")
 
     @property
     def activities(self) -> ActivitiesPage:
-        return self.pages["activities"]
+        return self.page("activities")
 
     @property
     def print_page(self) -> PrintPage:
-        return self.pages["print"]
+        return self.page("print")
 
     @property
     def receptions(self) -> ReceptionsPage:
-        return self.pages["reception"]
+        return self.page("reception")
 
     @property
     def cases(self) -> CasesPage:
-        return self.pages["cases"]
+        return self.page("cases")
 
     @property
     def stats(self) -> StatsPage:
-        return self.pages["stats"]
+        return self.page("stats")
 
     @property
     def points(self) -> PointsPage:
-        return self.pages["points"]
+        return self.page("points")
 
     @property
     def exchange(self) -> ExchangePage:
-        return self.pages["exchange"]
+        return self.page("exchange")
 
     # -- the station in view ------------------------------------------------------------------
     def _build_station_bar(self) -> None:
@@ -260,9 +296,15 @@ class MainWindow(QMainWindow):
         the status line follow once the page asking is done."""
         if self.view is None:
             self.view = station.default_view()
-            if self.view is not None:
-                QTimer.singleShot(0, self._show_view_chrome)
+            if self.view is not None and not self._starting:
+                QTimer.singleShot(0, self._chrome_later)
         return self.view
+
+    def _chrome_later(self) -> None:
+        try:
+            self._show_view_chrome()
+        except KnownError as exc:  # the database went away meanwhile: the next action says so
+            log.warning("station bar not updated: %s", exc.message)
 
     def _find_view(self, _index: int = 0) -> None:
         self.current_view()
@@ -384,7 +426,7 @@ class MainWindow(QMainWindow):
 
     def restore_database(self) -> None:
         self.show_page("backups")
-        self.pages["backups"].refresh()
+        self.page("backups").refresh()
 
     def _on_restored(self) -> None:
         """The database file was replaced by a backup: every page reads it afresh."""
@@ -409,8 +451,8 @@ class MainWindow(QMainWindow):
         self._fill_picker()
         keep = self.view.code if self.view is not None and station.is_county() else self._start_code()
         self.set_view_code(keep)
-        self.settings_page.refresh()
-        self.exchange.refresh()
+        self._refresh_made("settings")
+        self._refresh_made("exchange")
 
     def _update_status(self) -> None:
         st = station.home_station()
@@ -434,7 +476,7 @@ class MainWindow(QMainWindow):
         if state is not None:
             self.restoreState(state)
         page = qs.value("main/page")
-        if page in self.pages:
+        if page in PAGE_CLASSES:
             self.show_page(page)
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
@@ -442,5 +484,5 @@ class MainWindow(QMainWindow):
         qs.setValue("main/geometry", self.saveGeometry())
         qs.setValue("main/state", self.saveState())
         qs.setValue("main/page", PAGES[self.nav.currentRow()][0])
-        self.pages["backups"].backup_on_exit()
+        self.page("backups").backup_on_exit()
         super().closeEvent(event)

@@ -22,5 +22,6 @@ def test_sigkill_during_writes_loses_no_acknowledged_write(kind, tmp_path):
 
 
 def test_two_processes_creating_one_new_database_together(tmp_path):
-    for i in range(5):
+    # the race is not every time: before the connection tried again, 3 of 20 pairs failed
+    for i in range(15):
         assert kill_harness.two_new(tmp_path / str(i)) == []
