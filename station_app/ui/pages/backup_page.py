@@ -64,8 +64,7 @@ class BackupPage(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
-        lay.addWidget(self.table, 1)
-        row = QHBoxLayout()
+        row = QHBoxLayout()  # above the list: in view on a small screen however long the list
         self.backup_now = QPushButton(self.tr("立即备份"))
         self.backup_now.clicked.connect(self.on_backup_now)
         self.restore_selected = QPushButton(self.tr("用所选备份恢复…"))
@@ -78,6 +77,12 @@ class BackupPage(QWidget):
             row.addWidget(b)
         row.addStretch(1)
         lay.addLayout(row)
+        self.empty = QLabel(self.tr("还没有备份。点“立即备份”做第一份；打开自动备份后，程序每天和退出时各备份一次。"))
+        self.empty.setWordWrap(True)
+        self.empty.setStyleSheet("color: #8A7A70;")
+        lay.addWidget(self.empty)
+        lay.addWidget(self.table, 1)
+        self.table.itemSelectionChanged.connect(self._on_selection)
         self.backups: list[backup_store.BackupInfo] = []
         self.timer = QTimer(self)
         self.timer.setInterval(TICK_MS)
@@ -123,8 +128,15 @@ class BackupPage(QWidget):
                 if c in (2, 4, 5, 6):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(r, c, item)
+        self.empty.setVisible(not self.backups)
         if self.backups:
             self.table.selectRow(0)
+        self._on_selection()
+
+    def _on_selection(self) -> None:
+        """用所选备份恢复… only with a backup chosen that can be restored."""
+        chosen = self.selected()
+        self.restore_selected.setEnabled(self.is_sqlite() and chosen is not None and chosen.ok)
 
     # -- backing up ------------------------------------------------------------------------------
     def on_backup_now(self) -> None:
