@@ -6,7 +6,7 @@ import importlib
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -90,6 +90,23 @@ PAGE_CLASSES = {
 EAGER_PAGES = ("home", "backups")  # 首页 is shown first; 备份与恢复 runs the daily backup's timer
 
 
+class PageStack(QStackedWidget):
+    """The pages, sized by the page on screen alone: a stacked widget asks every page how tall it
+    must be for a width, so on a small screen every page scrolled as far as the tallest one
+    (接待登记) needed, with a bar and blank space below a short page."""
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt API
+        page = self.currentWidget()
+        if page is None:
+            return super().heightForWidth(width)
+        h = page.heightForWidth(width)
+        return h if h >= 0 else page.minimumSizeHint().height()
+
+    def minimumSizeHint(self):  # noqa: N802 - Qt API
+        page = self.currentWidget()
+        return super().minimumSizeHint() if page is None else page.minimumSizeHint()
+
+
 class MainWindow(QMainWindow):
     """The one window of the app."""
 
@@ -103,7 +120,7 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget()
         self.nav.setObjectName("nav")
         self.nav.setFixedWidth(150)
-        self.stack = QStackedWidget()
+        self.stack = PageStack()
         self.pages: dict[str, QWidget] = {}  # the pages made so far (each on its first showing)
         for i, (key, title, _coming) in enumerate(PAGES):
             self.stack.addWidget(QWidget())  # stands in until the page is first shown
@@ -358,6 +375,8 @@ class MainWindow(QMainWindow):
             policy = QSizePolicy.Policy.Preferred if i == index else QSizePolicy.Policy.Ignored
             page.setSizePolicy(policy, policy)
         self.stack.updateGeometry()
+        # the scroll area sizes the stack anew (PageStack: by the page on screen) on a layout request
+        QCoreApplication.postEvent(self.stack, QEvent(QEvent.Type.LayoutRequest))
 
     def show_page(self, key: str) -> None:
         self.nav.setCurrentRow([k for k, _t, _c in PAGES].index(key))

@@ -194,3 +194,19 @@ def test_settings_save_in_view_without_scrolling_the_page(demo_window, tmp_path)
     page.form_scroll.ensureWidgetVisible(last)
     QApplication.processEvents()
     assert _inside(win, last)
+
+
+def test_a_short_page_after_a_tall_one_does_not_scroll(demo_window):
+    """The page area is as tall as the page on screen needs: after 接待登记 (taller than 700 px),
+    首页 and 备份与恢复 showed a scroll bar and blank space below them (the stack asked every page)."""
+    win = demo_window
+    win.resize(1024, 700)
+    win.show_page("reception")
+    QApplication.processEvents()
+    bar = win.page_scroll.verticalScrollBar()
+    assert bar.maximum() > 0  # the tall page does scroll, as it must
+    for key in ("home", "backups"):
+        win.show_page(key)
+        QApplication.processEvents()
+        assert bar.maximum() == 0, key
+        assert win.stack.height() == win.page_scroll.viewport().height(), key
