@@ -13,10 +13,12 @@ import traceback
 from pathlib import Path
 
 from station_app import APP_TITLE, __version__
+from station_app.cli_args import ArgumentsWrong
 from station_app.cli_holidays import add_holidays_parser, cmd_holidays
 from station_app.cli_points import add_points_parser, cmd_points
 from station_app.cli_print import _date, add_print_parser, cmd_print, station_in_view
-from station_app.errors import KnownError
+from station_app.core.crashlog import write_crash_log as _write_crash_log
+from station_app.core.errors import KnownError
 
 log = logging.getLogger("station_app")
 
@@ -300,9 +302,7 @@ def cmd_import(args) -> int:
     return 1 if rejected else 0
 
 
-class _ArgumentsWrong(Exception):
-    """Arguments argparse let through but the command cannot take: exit 2 with this message."""
-
+_ArgumentsWrong = ArgumentsWrong  # the old name, still importable
 
 # commands that may make a new database (EXCHANGE_FORMAT §1) or restore onto a fresh machine;
 # every other command refuses a --db path that does not exist
@@ -362,18 +362,6 @@ def main(argv: list[str] | None = None) -> int:
         print("程序内部错误（请把下面的信息发给维护人员）：\n" + text, file=sys.stderr)
         _write_crash_log(text)
         return 1
-
-
-def _write_crash_log(text: str) -> None:
-    try:
-        import datetime as dt
-
-        from station_app.paths import log_dir
-
-        with open(log_dir() / "errors.log", "a", encoding="utf-8") as handle:
-            handle.write(f"--- {dt.datetime.now().isoformat()} ---\n{text}\n")
-    except OSError:
-        pass
 
 
 def dumps(obj) -> str:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 
+from station_app.cli_args import ArgumentsWrong
 from station_app.domain.qrcontent import MODE_LABELS, QR_MODES
 
 
@@ -222,12 +223,10 @@ def deputy_uid_of(text: str, station_code: str) -> str:
     if len(same) == 1:
         return same[0].uid
     if len(same) > 1:  # say who they are, so the clerk can pick one: exit 2 like any wrong argument
-        from station_app.cli import _ArgumentsWrong
-
         lines = [f"  {d.name}　代表小组：{d.group or '（未填）'}　界别/单位：{d.sector or '（未填）'}"
                  f"{'' if d.active else '　（已离任）'}　uid：{d.uid}" for d in same]
-        raise _ArgumentsWrong(f"本站有 {len(same)} 位代表名叫“{text}”，请在 --deputy 后写其中一位的 uid：\n"
-                              + "\n".join(lines))
+        raise ArgumentsWrong(f"本站有 {len(same)} 位代表名叫“{text}”，请在 --deputy 后写其中一位的 uid：\n"
+                             + "\n".join(lines))
     raise NotFoundError(f"找不到代表“{text}”（请用代表的 uid 或本站代表的完整姓名）")
 
 

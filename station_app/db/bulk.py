@@ -8,6 +8,7 @@ in chunks inside transactions, so a million rows never sit in one WAL.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any, cast
 
 import peewee as pw
 
@@ -23,7 +24,7 @@ def insert_sql(model: type[pw.Model], fields: Sequence[pw.Field]) -> str:
     return f"INSERT INTO {table} ({cols}) VALUES ({', '.join([db.param] * len(fields))})"
 
 
-def bulk_insert(model: type[pw.Model], fields: Sequence[pw.Field], rows: Iterable[Sequence],
+def bulk_insert(model: type[pw.Model], fields: Sequence[pw.Field], rows: Iterable[Sequence[Any]],
                 chunk: int = 50_000) -> int:
     """Insert ``rows`` (tuples of already-converted db values, in ``fields`` order). Outside a
     transaction each chunk commits on its own; inside the caller's transaction the rows simply join
@@ -37,7 +38,7 @@ def bulk_insert(model: type[pw.Model], fields: Sequence[pw.Field], rows: Iterabl
             db.cursor().executemany(sql, rows)
         return len(rows)
     total = 0
-    batch: list[Sequence] = []
+    batch: list[Sequence[Any]] = []
     for row in rows:
         batch.append(row)
         if len(batch) >= chunk:
@@ -52,7 +53,7 @@ def bulk_insert(model: type[pw.Model], fields: Sequence[pw.Field], rows: Iterabl
     return total
 
 
-def insert_row(model: type[pw.Model], **values) -> int:
+def insert_row(model: type[pw.Model], **values: Any) -> int:
     """Insert one row like ``Model.create`` (field defaults applied, values converted) but with the
     INSERT built once per model and database and kept: peewee spends most of a single-row create
     generating SQL, which the clerk's save button pays on every record. Returns the new id."""
@@ -62,11 +63,12 @@ def insert_row(model: type[pw.Model], **values) -> int:
     fields = [f for f in model._meta.sorted_fields if not isinstance(f, pw.AutoField)]
     key = ("insert_row", model)
     cache = db_cache()
-    sql = cache.get(key)
+    sql: str | None = cache.get(key)
     if sql is None:
         sql = insert_sql(model, fields)
         if not is_sqlite():
-            sql += f" RETURNING {db.quote[0]}{model._meta.primary_key.column_name}{db.quote[1]}"
+            pk = cast(pw.Field, model._meta.primary_key)  # every model here has an id primary key
+            sql += f" RETURNING {db.quote[0]}{pk.column_name}{db.quote[1]}"
         cache[key] = sql
     params = []
     for f in fields:
@@ -78,4 +80,4 @@ def insert_row(model: type[pw.Model], **values) -> int:
             value = None
         params.append(f.db_value(value))
     cur = db.execute_sql(sql, params)
-    return cur.lastrowid if is_sqlite() else cur.fetchone()[0]
+    return int(cur.lastrowid if is_sqlite() else cur.fetchone()[0])

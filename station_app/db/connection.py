@@ -11,13 +11,14 @@ import logging
 import sqlite3
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, unquote, urlparse
 
 import peewee as pw
 
+from station_app.core.paths import sqlite_file_of
 from station_app.db.faults import StationSqliteDatabase, translate, writable_medium
 from station_app.errors import DatabaseError, os_reason
-from station_app.paths import sqlite_file_of
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +122,7 @@ def open_database(url_or_path: str, migrate: bool = True, backup: bool = True) -
     except ImportError as exc:  # psycopg2 missing
         raise DatabaseError("连接 PostgreSQL 需要安装 psycopg2（pip install station-app[postgres]）") from exc
     database.initialize(db)
-    db.station_url = url_or_path  # remembered for attachments and backups
+    db.station_url = url_or_path  # type: ignore[attr-defined]  # our own mark on the object; remembered for attachments and backups
     if migrate:
         from station_app.db.migrations import run_migrations
 
@@ -134,7 +135,7 @@ def open_database(url_or_path: str, migrate: bool = True, backup: bool = True) -
     return db
 
 
-def db_cache() -> dict:
+def db_cache() -> dict[Any, Any]:
     """Small facts kept per open database (the home station code, the holiday calendar): a new
     database object starts empty, so nothing leaks from one file to another. Whoever changes such
     a fact pops its key."""

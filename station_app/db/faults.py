@@ -15,6 +15,7 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import peewee as pw
 
@@ -77,8 +78,8 @@ def translate(exc: BaseException) -> DatabaseError | None:
 
 
 def _in_transaction(db: pw.SqliteDatabase) -> bool:
-    conn = db._state.conn
-    return conn is not None and conn.in_transaction
+    conn = db._state.conn  # type: ignore[attr-defined]  # peewee's per-thread state, not in its stubs
+    return conn is not None and bool(conn.in_transaction)
 
 
 @contextmanager
@@ -105,11 +106,11 @@ class StationSqliteDatabase(pw.SqliteDatabase):
         if path and path != ":memory:" and not os.path.exists(path):
             raise DataFolderGone(GONE)
 
-    def execute_sql(self, sql, params=None):
+    def execute_sql(self, sql: str, params: Any = None) -> Any:
         if sql.startswith("ROLLBACK TO SAVEPOINT") and not _in_transaction(self):
-            return self.cursor()  # SQLite rolled the whole transaction back already (full disk, I/O)
+            return self.cursor()  # type: ignore[no-untyped-call]  # unannotated in peewee's stubs; SQLite rolled the whole transaction back already (full disk, I/O)
         try:
-            return super().execute_sql(sql, params)
+            return super().execute_sql(sql, params)  # type: ignore[no-untyped-call]  # as above
         except Exception as exc:
             err = translate(exc)
             if err is None:
@@ -124,24 +125,24 @@ class StationSqliteDatabase(pw.SqliteDatabase):
         except DataFolderGone as gone:
             raise gone from err.__cause__
 
-    def begin(self, lock_type=None):
+    def begin(self, lock_type: str | None = None) -> None:
         if self.transaction_depth() == 0:
             self._check_folder()
         with _translated():
             return super().begin(lock_type)
 
-    def commit(self):
+    def commit(self) -> None:
         with _translated():
             return super().commit()
 
-    def rollback(self):
+    def rollback(self) -> None:
         if not _in_transaction(self):
             return  # nothing to undo: SQLite did it when the fault struck
         with _translated():
             return super().rollback()
 
 
-def writable_medium(file) -> bool:
+def writable_medium(file: str | os.PathLike[str]) -> bool:
     """False when the database file or its folder cannot be written (read-only folder or medium)."""
     folder = os.path.dirname(os.path.abspath(str(file))) or "."
     if not os.access(folder, os.W_OK):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 import peewee as pw
 
@@ -17,7 +18,7 @@ class TimestampField(pw.TextField):
     ``value[:10]``; both SQLite and PostgreSQL index it the same way.
     """
 
-    def db_value(self, value):
+    def db_value(self, value: Any) -> Any:
         if value is None:
             return None
         if isinstance(value, str):
@@ -26,7 +27,7 @@ class TimestampField(pw.TextField):
             return clock.format_ts(value)
         raise TypeError(f"not a timestamp: {value!r}")
 
-    def python_value(self, value):
+    def python_value(self, value: Any) -> Any:
         if value is None:
             return None
         return clock.parse_ts(value)
@@ -35,11 +36,11 @@ class TimestampField(pw.TextField):
 class IsoDateField(pw.CharField):
     """A calendar date stored as ``YYYY-MM-DD`` text (same on every backend)."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 10)
         super().__init__(*args, **kwargs)
 
-    def db_value(self, value):
+    def db_value(self, value: Any) -> Any:
         if value is None or value == "":
             return None
         if isinstance(value, dt.datetime):
@@ -48,7 +49,7 @@ class IsoDateField(pw.CharField):
             return value.isoformat()
         return dt.date.fromisoformat(str(value)).isoformat()
 
-    def python_value(self, value):
+    def python_value(self, value: Any) -> Any:
         if value is None:
             return None
         return dt.date.fromisoformat(value)
@@ -57,12 +58,12 @@ class IsoDateField(pw.CharField):
 class JsonField(pw.TextField):
     """JSON text (lists of uids and the like)."""
 
-    def db_value(self, value):
+    def db_value(self, value: Any) -> Any:
         if value is None:
             return None
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
-    def python_value(self, value):
+    def python_value(self, value: Any) -> Any:
         if value is None:
             return None
         return json.loads(value)

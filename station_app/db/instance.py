@@ -24,11 +24,12 @@ import datetime as dt
 import os
 import socket
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from station_app.core.paths import sqlite_file_of
 from station_app.errors import DatabaseError
-from station_app.paths import sqlite_file_of
 
 LOCK_SUFFIX = ".lock"
 
@@ -113,7 +114,7 @@ def _program_name() -> str:
 
 
 @contextlib.contextmanager
-def hold(url_or_path: str, what: str):
+def hold(url_or_path: str, what: str) -> Iterator[None]:
     """Hold the lock file while a command replaces or fills the database, so a GUI started
     meanwhile is refused (QLockFile reads the same file); refuse when another process holds it."""
     path = lock_path(url_or_path)

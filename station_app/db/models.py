@@ -11,6 +11,7 @@ import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Self
 
 import peewee as pw
 
@@ -40,6 +41,10 @@ def seeded_uids(source: Callable[[], str]) -> Iterator[None]:
 
 
 class BaseModel(pw.Model):
+    # For mypy only (an annotation, not a field): the ``id`` primary key peewee adds to every model
+    # that declares none. Setting and SchemaVersion declare their own key and have no ``id``.
+    id: pw.AutoField[int]
+
     class Meta:
         database = database
         legacy_table_names = False
@@ -55,7 +60,8 @@ class TravelModel(BaseModel):
     deleted_at = TimestampField(null=True)
 
     @classmethod
-    def alive(cls):
+    def alive(cls) -> pw.ModelSelect[Self]:
+        """The rows not deleted (no tombstone)."""
         return cls.select().where(cls.deleted_at.is_null())
 
 
@@ -330,7 +336,7 @@ class ScoreYearGrade(BaseModel):
     closing = pw.ForeignKeyField(ScoreYearClosing, on_delete="CASCADE", backref="grades")
     deputy_uid = pw.CharField(max_length=36)
     deputy_name = pw.CharField(max_length=40)
-    raw = pw.FloatField()
+    raw = pw.FloatField()  # type: ignore[assignment]  # the column is named raw: shadows Model.raw here
     score100 = pw.FloatField()
     grade = pw.CharField(max_length=16)
     rank = pw.IntegerField()

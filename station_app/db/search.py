@@ -20,6 +20,7 @@ On PostgreSQL (the county server) there is no index here: ``ILIKE`` only.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import peewee as pw
 
@@ -96,10 +97,10 @@ def hit_count(table: str, query: str, cap: int | None = None) -> int:
     """How many rows the index offers for ``query`` (counting no further than ``cap``)."""
     expr = match_expression(query)
     if cap is None:
-        return database.execute_sql(f"SELECT count(*) FROM {table} WHERE {table} MATCH ?", (expr,)).fetchone()[0]
+        return int(database.execute_sql(f"SELECT count(*) FROM {table} WHERE {table} MATCH ?", (expr,)).fetchone()[0])
     cur = database.execute_sql(
         f"SELECT count(*) FROM (SELECT rowid FROM {table} WHERE {table} MATCH ? LIMIT ?)", (expr, cap))
-    return cur.fetchone()[0]
+    return int(cur.fetchone()[0])
 
 
 def indexed_rows(table: str) -> int:
@@ -108,7 +109,8 @@ def indexed_rows(table: str) -> int:
     up to date by every insert, 'delete' and 'delete-all'."""
     row = database.execute_sql(f"SELECT block FROM {table}_data WHERE id = 1").fetchone()
     n = 0
-    for i, byte in enumerate((row[0] if row else b"")[:9]):
+    block: bytes = row[0] if row else b""
+    for i, byte in enumerate(block[:9]):
         if i == 8:
             return (n << 8) | byte
         n = (n << 7) | (byte & 0x7F)
@@ -150,7 +152,7 @@ def like_filter(fields: list[pw.Field], query: str) -> pw.Expression | None:
     return expr
 
 
-def rebuild(table: str, rows) -> int:
+def rebuild(table: str, rows: Iterable[tuple[int, str]]) -> int:
     """Empty ``table`` and index ``rows`` of (rowid, text) again."""
     if not is_sqlite():
         return 0

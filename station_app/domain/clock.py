@@ -16,6 +16,7 @@ DEFAULT_TZ = "Asia/Shanghai"
 
 @lru_cache(maxsize=8)
 def zone(name: str = DEFAULT_TZ) -> dt.tzinfo:
+    """The time zone ``name`` (Asia/Shanghai by default); a fixed UTC+8 where tzdata is missing."""
     try:
         from zoneinfo import ZoneInfo
 
@@ -30,6 +31,7 @@ def now() -> dt.datetime:
 
 
 def to_local(value: dt.datetime) -> dt.datetime:
+    """``value`` in the local zone (a naive value is taken as local time)."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=zone())
     return value.astimezone(zone())
@@ -41,17 +43,21 @@ def format_ts(value: dt.datetime) -> str:
 
 
 def parse_ts(text: str) -> dt.datetime:
+    """A stored timestamp (ISO 8601 with offset) as an aware local datetime."""
     value = dt.datetime.fromisoformat(text)
     return to_local(value)
 
 
 def now_ts() -> str:
+    """Now, as a stored timestamp (local time with its offset)."""
     return format_ts(now())
 
 
 def today() -> dt.date:
+    """Today's local date."""
     return now().date()
 
 
 def day_start_ts(day: dt.date) -> str:
+    """The stored timestamp of local midnight at the start of ``day``."""
     return format_ts(dt.datetime.combine(day, dt.time(0, 0), tzinfo=zone()))

@@ -5,7 +5,9 @@ Codes (English words) are what is stored and exchanged; the UI and printouts sho
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import Enum
+from typing import Self
 
 
 class CodeEnum(str, Enum):
@@ -13,21 +15,25 @@ class CodeEnum(str, Enum):
 
     label: str
 
-    def __new__(cls, code: str, label: str):
+    # label defaults only so that a lookup such as ``Level("county")`` type-checks: every member
+    # gives one, and a lookup by value never reaches __new__
+    def __new__(cls, code: str, label: str = "") -> Self:
         obj = str.__new__(cls, code)
         obj._value_ = code
         obj.label = label
         return obj
 
     def __str__(self) -> str:
-        return self.value
+        return str(self.value)
 
     @classmethod
     def codes(cls) -> list[str]:
+        """Every code, in declaration order."""
         return [m.value for m in cls]
 
     @classmethod
     def label_of(cls, code: str | None) -> str:
+        """The Chinese label of ``code`` ("" for none; an unknown code is shown as it is)."""
         if code is None or code == "":
             return ""
         try:
@@ -36,7 +42,7 @@ class CodeEnum(str, Enum):
             return str(code)
 
     @classmethod
-    def from_label(cls, text: str) -> CodeEnum:
+    def from_label(cls, text: str) -> Self:
         """Accept either the code or the Chinese label (for imports typed by people)."""
         text = (text or "").strip()
         for m in cls:
@@ -64,7 +70,8 @@ class Level(CodeEnum):
         return 1 << list(Level).index(self)
 
 
-def levels_to_mask(levels) -> int:
+def levels_to_mask(levels: Iterable[str]) -> int:
+    """Levels (codes or :class:`Level` members) → a bit mask, one bit per level."""
     mask = 0
     for lv in levels:
         mask |= Level(lv).bit
@@ -72,10 +79,11 @@ def levels_to_mask(levels) -> int:
 
 
 def mask_to_levels(mask: int) -> list[Level]:
+    """A bit mask of :func:`levels_to_mask` → its levels, highest first."""
     return [lv for lv in Level if mask & lv.bit]
 
 
-def levels_label(levels, sep: str = "、") -> str:
+def levels_label(levels: Iterable[str], sep: str = "、") -> str:
     """``[county, township]`` → ``县、乡镇``."""
     order = list(Level)
     items = sorted((Level(lv) for lv in levels), key=order.index)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from station_app.errors import KnownError
 
@@ -60,7 +61,7 @@ class HolidayNotice:
 
     @property
     def days_off(self) -> tuple[dt.date, ...]:
-        out = set()
+        out: set[dt.date] = set()
         for h in self.holidays:
             out.update(h.first + dt.timedelta(days=i) for i in range(h.days))
         return tuple(sorted(out))
@@ -69,7 +70,8 @@ class HolidayNotice:
     def workdays(self) -> tuple[dt.date, ...]:
         return tuple(sorted({d for h in self.holidays for d in h.workdays}))
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
+        """The ``holidays parse --json`` object: year, days_off, workdays (ISO dates)."""
         return {"year": self.year, "days_off": [d.isoformat() for d in self.days_off],
                 "workdays": [d.isoformat() for d in self.workdays]}
 
@@ -92,11 +94,14 @@ def notice_year(text: str) -> int | None:
     return None
 
 
-def _date(year_text, month_text, day_text, year: int, month: int | None, where: str) -> dt.date:
+def _date(year_text: str | None, month_text: str | None, day_text: str, year: int, month: int | None,
+          where: str) -> dt.date:
     y = int(year_text) if year_text else year
     if month_text is None and month is None:
         raise NotANotice(f"“{where}”中的日期缺少月份")
     m = int(month_text) if month_text else month
+    if m is None:
+        raise NotANotice(f"“{where}”中的日期缺少月份")
     try:
         return dt.date(y, m, int(day_text))
     except ValueError:
@@ -105,7 +110,8 @@ def _date(year_text, month_text, day_text, year: int, month: int | None, where: 
 
 def _parse_item(name: str, body: str, year: int) -> NoticeHoliday:
     sentences = [s for s in body.split("。") if s]
-    first = last = None
+    first: dt.date | None = None
+    last: dt.date | None = None
     workdays: list[dt.date] = []
     for sentence in sentences:
         span = _SPAN.search(sentence)
@@ -137,7 +143,7 @@ def _parse_item(name: str, body: str, year: int) -> NoticeHoliday:
                 d = _date(m.group(1), m.group(2), m.group(3), year, month, sentence)
                 month = d.month
                 workdays.append(d)
-    if first is None:
+    if first is None or last is None:  # last is set with first
         raise NotANotice(f"“{name}”一项中找不到放假日期")
     return NoticeHoliday(name, first, last, tuple(workdays))
 

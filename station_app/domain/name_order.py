@@ -29,7 +29,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -98,9 +98,10 @@ def reading(char: str, *, surname: bool = False) -> str | None:
     return None if row is None else f"{row[1]}{row[2]}"
 
 
-def _char_keys(name: str, order: str) -> tuple:
+def _char_keys(name: str, order: str) -> tuple[Any, ...]:
     tbl = table()
-    keys = []
+    # (unknown?, strokes or syllable, syllable or tone, …): the order decides positions 2 and 3
+    keys: list[tuple[int, int | str, int | str, int, int, int]] = []
     first = True
     for ch in name:
         if ch in IGNORED or ch.isspace():
@@ -121,7 +122,7 @@ def _char_keys(name: str, order: str) -> tuple:
     return tuple(keys)
 
 
-def name_key(name: str | None, order: str = STROKE) -> tuple:
+def name_key(name: str | None, order: str = STROKE) -> tuple[Any, ...]:
     """The sort key of a name in ``order`` (``stroke`` or ``pinyin``; anything else counts as
     ``stroke``). Keys of one order compare with each other; never raises."""
     text = name or ""

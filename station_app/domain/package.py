@@ -13,6 +13,11 @@ null is allowed, the codes and bounds. The same description
 Fields listed in §2.3 are required (the key must be present; null only where allowed). Our own
 extra fields (minutes' four parts, duty rows, urgency …) are optional: validated when present,
 defaulted when absent. Unknown fields are ignored.
+
+How each field maps to a database column (the column spec of each table: model column, conversions
+both ways) is ``station_app.services.exchange.codecs.CODECS``: it names the models' columns, which
+this module, knowing no database, must not. It takes required and nullable from :data:`SPECS` and
+checks on import that it carries every field here and every column of its model.
 """
 
 from __future__ import annotations
@@ -20,7 +25,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from station_app.domain import clock
 from station_app.domain.codes import (
@@ -214,6 +221,7 @@ ATTACHMENT_FIELDS = {"deputies": ("photo",), "duty_records": ("evidence",)}
 
 
 def data_member(table: str) -> str:
+    """The zip member that holds ``table``'s records (``data/<table>.jsonl``)."""
     return f"data/{table}.jsonl"
 
 
@@ -239,7 +247,7 @@ def _valid_ts(text: str) -> bool:
     return value.tzinfo is not None
 
 
-def _check_value(f: F, value) -> str | None:
+def _check_value(f: F, value: Any) -> str | None:
     """None when ``value`` suits ``f``, else why not (Chinese)."""
     if value is None:
         return None if f.nullable else "不能为空"
@@ -302,40 +310,40 @@ def _check_value(f: F, value) -> str | None:
     raise AssertionError(k)  # pragma: no cover - a spec typo
 
 
-def _surely_valid(f: F):
+def _surely_valid(f: F) -> Callable[[Any], bool] | None:
     """A quick test that passes the common valid values of ``f`` (False sends the value to
     :func:`_check_value`, which decides and says why)."""
     k, nullable = f.kind, f.nullable
     if k == "str":
         top = f.max_length
 
-        def ok(v) -> bool:
+        def ok(v: Any) -> bool:
             return type(v) is str and (top is None or len(v) <= top)
     elif k == "uid":
         match = _UID.fullmatch
 
-        def ok(v) -> bool:
+        def ok(v: Any) -> bool:
             return type(v) is str and match(v) is not None
     elif k == "ts":
         match = _OUR_TS.fullmatch
 
-        def ok(v) -> bool:
+        def ok(v: Any) -> bool:
             return type(v) is str and match(v) is not None
     elif k == "code":
         codes = frozenset(f.codes)
 
-        def ok(v) -> bool:
+        def ok(v: Any) -> bool:
             return type(v) is str and v in codes
     elif k == "bool":
-        def ok(v) -> bool:
+        def ok(v: Any) -> bool:
             return v is True or v is False
     elif k == "int":
         low = f.minimum
 
-        def ok(v) -> bool:
+        def ok(v: Any) -> bool:
             return type(v) is int and (low is None or v >= low)
     elif k == "num":
-        def ok(v) -> bool:
+        def ok(v: Any) -> bool:
             return type(v) is int or type(v) is float
     else:
         return None
@@ -344,7 +352,7 @@ def _surely_valid(f: F):
     return lambda v: v is None or ok(v)
 
 
-def validator(table: str):
+def validator(table: str) -> Callable[[Any], None]:
     """A function ``check(record) -> None`` raising :class:`RecordError` for ``table``'s records,
     fast enough for a million rows: each field's common valid values pass a quick test built once,
     anything else goes through the full check."""
@@ -352,7 +360,7 @@ def validator(table: str):
     plan = tuple((f.name, f.required, _surely_valid(f), f) for f in spec)
     missing = object()
 
-    def check(record) -> None:
+    def check(record: Any) -> None:
         if type(record) is not dict:
             raise RecordError("每一行应为一个 JSON 对象")
         get = record.get
@@ -380,10 +388,10 @@ def normalize_ts(text: str | None) -> str | None:
 
 # --- JSON Schemas ---------------------------------------------------------------------------------
 
-def _schema_of(f: F) -> dict:
+def _schema_of(f: F) -> dict[str, Any]:
     k = f.kind
     if k in ("str", "attachment"):
-        s: dict = {"type": "string"}
+        s: dict[str, Any] = {"type": "string"}
         if f.max_length is not None:
             s["maxLength"] = f.max_length
         if k == "attachment":
@@ -425,12 +433,12 @@ def _schema_of(f: F) -> dict:
     return s
 
 
-def _object_schema(fields: tuple[F, ...]) -> dict:
+def _object_schema(fields: tuple[F, ...]) -> dict[str, Any]:
     return {"type": "object", "required": [f.name for f in fields if f.required],
             "properties": {f.name: _schema_of(f) for f in fields}, "additionalProperties": True}
 
 
-def json_schema(table: str) -> dict:
+def json_schema(table: str) -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of one line of ``data/{table}.jsonl``."""
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": f"station-exchange/v{VERSION}/{table}.schema.json",
@@ -444,7 +452,8 @@ STATION_TEXT_FIELDS = {"name": 100, "township": 100, "county": 100, "address": 2
                        "reception_rule": 200}
 
 
-def manifest_schema() -> dict:
+def manifest_schema() -> dict[str, Any]:
+    """The JSON Schema of ``manifest.json`` (EXCHANGE_FORMAT §2.2)."""
     file_entry = {"type": "object", "required": ["sha256"], "additionalProperties": True,
                   "properties": {"sha256": {"type": "string", "pattern": SHA_PATTERN},
                                  "count": {"type": "integer", "minimum": 0}}}
@@ -491,14 +500,15 @@ def manifest_schema() -> dict:
     }
 
 
-def all_schemas() -> dict[str, dict]:
+def all_schemas() -> dict[str, dict[str, Any]]:
     """File name under resources/schemas/ → schema."""
     out = {"manifest.schema.json": manifest_schema()}
     out.update({f"{t}.schema.json": json_schema(t) for t in TABLES})
     return out
 
 
-def schema_text(schema: dict) -> str:
+def schema_text(schema: dict[str, Any]) -> str:
+    """``schema`` as the JSON text shipped in resources/schemas (stable, readable)."""
     return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -511,17 +521,18 @@ class Manifest:
     kind: str
     created_at: str
     app_version: str
-    station: dict
+    station: dict[str, Any]
     period_from: dt.date
     period_to: dt.date
-    files: dict = field(default_factory=dict)  # member → {"sha256": …, "count": …}
+    files: dict[str, Any] = field(default_factory=dict)  # member → {"sha256": …, "count": …}
     version: int = VERSION
 
     @property
     def station_code(self) -> str:
-        return self.station["code"]
+        return str(self.station["code"])
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
+        """The ``manifest.json`` object (EXCHANGE_FORMAT §2.2)."""
         return {"format": FORMAT, "version": self.version, "package_id": self.package_id,
                 "previous_package_id": self.previous_package_id, "kind": self.kind, "created_at": self.created_at,
                 "app_version": self.app_version, "station": dict(self.station),
@@ -663,13 +674,13 @@ def unsafe_name(name: str) -> str | None:
 MINUTES_PARTS = (("agenda", "议程"), ("discussion", "讨论情况"), ("decisions", "议定事项"), ("follow_ups", "后续跟进"))
 
 
-def minutes_text(parts: dict) -> str | None:
+def minutes_text(parts: dict[str, Any]) -> str | None:
     """The four parts of our minutes as the package's one ``minutes`` text (None when all empty)."""
     blocks = [f"【{label}】\n{parts[key].strip()}" for key, label in MINUTES_PARTS if (parts.get(key) or "").strip()]
     return "\n\n".join(blocks) if blocks else None
 
 
-def minutes_parts(record: dict) -> dict[str, str]:
+def minutes_parts(record: dict[str, Any]) -> dict[str, str]:
     """The four parts from a record: our extra keys when present, else the whole ``minutes`` text
     as the agenda (another implementation sends one text)."""
     if any(key in record for key, _label in MINUTES_PARTS):

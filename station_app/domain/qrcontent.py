@@ -68,7 +68,7 @@ def check_template(template: str | None, allowed: tuple[str, ...], whose: str) -
     if not (template or "").strip():
         return f"二维码内容选了“网址”，但没有填写{whose}二维码网址模板（如 {example}）"
     try:
-        parts = list(string.Formatter().parse(template))
+        parts = list(string.Formatter().parse(template or ""))
     except ValueError:
         return f"{whose}二维码网址模板中的花括号不成对：{template}"
     for _, field, spec, conv in parts:
@@ -100,6 +100,7 @@ def deputy_title(deputy: DeputyRecord) -> str:
 
 
 def shown_phone(phone: str, show_full_numbers: bool) -> str:
+    """``phone`` as printed: in full when ``show_full_numbers``, else masked."""
     return phone if show_full_numbers else mask_phone(phone)
 
 
@@ -127,6 +128,7 @@ def contact_phone(deputy: DeputyRecord, station: StationProfile, show_full_numbe
 
 
 def deputy_text(deputy: DeputyRecord, station: StationProfile, rule: str, show_full_numbers: bool = False) -> str:
+    """The plain-text content of a deputy's QR code (一人一码) when the content is text."""
     lines = [f"{deputy.name}（{deputy_title(deputy)}）", station.name]
     if rule:
         lines.append(f"接待日：{rule}")
@@ -137,6 +139,7 @@ def deputy_text(deputy: DeputyRecord, station: StationProfile, rule: str, show_f
 
 
 def station_text(station: StationProfile, rule: str) -> str:
+    """The plain-text content of the station's QR code (一站一码) when the content is text."""
     lines = [station.name]
     if station.address:
         lines.append(f"地址：{station.address}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from station_app.domain.codes import Gender, levels_label
 
@@ -78,6 +79,7 @@ class DeputyRecord(DeputyData):
         return Gender.label_of(self.gender)
 
     def data(self) -> DeputyData:
+        """The editable fields of the record, as a form fills them."""
         return DeputyData(**{f: getattr(self, f) for f in DeputyData.__dataclass_fields__})
 
 
@@ -85,8 +87,8 @@ class DeputyRecord(DeputyData):
 class Page:
     """One page of a keyset-paged list: rows, and the key to pass for the next page."""
 
-    rows: tuple
-    next_key: tuple | None = None
+    rows: tuple[Any, ...]
+    next_key: tuple[Any, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -121,8 +123,8 @@ class AuditEntry:
     table_name: str
     record_uid: str
     summary: str
-    before: dict | None
-    after: dict | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
 
 
 @dataclass(frozen=True)
@@ -312,6 +314,7 @@ class ReceptionRecord(ReceptionData):
     updated_at: dt.datetime | None = None
 
     def data(self) -> ReceptionData:
+        """The editable fields of the record, as a form fills them."""
         return ReceptionData(**{f: getattr(self, f) for f in ReceptionData.__dataclass_fields__})
 
 
@@ -423,9 +426,10 @@ class StatsFigures:
     cases_resolved: int = 0
     completion_rate: float | None = None
     satisfaction_rate: float | None = None
-    by_category: dict = field(default_factory=dict)
+    by_category: dict[str, Any] = field(default_factory=dict)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
+        """The figures under the keys of ``stats --json`` (docs/exchange-format.md §3)."""
         return {"deputies_in_station": self.deputies_in_station, "receptions": self.receptions,
                 "visitors": self.visitors, "cases_collected": self.cases_collected,
                 "cases_resolved": self.cases_resolved, "completion_rate": self.completion_rate,
@@ -440,12 +444,13 @@ class Statistics:
     date_to: dt.date
     station_code: str | None  # None: every station of the database
     figures: StatsFigures
-    by_station: dict = field(default_factory=dict)  # {station_code: StatsFigures}, >1 station only
-    by_village: tuple = ()  # ((village, receptions, visitors, cases_collected), ...) most first
-    by_deputy: tuple = ()  # ((deputy name, receptions, cases_collected), ...) most first
-    by_month: tuple = ()  # (("2026-03", receptions, visitors, cases_collected, cases_resolved), ...)
+    by_station: dict[str, Any] = field(default_factory=dict)  # {station_code: StatsFigures}, >1 station only
+    by_village: tuple[Any, ...] = ()  # ((village, receptions, visitors, cases_collected), ...) most first
+    by_deputy: tuple[Any, ...] = ()  # ((deputy name, receptions, cases_collected), ...) most first
+    by_month: tuple[Any, ...] = ()  # (("2026-03", receptions, visitors, cases_collected, cases_resolved), ...)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
+        """``stats --json``: the figures, plus ``by_station`` when several stations are counted."""
         out = self.figures.to_json()
         if self.by_station:
             out["by_station"] = {code: f.to_json() for code, f in sorted(self.by_station.items())}

@@ -57,9 +57,11 @@ class RotaResult:
     swaps_applied: list[Swap] = field(default_factory=list)
 
     def on_duty(self, day: dt.date) -> tuple[str, ...]:
+        """The uids of the deputies on duty on ``day``."""
         return self.assignments.get(day, ())
 
     def days_of(self, uid: str) -> list[dt.date]:
+        """The days the deputy ``uid`` is on duty."""
         return [d for d, uids in self.assignments.items() if uid in uids]
 
 
@@ -93,8 +95,8 @@ def _balance(order: Mapping[str, int], assigned: dict[dt.date, set[str]],
             if best is not None:
                 y = best
                 load[y] -= 1
-                while parent[y] is not None:
-                    x, d = parent[y]
+                while (link := parent[y]) is not None:
+                    x, d = link
                     assigned[d].remove(y)
                     assigned[d].add(x)
                     y = x

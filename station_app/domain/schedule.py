@@ -42,7 +42,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import chinese_calendar
 
@@ -108,6 +108,7 @@ class MonthlyDayRule:
         return text
 
     def occurrences(self, year: int) -> list[dt.date]:
+        """The rule's dates in ``year``, before any holiday shift."""
         out = []
         for month in range(1, 13):
             last = _pycal.monthrange(year, month)[1]
@@ -117,7 +118,8 @@ class MonthlyDayRule:
                 out.append(dt.date(year, month, last))
         return out
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
+        """The rule as stored (``kind`` and its parameters; :func:`rule_from_dict` reads it back)."""
         return {"kind": self.kind, "day": self.day, "short_month": self.short_month}
 
 
@@ -140,6 +142,7 @@ class NthWeekdayRule:
         return f"每月{_ORDINALS[self.n]}周{WEEKDAY_NAMES[self.weekday]}"
 
     def in_month(self, year: int, month: int) -> dt.date:
+        """The rule's day in ``month`` of ``year`` (the month's last such weekday when ``n`` < 0)."""
         if self.n > 0:
             first = dt.date(year, month, 1)
             offset = (self.weekday - first.weekday()) % 7
@@ -148,9 +151,11 @@ class NthWeekdayRule:
         return last - dt.timedelta(days=(last.weekday() - self.weekday) % 7)
 
     def occurrences(self, year: int) -> list[dt.date]:
+        """The rule's dates in ``year``, before any holiday shift."""
         return [self.in_month(year, month) for month in range(1, 13)]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
+        """The rule as stored (``kind`` and its parameters; :func:`rule_from_dict` reads it back)."""
         return {"kind": self.kind, "n": self.n, "weekday": self.weekday}
 
 
@@ -170,6 +175,7 @@ class WeeklyRule:
         return f"每周{WEEKDAY_NAMES[self.weekday]}"
 
     def occurrences(self, year: int) -> list[dt.date]:
+        """The rule's dates in ``year``, before any holiday shift."""
         first = dt.date(year, 1, 1)
         d = first + dt.timedelta(days=(self.weekday - first.weekday()) % 7)
         out = []
@@ -178,7 +184,8 @@ class WeeklyRule:
             d += dt.timedelta(days=7)
         return out
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
+        """The rule as stored (``kind`` and its parameters; :func:`rule_from_dict` reads it back)."""
         return {"kind": self.kind, "weekday": self.weekday}
 
 
@@ -199,16 +206,18 @@ class OneOffRule:
         return format_date(self.date)
 
     def occurrences(self, year: int) -> list[dt.date]:
+        """The rule's dates in ``year``, before any holiday shift."""
         return [self.date] if self.date.year == year else []
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
+        """The rule as stored (``kind`` and its parameters; :func:`rule_from_dict` reads it back)."""
         return {"kind": self.kind, "date": self.date.isoformat()}
 
 
 Rule = MonthlyDayRule | NthWeekdayRule | WeeklyRule | OneOffRule
 
 
-def rule_from_dict(data: Mapping) -> Rule:
+def rule_from_dict(data: Mapping[str, Any]) -> Rule:
     """Inverse of ``rule.to_dict()``. Raises ``ValueError`` on anything malformed."""
     if not isinstance(data, Mapping):
         raise ValueError(f"活动日规则应为字典，而不是 {data!r}")
@@ -257,7 +266,7 @@ def _weekday(ch: str) -> int:
     return WEEKDAY_NAMES.index(ch)
 
 
-_PATTERNS: list[tuple[re.Pattern, str]] = [
+_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^(\d{4})[年\-/.](\d{1,2})[月\-/.](\d{1,2})[日号]?$"), "one_off"),
     (re.compile(rf"^每月(?:的)?({_NUM})[日号](?:（(当月无此日则不安排|小月不安排|跳过)）)?$"), "monthly"),
     (re.compile(r"^每月(?:的)?(?:最后一天|月底|月末)$"), "month_end"),
@@ -368,7 +377,7 @@ class HolidayCalendar:
             return d.weekday() < 5
         if not self.covers(d.year):
             raise HolidayDataMissing(d.year)
-        return chinese_calendar.is_workday(d)
+        return bool(chinese_calendar.is_workday(d))
 
     def is_rest_day(self, d: dt.date) -> bool:
         """Not a workday: an ordinary weekend or a holiday."""
@@ -398,8 +407,8 @@ class HolidayCalendar:
             return None
         if self._overrides.get(d) == HOLIDAY or not self._library_year(d.year):
             return None
-        name = chinese_calendar.get_holiday_detail(d)[1]
-        return _HOLIDAY_NAMES_ZH.get(name, name)
+        name: str | None = chinese_calendar.get_holiday_detail(d)[1]
+        return None if name is None else _HOLIDAY_NAMES_ZH.get(name, name)
 
     def describe_rest_day(self, d: dt.date) -> str:
         """Why *d* is not a workday, in Chinese: ``国庆节假期``, ``周六``, ``节假日``."""
@@ -463,10 +472,12 @@ class OccurrenceChange:
 
     @classmethod
     def cancel(cls, original_date: dt.date, reason: str = "") -> OccurrenceChange:
+        """Cancel the occurrence of ``original_date``."""
         return cls(original_date, None, reason)
 
     @classmethod
     def move(cls, original_date: dt.date, new_date: dt.date, reason: str = "") -> OccurrenceChange:
+        """Move the occurrence of ``original_date`` to ``new_date``."""
         return cls(original_date, new_date, reason)
 
     @property
@@ -494,6 +505,7 @@ class ScheduleResult:
 
 
 def missing_year_warning(year: int) -> str:
+    """The warning shown when ``year``'s official holiday arrangement is not known."""
     return f"{year}年的法定节假日安排尚未收录，日期未按节假日调整，请在“节假日设置”中补充国务院公布的安排"
 
 
@@ -502,7 +514,7 @@ class _Occ:
     original: dt.date
     label: str
     one_off: bool
-    date: dt.date | None = None
+    date: dt.date  # where it lands: the original date until moved or shifted
     reason: str | None = None
     moved: bool = False
 
@@ -546,7 +558,7 @@ def generate(rules: Sequence[Rule], year: int, calendar: HolidayCalendar | None 
         for d in rule.occurrences(year):
             one_off = isinstance(rule, OneOffRule)
             if d not in occs or (one_off and not occs[d].one_off):
-                occs[d] = _Occ(d, rule.label, one_off)
+                occs[d] = _Occ(d, rule.label, one_off, d)
 
     cancelled: list[PlannedDate] = []
     seen_changes: set[dt.date] = set()
@@ -563,7 +575,7 @@ def generate(rules: Sequence[Rule], year: int, calendar: HolidayCalendar | None 
             warnings.append(f"{format_date(key)}不是按规则产生的活动日，对它的调整未采用")
             continue
         why = change.reason.strip()
-        if change.cancelled:
+        if change.new_date is None:  # change.cancelled, spelled so that mypy narrows new_date
             del occs[key]
             cancelled.append(PlannedDate(key, key, occ.label, f"取消：{why}" if why else "取消"))
             continue

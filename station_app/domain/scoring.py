@@ -18,6 +18,7 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from station_app.errors import ValidationError
 
@@ -80,9 +81,11 @@ class RuleSet:
     name: str = ""
 
     def indicator(self, code: str) -> Indicator | None:
+        """The indicator ``code``, ``None`` when the rules have none."""
         return next((i for i in self.indicators if i.code == code), None)
 
     def to_json(self) -> str:
+        """The rules as the JSON document that is stored, exported and imported."""
         doc = {"format": "station-scoring-rules", "version": 1, "year": self.year, "name": self.name,
                "full_marks": self.full_marks,
                "indicators": [asdict(i) for i in self.indicators],
@@ -91,6 +94,7 @@ class RuleSet:
         return json.dumps(doc, ensure_ascii=False, indent=1)
 
     def grade_of(self, score: float) -> str:
+        """The grade a 百分制 ``score`` earns (below every line: the last grade listed)."""
         for g in sorted(self.grades, key=lambda g: -g.min_score):
             if score >= g.min_score:
                 return g.name
@@ -137,7 +141,7 @@ def default_rules(year: int) -> RuleSet:
     return RuleSet(year, tuple(ind), quotas, DEFAULT_GRADES, 60.0, f"{year}年度代表履职积分指标")
 
 
-def _num(value, what: str) -> float:
+def _num(value: object, what: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValidationError({"rules": f"{what} 应为数字"})
     return float(value)
@@ -174,6 +178,7 @@ def ruleset_from_json(text: str) -> RuleSet:
 
 
 def check_rules(rules: RuleSet) -> None:
+    """Raise :class:`ValidationError` listing every problem of ``rules`` (codes, points, quotas, grades)."""
     problems = []
     codes = [i.code for i in rules.indicators]
     if not codes:
@@ -227,7 +232,7 @@ class Score:
     raw: float
     score100: float
     grade: str
-    by_indicator: dict = field(default_factory=dict)  # code -> counted points
+    by_indicator: dict[str, Any] = field(default_factory=dict)  # code -> counted points
     lines: tuple[Counted, ...] = ()
 
 
@@ -264,7 +269,7 @@ def score(rules: RuleSet, entries: Sequence[Entry]) -> Score:
     return _scored(rules, _r(sum(c.counted for c in lines)), by, tuple(lines))
 
 
-def _scored(rules: RuleSet, raw: float, by: dict, lines: tuple[Counted, ...] = ()) -> Score:
+def _scored(rules: RuleSet, raw: float, by: dict[str, Any], lines: tuple[Counted, ...] = ()) -> Score:
     s100 = round(min(100.0, max(0.0, raw / rules.full_marks * 100.0)), 1)
     return Score(raw, s100, rules.grade_of(s100), by, lines)
 
@@ -304,10 +309,12 @@ def score_sums(rules: RuleSet, sums: dict[str, float]) -> Score:
 
 
 def quarter_of(d: dt.date) -> int:
+    """The quarter (1–4) ``d`` falls in."""
     return (d.month - 1) // 3 + 1
 
 
 def quarter_bounds(year: int, q: int) -> tuple[dt.date, dt.date]:
+    """The first and last day of quarter ``q`` of ``year``."""
     start = dt.date(year, 3 * q - 2, 1)
     end = dt.date(year + (q == 4), (3 * q) % 12 + 1, 1) - dt.timedelta(days=1)
     return start, end
@@ -331,11 +338,13 @@ def pass_line(rules: RuleSet) -> float:
 
 
 def pass_grade(rules: RuleSet) -> str:
+    """The name of the grade that starts at the pass line of ``rules`` ("" when none does)."""
     line = pass_line(rules)
     return next((g.name for g in rules.grades if g.min_score == line), "")
 
 
 def days_in_year(year: int) -> int:
+    """365 or 366."""
     return (dt.date(year + 1, 1, 1) - dt.date(year, 1, 1)).days
 
 

@@ -27,6 +27,8 @@ def normalize_phone(text: str | None) -> str:
 
 
 def check_phone(text: str | None, required: bool = False) -> str | None:
+    """``None`` when ``text`` is a mobile or landline number (or empty and not ``required``), else what
+    to type."""
     phone = normalize_phone(text)
     if not phone:
         return "请填写电话号码" if required else None
@@ -42,6 +44,7 @@ _ID_CHECK = "10X98765432"
 
 
 def id_check_digit(first17: str) -> str:
+    """The GB 11643 check character (0–9 or X) of the first 17 digits of an ID number."""
     total = sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS, strict=True))
     return _ID_CHECK[total % 11]
 
@@ -63,6 +66,7 @@ def check_id_number(text: str | None, required: bool = False) -> str | None:
 
 
 def check_name(text: str | None, what: str = "姓名") -> str | None:
+    """``None`` when ``text`` is a usable name, else what to type (``what`` names the field)."""
     name = (text or "").strip()
     if not name:
         return f"请填写{what}"

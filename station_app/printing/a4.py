@@ -9,6 +9,7 @@ so that importing this module stays cheap.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from station_app.fileio import atomic_write
 from station_app.printing.fonts import register_cjk_font
@@ -91,7 +92,7 @@ def info_table(rows: list[list[str]], st, line_only: bool = False, widths_mm: li
     widths_mm = widths_mm or [28, 59, 28, 59]
     t = Table([[para(c, st["cell"]) if c else "" for c in r] for r in rows],
               colWidths=[w * mm for w in widths_mm], rowHeights=[12 * mm if line_only else None] * len(rows))
-    style = [("VALIGN", (0, 0), (-1, -1), "BOTTOM" if line_only else "MIDDLE")]
+    style: list[tuple[Any, ...]] = [("VALIGN", (0, 0), (-1, -1), "BOTTOM" if line_only else "MIDDLE")]
     if line_only:
         style += [("LINEBELOW", (c, i), (c, i), 0.6, colors.black)
                   for i in range(len(rows)) for c in range(1, len(widths_mm), 2)]

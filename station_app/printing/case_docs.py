@@ -11,6 +11,7 @@ given: the service masks them before they get here.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from station_app.domain.codes import Category
 from station_app.domain.records import CaseSheetData, PeriodReportData, StatsFigures
@@ -71,14 +72,15 @@ def _grid(rows: list[tuple], widths_mm: list[float], st):
     pad = 5.0
     wide = (sum(widths_mm[1:])) * mm - 2 * pad
     grey = colors.HexColor(GRID)
-    data, style = [], [("BOX", (0, 0), (-1, -1), 0.5, grey), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                       ("LEFTPADDING", (0, 0), (-1, -1), pad), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
-                       ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-                       ("LINEAFTER", (0, 0), (0, -1), 0.5, grey),
-                       # close the box where the table breaks across pages
-                       ("LINEABOVE", (0, "splitfirst"), (-1, "splitfirst"), 0.5, grey),
-                       ("LINEBELOW", (0, "splitlast"), (-1, "splitlast"), 0.5, grey),
-                       ("BACKGROUND", (0, 0), (0, -1), colors.HexColor(LABEL_BG))]
+    data: list[list[Any]] = []
+    style: list[tuple[Any, ...]] = [("BOX", (0, 0), (-1, -1), 0.5, grey), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                                    ("LEFTPADDING", (0, 0), (-1, -1), pad), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+                                    ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+                                    ("LINEAFTER", (0, 0), (0, -1), 0.5, grey),
+                                    # close the box where the table breaks across pages
+                                    ("LINEABOVE", (0, "splitfirst"), (-1, "splitfirst"), 0.5, grey),
+                                    ("LINEBELOW", (0, "splitlast"), (-1, "splitlast"), 0.5, grey),
+                                    ("BACKGROUND", (0, 0), (0, -1), colors.HexColor(LABEL_BG))]
     for row in rows:
         r = len(data)
         if len(row) == 4:

@@ -39,6 +39,7 @@ from station_app.db.models import (
     HolidayOverride,
     MonthlyTheme,
 )
+from station_app.db.rows import joined, objects
 from station_app.domain import clock
 from station_app.domain.codes import ActivityKind, ActivityStatus, AttendanceStatus
 from station_app.domain.records import (
@@ -77,6 +78,7 @@ EDITABLE = ("start_time", "end_time", "kind", "theme", "place", "host", "agenda"
 # --- rules and holidays ----------------------------------------------------------------------------
 
 def rules() -> list[str]:
+    """The schedule rules as the clerk typed them (每月15日 …)."""
     return [str(r) for r in settings.get("schedule.rules")]
 
 
@@ -103,6 +105,7 @@ def delete_rule(text: str) -> list[str]:
 
 
 def holiday_calendar() -> HolidayCalendar:
+    """The holiday calendar with this database's overrides and entered years."""
     overrides = {o.date: o.kind for o in HolidayOverride.select()}
     return HolidayCalendar(overrides, settings.get("schedule.extra_holiday_years") or ())
 
@@ -117,8 +120,8 @@ def set_holiday_override(day: dt.date, kind: str | None, note: str = "") -> None
         HolidayOverride.delete().where(HolidayOverride.date == day).execute()
         if kind is not None:
             HolidayOverride.create(date=day, kind=kind, note=note[:100])
-        audit.record("update", "holiday_override", day.isoformat(), before and {"kind": before.kind},
-                     kind and {"kind": kind, "note": note}, summary=f"节假日设置 {format_date(day)}")
+        audit.record("update", "holiday_override", day.isoformat(), {"kind": before.kind} if before else None,
+                     {"kind": kind, "note": note} if kind else None, summary=f"节假日设置 {format_date(day)}")
 
 
 def holiday_overrides(year: int) -> list[tuple[dt.date, str, str]]:
@@ -129,6 +132,7 @@ def holiday_overrides(year: int) -> list[tuple[dt.date, str, str]]:
 
 
 def year_entered(year: int) -> bool:
+    """True when the clerk entered ``year``'s holidays by hand."""
     return year in (settings.get("schedule.extra_holiday_years") or [])
 
 
@@ -162,8 +166,8 @@ def _duty_of(day_uids: list[str]) -> dict[str, list[DutyDeputy]]:
     q = (Duty.select(Duty.activity_day_uid, Duty.deputy_uid, Duty.manual, Deputy.name)
          .join(Deputy, on=(Deputy.uid == Duty.deputy_uid))
          .where(Duty.activity_day_uid.in_(day_uids), Duty.deleted_at.is_null())
-         .order_by(Duty.id).objects())
-    for row in q:
+         .order_by(Duty.id))
+    for row in objects(q):
         out[row.activity_day_uid].append(DutyDeputy(row.deputy_uid, row.name, row.manual))
     return out
 
@@ -183,6 +187,7 @@ def _d(value) -> dt.date:
 
 
 def get(uid: str) -> ActivityDayRecord:
+    """The activity day ``uid``; :class:`NotFoundError` when it is gone."""
     row = ActivityDay.alive().where(ActivityDay.uid == uid).first()
     if row is None:
         raise NotFoundError("找不到这个活动日（可能已被删除）")
@@ -203,6 +208,7 @@ def days_in_range(date_from: dt.date, date_to: dt.date, include_cancelled: bool 
 
 
 def month_days(year: int, month: int, station_code: str | None = SOLE) -> list[ActivityDayRecord]:
+    """The activity days of one month of the station in view."""
     first = dt.date(year, month, 1)
     last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
     return days_in_range(first, last, station_code=station_code)
@@ -276,8 +282,8 @@ def _defaults() -> dict:
 def add_day(day: dt.date, **fields) -> ActivityDayRecord:
     """A one-off activity day (临时安排), with the default time and place and the month's theme
     unless given."""
-    if check_date_range(day, "活动日日期"):
-        raise ValidationError({"date": check_date_range(day, "活动日日期")})
+    if problem := check_date_range(day, "活动日日期"):
+        raise ValidationError({"date": problem})
     code = home_code()
     values = {**_defaults(), "kind": ActivityKind.RECEPTION.value, **_check_fields(fields)}
     if not values.get("theme"):
@@ -326,11 +332,12 @@ def update_day(uid: str, fields: Mapping | None = None, /, *, expected_updated_a
 
 
 def move_day(uid: str, new_date: dt.date, reason: str) -> ActivityDayRecord:
+    """Move the activity day ``uid`` to ``new_date`` for ``reason`` (kept in its record)."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "请写明改期原因（会记入活动日记录）"})
-    if check_date_range(new_date, "新的日期"):
-        raise ValidationError({"date": check_date_range(new_date, "新的日期")})
+    if problem := check_date_range(new_date, "新的日期"):
+        raise ValidationError({"date": problem})
     with database.atomic():
         before = get(uid)
         require_writable(before.station_code, "改期")
@@ -348,6 +355,7 @@ def move_day(uid: str, new_date: dt.date, reason: str) -> ActivityDayRecord:
 
 
 def cancel_day(uid: str, reason: str) -> ActivityDayRecord:
+    """Cancel the activity day ``uid`` for ``reason`` (kept in its record)."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "请写明取消原因（会记入活动日记录）"})
@@ -544,7 +552,7 @@ def unavailable_dates(deputy_uid: str | None = None, year: int | None = None,
     if year:
         q = q.where(DeputyUnavailable.date_from <= dt.date(year, 12, 31), DeputyUnavailable.date_to >= dt.date(year, 1, 1))
     return [UnavailableRecord(r.id, r.deputy_uid, r.deputy.name, _d(r.date_from), _d(r.date_to), r.reason)
-            for r in q.order_by(DeputyUnavailable.date_from, DeputyUnavailable.id)]
+            for r in joined(q.order_by(DeputyUnavailable.date_from, DeputyUnavailable.id))]
 
 
 def remove_unavailable(record_id: int) -> None:
@@ -594,6 +602,7 @@ def swap_duty(day_uid: str, out_uid: str, in_uid: str, reason: str) -> ActivityD
 # --- on the day ----------------------------------------------------------------------------------
 
 def attendance_of(day_uid: str) -> dict[str, str]:
+    """deputy uid → attendance status of the activity day ``day_uid``."""
     return {a.deputy_uid: a.status for a in Attendance.alive().where(Attendance.activity_day_uid == day_uid)}
 
 
@@ -704,6 +713,7 @@ def remove_photo(photo_uid: str) -> None:
 
 
 def save_minutes(day_uid: str, agenda: str, discussion: str, decisions: str, follow_ups: str) -> ActivityDayRecord:
+    """Save the minutes (议程, 讨论, 决定, 后续) of the activity day ``day_uid``."""
     return update_day(day_uid, agenda=agenda, discussion=discussion, decisions=decisions, follow_ups=follow_ups)
 
 
@@ -838,8 +848,10 @@ def _day_receptions(day: ActivityDayRecord) -> tuple[int, tuple[MinutesCase, ...
 
 
 def notice_data(date_from: dt.date, date_to: dt.date, station_code: str = SOLE) -> NoticeData:
+    """What the duty notice of ``date_from``..``date_to`` shows: days, deputies on duty, QR content."""
     from station_app.domain import qrcontent
-    from station_app.services import printing, station
+    from station_app.services import station
+    from station_app.services.qr_settings import qr_options
 
     if date_to < date_from:
         raise ValidationError({"date_to": "结束日期不能早于开始日期"})
@@ -861,17 +873,19 @@ def notice_data(date_from: dt.date, date_to: dt.date, station_code: str = SOLE) 
         period = f"{date_from.year}年{date_from.month}月"
     else:
         period = f"{format_date(date_from)} 至 {format_date(date_to)}"
-    return NoticeData(st.name, period, days, qrcontent.station_content(st, rule, printing.qr_options()),
+    return NoticeData(st.name, period, days, qrcontent.station_content(st, rule, qr_options()),
                       st.address, st.phone, "；".join(st.schedule_rules))
 
 
 def print_minutes(uid_or_date: str, out, station_code: str = SOLE) -> Path:
+    """Write the minutes PDF of the activity day (uid or date) to ``out``."""
     from station_app.printing.activity_docs import render_minutes
 
     return render_minutes(minutes_data(find_day(uid_or_date, station_code).uid), out)
 
 
 def print_notice(date_from: dt.date, date_to: dt.date, out, station_code: str = SOLE) -> Path:
+    """Write the duty notice PDF of ``date_from``..``date_to`` to ``out``; refuses an empty period."""
     from station_app.printing.activity_docs import render_notice
 
     data = notice_data(date_from, date_to, station_code)

@@ -24,6 +24,7 @@ def diff(before: dict | None, after: dict | None) -> dict[str, tuple]:
 
 
 def entries(record_uid: str | None = None, table: str | None = None, limit: int = 200) -> list[AuditEntry]:
+    """The newest audit entries (of one record or table when given), newest first."""
     query = AuditLog.select().order_by(AuditLog.id.desc()).limit(limit)
     if record_uid:
         query = query.where(AuditLog.record_uid == record_uid)

@@ -2,7 +2,7 @@
 
 Automatic backups are ``<stem>-auto-YYYYMMDD-HHMMSS.db`` in the ``backups/`` folder beside the
 SQLite file (paths.backups_dir), made with the SQLite backup API from the open connection and
-verified with ``integrity_check`` (services/backup.py). After each one the automatic backups are
+verified with ``integrity_check`` (db/backup.py). After each one the automatic backups are
 rotated: 7 daily, 4 weekly, 12 monthly (domain/rotation.py); manual backups and the copies taken
 before a migration are never deleted here. With the setting ``backup.second_place`` (a USB stick,
 a network folder) each automatic backup is also copied there, verified, and rotated there too; a
@@ -16,18 +16,16 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
-import os
 import re
-import shutil
-import sqlite3
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from station_app.core.errors import DatabaseError, KnownError, storage_error_from_oserror
+from station_app.core.paths import backups_dir, sqlite_file_of
+from station_app.db.backup import copy_open_database, copy_verified, home_of, read_backup
+from station_app.db.connection import database
 from station_app.domain import clock
 from station_app.domain.rotation import to_keep
-from station_app.errors import DatabaseError, KnownError, storage_error_from_oserror
-from station_app.paths import backups_dir, sqlite_file_of
 
 log = logging.getLogger(__name__)
 
@@ -107,41 +105,8 @@ def inspect(path: str | Path, full: bool = False) -> BackupInfo:
         size = path.stat().st_size
     except OSError as exc:
         raise storage_error_from_oserror(exc, path) from exc
-    base = {"path": path, "taken_at": taken, "size": size, "kind": kind}
-    try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    except sqlite3.Error as exc:
-        return BackupInfo(**base, problem=f"无法打开（{exc}）")
-    try:
-        check = con.execute("PRAGMA integrity_check" if full else "PRAGMA quick_check").fetchone()[0]
-        if check != "ok":
-            return BackupInfo(**base, problem="文件已损坏")
-        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        if "schema_version" not in tables or "station" not in tables:
-            return BackupInfo(**base, problem="不是联络站工作台的数据库")
-        version = int(con.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] or 0)
-        home = con.execute("SELECT code, name FROM station WHERE is_home = 1 LIMIT 1").fetchone()
-        stations = con.execute("SELECT count(*) FROM station").fetchone()[0]
-        county = bool(con.execute("SELECT 1 FROM station WHERE is_home = 0 LIMIT 1").fetchone())
-
-        def count(table: str) -> int:
-            if table not in tables:
-                return 0
-            return con.execute(f'SELECT count(*) FROM "{table}" WHERE deleted_at IS NULL').fetchone()[0]
-
-        newest = None
-        if "reception" in tables:
-            row = con.execute("SELECT max(received_at) FROM reception WHERE deleted_at IS NULL").fetchone()
-            if row and row[0]:
-                newest = dt.date.fromisoformat(str(row[0])[:10])
-        return BackupInfo(**base, version=version, station_code=home[0] if home else "",
-                          station_name=home[1] if home else "", stations=stations, county=county,
-                          deputies=count("deputy"), receptions=count("reception"), cases=count("case"),
-                          newest_reception=newest)
-    except sqlite3.Error as exc:
-        return BackupInfo(**base, problem="文件已损坏" if "malformed" in str(exc) else f"无法读取（{exc}）")
-    finally:
-        con.close()
+    problem, facts = read_backup(path, full)
+    return BackupInfo(path=path, taken_at=taken, size=size, kind=kind, problem=problem, **facts)
 
 
 def list_backups(url_or_path: str) -> list[BackupInfo]:
@@ -163,18 +128,7 @@ def newest_good_backup(url_or_path: str) -> BackupInfo | None:
     return None
 
 
-def _home_of(file: Path) -> tuple[str, str] | None:
-    """The home station (code, name) of the database file, if it can be read at all."""
-    if not file.exists():
-        return None
-    try:
-        con = sqlite3.connect(f"file:{file}?mode=ro", uri=True)
-        try:
-            return con.execute("SELECT code, name FROM station WHERE is_home = 1 LIMIT 1").fetchone()
-        finally:
-            con.close()
-    except sqlite3.Error:
-        return None  # damaged or not ours: nothing to compare with
+_home_of = home_of  # the old name
 
 
 def restore_warnings(url_or_path: str, source: str | Path) -> list[str]:
@@ -230,41 +184,21 @@ def rotate(folder: Path, stem: str) -> tuple[Path, ...]:
 
 
 def glob_escape(text: str) -> str:
+    """``text`` with the glob wildcards ``*?[`` escaped, to match it literally."""
     return re.sub(r"([*?\[])", r"[\1]", text)
-
-
-def _copy_verified(src: Path, target: Path) -> None:
-    from station_app.services.backup import verify_sqlite_file
-
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=str(target.parent))
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        shutil.copyfile(src, tmp)
-        with open(tmp, "rb+") as handle:
-            os.fsync(handle.fileno())
-        verify_sqlite_file(tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
 
 
 def auto_backup(url_or_path: str) -> AutoBackupResult:
     """Take an automatic backup of the open database now (verified), copy it to the second
     place if one is set, and rotate both places."""
-    from station_app.db.connection import database
     from station_app.services import settings
-    from station_app.services.backup import _copy_with_backup_api
 
     file = sqlite_file_of(url_or_path)
     if file is None:
         raise KnownError(POSTGRES_NOTE)
     name = _auto_name(file.stem, clock.now().replace(tzinfo=None))
     out = backups_dir(url_or_path) / name
-    _copy_with_backup_api(database.obj.connection(), out)
+    copy_open_database(database.obj, out)
     removed = rotate(out.parent, file.stem)
     second, problem = None, ""
     place = str(settings.get("backup.second_place") or "").strip()
@@ -274,7 +208,7 @@ def auto_backup(url_or_path: str) -> AutoBackupResult:
             if not folder.is_dir():
                 raise KnownError(f"第二存放位置不存在或未插入：{folder}")
             second = folder / name
-            _copy_verified(out, second)
+            copy_verified(out, second)
             removed += rotate(folder, file.stem)
         except KnownError as exc:
             second, problem = None, exc.message

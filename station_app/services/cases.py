@@ -27,6 +27,7 @@ from station_app.db.models import (
     ReceptionDeputy,
     new_uid,
 )
+from station_app.db.rows import tuples
 from station_app.domain import clock
 from station_app.domain.cases import (
     GOOD,
@@ -73,6 +74,7 @@ def is_workday(d: dt.date) -> bool:
 
 
 def deadline_days(handling: str) -> int:
+    """The default deadline in working days for a case handled as ``handling``."""
     if handling == Handling.DEPUTY_PROPOSAL.value:
         return int(settings.get("cases.deadline_days.deputy_proposal"))
     if handling == Handling.ASSIGNED.value:
@@ -122,7 +124,8 @@ def _record(row: Case, reception: Reception | None, names: dict[str, str]) -> Ca
 
 def _records(rows: list[Case]) -> list[CaseRecord]:
     rec_uids = [r.reception_uid for r in rows if r.reception_uid]
-    receptions = {r.uid: r for r in Reception.select().where(Reception.uid.in_(rec_uids))} if rec_uids else {}
+    receptions: dict[str | None, Reception] = (
+        {r.uid: r for r in Reception.select().where(Reception.uid.in_(rec_uids))} if rec_uids else {})
     names = _names(u for r in receptions.values() for u in (r.deputy_uids or ()))
     return [_record(r, receptions.get(r.reception_uid), names) for r in rows]
 
@@ -140,6 +143,7 @@ def _row(uid_or_number: str, station_code: str | None = None) -> Case:
 
 
 def get(uid_or_number: str, station_code: str | None = None) -> CaseRecord:
+    """The case by uid or number; :class:`NotFoundError` when there is none."""
     return _records([_row(uid_or_number, station_code)])[0]
 
 
@@ -151,15 +155,18 @@ def events(case_uid: str) -> list[CaseEventRecord]:
 
 
 def state_of(rec: CaseRecord) -> CaseState:
+    """The state-machine view of ``rec`` (domain.cases)."""
     return CaseState(rec.status, rec.handling, rec.department, rec.deadline, rec.evaluation, rec.rounds,
                      rec.resolved_at)
 
 
 def next_actions(uid: str) -> list[str]:
+    """The actions the case ``uid`` allows now."""
     return allowed_actions(state_of(get(uid)))
 
 
 def search_text(row: Case, visitor: str = "", village: str = "") -> str:
+    """The text a case is found by (number, visitor, village, department, content)."""
     return " ".join((row.number, visitor, village, row.department, row.content))
 
 
@@ -185,8 +192,8 @@ def check_opinion(op: OpinionData, prefix: str = "") -> dict[str, str]:
         errors[prefix + "reply"] = "当场答复请填写答复内容（答复了什么）；没有当场答复的请改为交办"
     elif len(op.reply or "") > 4000:
         errors[prefix + "reply"] = "答复太长（最多4000字）"
-    if op.deadline is not None and check_date_range(op.deadline, "办理期限"):
-        errors[prefix + "deadline"] = check_date_range(op.deadline, "办理期限")
+    if op.deadline is not None and (problem := check_date_range(op.deadline, "办理期限")):
+        errors[prefix + "deadline"] = problem
     elif op.deadline is not None and op.deadline < clock.today() and op.handling != Handling.ON_THE_SPOT.value:
         errors[prefix + "deadline"] = "办理期限不能早于今天"
     return errors
@@ -200,8 +207,8 @@ def next_number(code: str, year: int) -> str:
     if bumped:
         return f"{year}-{bumped[0][0]:04d}"
     start = (Case.select(Case.number).where(Case.station_code == code, Case.number >= f"{year}-",
-                                            Case.number < f"{year}.").tuples())
-    highest = max((int(num.split("-")[1]) for (num,) in start), default=0)
+                                            Case.number < f"{year}."))
+    highest = max((int(num.split("-")[1]) for (num,) in tuples(start)), default=0)
     CaseCounter.create(station_code=code, year=year, last=highest + 1)
     return f"{year}-{highest + 1:04d}"
 
@@ -282,8 +289,8 @@ def act(uid: str, action: str, note: str = "", department: str = "", deadline: d
         before = state_of(_records([row])[0])
         if action in (CaseAction.ASSIGN.value, CaseAction.REASSIGN.value) and deadline is None:
             deadline = default_deadline(row.handling, at.date())
-        if check_date_range(deadline, "办理期限"):
-            raise ValidationError({"deadline": check_date_range(deadline, "办理期限")})
+        if problem := check_date_range(deadline, "办理期限"):
+            raise ValidationError({"deadline": problem})
         s = Step(action, at, note, department, deadline, evaluation)
         after = step(before, s)  # an illegal step says so first (the state tells more than "changed")
         check_not_stale(row.updated_at, expected_updated_at)
@@ -307,30 +314,37 @@ def act(uid: str, action: str, note: str = "", department: str = "", deadline: d
 
 
 def assign(uid: str, department: str, deadline: dt.date | None = None, note: str = "") -> CaseRecord:
+    """交办: hand the case to ``department`` with a deadline (default from the settings)."""
     return act(uid, CaseAction.ASSIGN.value, note, department, deadline)
 
 
 def supervise(uid: str, note: str) -> CaseRecord:
+    """督办: record a reminder to the department."""
     return act(uid, CaseAction.SUPERVISE.value, note)
 
 
 def reply(uid: str, note: str) -> CaseRecord:
+    """反馈: record the department's reply."""
     return act(uid, CaseAction.REPLY.value, note)
 
 
 def evaluate(uid: str, evaluation: str, note: str = "") -> CaseRecord:
+    """评价: record the citizen's evaluation of the reply."""
     return act(uid, CaseAction.EVALUATE.value, note, evaluation=evaluation)
 
 
 def reassign(uid: str, department: str = "", deadline: dt.date | None = None, note: str = "") -> CaseRecord:
+    """重新交办: hand the case out again after an unsatisfied evaluation."""
     return act(uid, CaseAction.REASSIGN.value, note, department, deadline)
 
 
 def resolve(uid: str, note: str = "") -> CaseRecord:
+    """办结: the case is resolved."""
     return act(uid, CaseAction.RESOLVE.value, note)
 
 
 def close(uid: str, reason: str) -> CaseRecord:
+    """结案: close the case for ``reason``."""
     return act(uid, CaseAction.CLOSE.value, reason)
 
 
@@ -414,8 +428,8 @@ def _keyword(q, keyword: str, allow_index: bool = True):
         if search.exact(keyword):
             return q
     # a common term: walk the newest cases, LIKE finds a page in the first few hundred
-    fields = [Case.content, Case.number, Case.department, Reception.visitor_name, Reception.visitor_phone,
-              Reception.village]
+    fields: list[pw.Field] = [Case.content, Case.number, Case.department, Reception.visitor_name,
+                              Reception.visitor_phone, Reception.village]
     return (q.join(Reception, pw.JOIN.LEFT_OUTER, on=(Reception.uid == Case.reception_uid))
             .where(search.like_filter(fields, keyword)))
 
@@ -432,6 +446,7 @@ def page(after: tuple | None = None, limit: int = 256, keyword: str = "", **filt
 
 
 def count(keyword: str = "", **filters) -> int:
+    """How many cases match ``keyword`` and ``filters`` (those of :func:`page`)."""
     return _keyword(_filtered(**filters), keyword).count()
 
 
@@ -439,15 +454,18 @@ OVERDUE_LISTED = 1000  # the most overdue cases a list or report shows (newest r
 
 
 def overdue(today: dt.date | None = None, *, station_code: str | None = SOLE) -> list[CaseRecord]:
+    """The overdue cases of the station in view, most overdue first (at most OVERDUE_LISTED)."""
     return list(page(limit=OVERDUE_LISTED, overdue=True, today=today, station_code=station_code).rows)
 
 
 def overdue_count(today: dt.date | None = None, *, station_code: str | None = SOLE) -> int:
+    """How many cases of the station in view are overdue."""
     return _filtered(overdue=True, today=today, station_code=station_code).count()
 
 
 def due_soon(today: dt.date | None = None, days: int | None = None, *,
              station_code: str | None = SOLE) -> list[CaseRecord]:
+    """Open cases due within ``days`` working days (the setting when ``None``)."""
     days = int(settings.get("cases.due_soon_days")) if days is None else days
     return list(page(limit=1000, due_within=days, today=today, station_code=station_code).rows)
 
@@ -475,7 +493,7 @@ def used_departments(station_code: str | None) -> list[str]:
     q = Case.select(Case.department).distinct().where(Case.deleted_at.is_null(), Case.department != "")
     if station_code is not None:
         q = q.where(Case.station_code == station_code)
-    return sorted(d for (d,) in q.tuples())
+    return sorted(d for (d,) in tuples(q))
 
 
 def departments(include_inactive: bool = False) -> list[str]:
@@ -492,6 +510,7 @@ def departments(include_inactive: bool = False) -> list[str]:
 
 
 def add_department(name: str) -> list[str]:
+    """Add ``name`` to the station's 承办单位; returns the new list."""
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": "请填写承办单位名称"})
@@ -557,6 +576,7 @@ def sheet_data(uid: str, kind: str, station_code: str | None = None) -> CaseShee
 
 
 def print_sheet(uid: str, kind: str, out, station_code: str | None = None) -> object:
+    """Write the case's sheet of ``kind`` (交办单, 督办单 …) as PDF to ``out``."""
     from station_app.printing.case_docs import render_case_sheet
 
     return render_case_sheet(sheet_data(uid, kind, station_code), out)

@@ -24,6 +24,7 @@ _UID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 
 
 def run_check() -> list[CheckFinding]:
+    """Check the database's integrity and the records' references; every problem found."""
     db = database.obj
     out: list[CheckFinding] = []
 
@@ -85,14 +86,14 @@ def _check_activity_days(err, warn) -> None:
             seen[key] = day.uid
     for model, what in ((Duty, "值班"), (Attendance, "签到")):
         for row in model.select().where(model.deleted_at.is_null()):
-            day = days.get(row.activity_day_uid)
-            if day is None:
+            held = days.get(row.activity_day_uid)
+            if held is None:
                 err(f"{what}记录 {row.uid} 指向不存在的活动日")
             elif row.deputy_uid not in deputies:
                 err(f"{what}记录 {row.uid} 指向不存在的代表")
-            elif deputies[row.deputy_uid] != day.station_code:
+            elif deputies[row.deputy_uid] != held.station_code:
                 err(f"{what}记录 {row.uid}：代表不属于活动日所在的站点")
-            elif model is Attendance and row.status not in AttendanceStatus.codes():
+            elif isinstance(row, Attendance) and row.status not in AttendanceStatus.codes():
                 err(f"签到记录 {row.uid} 的状态代码无效：{row.status}")
     for photo in ActivityPhoto.select().where(ActivityPhoto.deleted_at.is_null()):
         if photo.activity_day_uid not in days:

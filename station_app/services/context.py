@@ -9,10 +9,12 @@ _actor: contextvars.ContextVar[str | None] = contextvars.ContextVar("station_act
 
 
 def set_actor(name: str) -> None:
+    """Name the user whose changes the audit log records from now on (this context)."""
     _actor.set(name)
 
 
 def current_actor() -> str:
+    """The user the audit log names for changes made now."""
     name = _actor.get()
     if name:
         return name

@@ -11,8 +11,10 @@ from pathlib import Path
 
 import peewee as pw
 
+from station_app.core.paths import attachments_dir
 from station_app.db.connection import current_url, database
 from station_app.db.models import Deputy
+from station_app.db.rows import tuples
 from station_app.domain import clock, name_order
 from station_app.domain.codes import Gender, Level, levels_to_mask, mask_to_levels
 from station_app.domain.records import DeputyData, DeputyRecord, Page
@@ -25,7 +27,6 @@ from station_app.errors import (
     storage_error_from_oserror,
 )
 from station_app.fileio import atomic_write_bytes
-from station_app.paths import attachments_dir
 from station_app.printing.fonts import name_problem
 from station_app.services import audit
 from station_app.services.station import home_code, require_writable
@@ -65,8 +66,8 @@ def validate(data: DeputyData) -> dict[str, str]:
     if data.birth_date is not None:
         if not isinstance(data.birth_date, dt.date):
             errors["birth_date"] = "出生日期格式应为 1970-01-31"
-        elif check_birth_date(data.birth_date):
-            errors["birth_date"] = check_birth_date(data.birth_date)
+        elif msg := check_birth_date(data.birth_date):
+            errors["birth_date"] = msg
     for fname, limit, label in (("ethnicity", 20, "民族"), ("party", 20, "党派"), ("sector", 40, "界别/行业"),
                                 ("group", 40, "代表小组"), ("term", 40, "届次")):
         if len(getattr(data, fname) or "") > limit:
@@ -75,6 +76,7 @@ def validate(data: DeputyData) -> dict[str, str]:
 
 
 def normalized(data: DeputyData) -> DeputyData:
+    """``data`` tidied: text trimmed, phones normalised, levels in order from highest."""
     order = Level.codes()
     return dataclasses.replace(
         data,
@@ -98,6 +100,7 @@ def _row_values(data: DeputyData) -> dict:
 
 
 def to_record(row: Deputy) -> DeputyRecord:
+    """The frozen record of the row ``row``."""
     return DeputyRecord(
         uid=row.uid, station_code=row.station_code, name=row.name, gender=row.gender,
         ethnicity=row.ethnicity, birth_date=row.birth_date, party=row.party,
@@ -109,6 +112,7 @@ def to_record(row: Deputy) -> DeputyRecord:
 
 
 def audit_dict(rec: DeputyRecord) -> dict:
+    """``rec`` as the audit log stores it (timestamps as text)."""
     out = dataclasses.asdict(rec)
     for key in ("created_at", "updated_at", "deleted_at"):
         out.pop(key, None)
@@ -118,6 +122,7 @@ def audit_dict(rec: DeputyRecord) -> dict:
 
 
 def get(uid: str) -> DeputyRecord:
+    """The deputy ``uid`` (deleted ones too); :class:`NotFoundError` when unknown."""
     row = Deputy.get_or_none(Deputy.uid == uid)
     if row is None:
         raise NotFoundError("找不到这位代表（可能已被删除）")
@@ -125,6 +130,7 @@ def get(uid: str) -> DeputyRecord:
 
 
 def create(data: DeputyData, photo_source: str | Path | None = None) -> DeputyRecord:
+    """Add a deputy (with a photo when given) after checking ``data``."""
     data = normalized(data)
     errors = validate(data)
     if errors:
@@ -202,6 +208,7 @@ def delete(uid: str) -> DeputyRecord:
 
 
 def restore(uid: str) -> DeputyRecord:
+    """Undo the deletion of the deputy ``uid``."""
     with database.atomic():
         before = get(uid)
         require_writable(before.station_code, f"修改代表 {before.name}")
@@ -234,6 +241,7 @@ def _filtered(flt: DeputyFilter):
 
 
 def count(flt: DeputyFilter = DeputyFilter()) -> int:
+    """How many deputies match ``flt``."""
     return _filtered(flt).count()
 
 
@@ -257,6 +265,7 @@ def roster_key(name: str, sort_order: int, order: str) -> tuple:
 
 
 def in_roster_order(records: list[DeputyRecord], order: str | None = None) -> list[DeputyRecord]:
+    """``records`` in the roster's order (sort order, then names by strokes or pinyin)."""
     order = order or names_order()
     return sorted(records, key=lambda r: (*roster_key(r.name, r.sort_order, order), r.uid))
 
@@ -310,7 +319,7 @@ def distinct_values(field: str) -> list[str]:
               "party": Deputy.party, "ethnicity": Deputy.ethnicity}[field]
     query = (Deputy.select(column).where(Deputy.deleted_at.is_null() & (column != ""))
              .group_by(column).order_by(pw.fn.COUNT(Deputy.id).desc(), column))
-    return [r for (r,) in query.tuples()]
+    return [r for (r,) in tuples(query)]
 
 
 # --- photos -------------------------------------------------------------------------------
@@ -358,7 +367,7 @@ def import_photo(source: str | Path) -> str:
         new_h = round(w / target)
         top = (h - new_h) // 3
         box = (0, top, w, top + new_h)
-    return _store_jpeg(img.crop(box).resize(PHOTO_SIZE, Image.LANCZOS))
+    return _store_jpeg(img.crop(box).resize(PHOTO_SIZE, Image.Resampling.LANCZOS))
 
 
 def import_picture(source: str | Path, longest: int = 1600) -> str:

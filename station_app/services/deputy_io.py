@@ -32,9 +32,11 @@ import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from station_app.db.connection import database
 from station_app.db.models import Deputy
+from station_app.db.rows import tuples
 from station_app.domain.codes import ETHNICITIES, PARTIES, Gender, levels_label, parse_levels_text
 from station_app.domain.records import DeputyData, DeputyRecord, ImportReport, RowError
 from station_app.domain.validators import normalize_phone, parse_date
@@ -253,6 +255,7 @@ def _sheet_rows(sheet) -> Iterable[tuple[int, list[object]]]:
 def _decode_text(data: bytes, name: str) -> str:
     if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ImportRejected(f"{name} 不是文本格式的 CSV 文件（请在 Excel 中另存为 CSV 或直接用 .xlsx）")
+    encodings: tuple[str, ...]
     if data.startswith(b"\xef\xbb\xbf"):
         encodings = ("utf-8-sig",)
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -450,7 +453,7 @@ def _database_duplicates(rows: list[tuple[int, DeputyData]]) -> list[RowError]:
     query = Deputy.select(Deputy.name, Deputy.phone).where(Deputy.deleted_at.is_null())
     if station is not None:
         query = query.where(Deputy.station_code == station.code)
-    existing = {_dup_key(name, phone) for name, phone in query.tuples()}
+    existing = {_dup_key(name, phone) for name, phone in tuples(query)}
     return [RowError(row=row_no, field=_FIELD_LABELS["name"],
                      message=_dup_message("名册中已有这位代表", data.phone))
             for row_no, data in rows if _dup_key(data.name, data.phone) in existing]
@@ -463,8 +466,8 @@ def _sorted(errors: Iterable[RowError]) -> tuple[RowError, ...]:
 
 def _check(path: str | Path) -> tuple[list[tuple[int, DeputyData]], tuple[RowError, ...], int]:
     """(rows without problems, every problem sorted by row and column, number of data rows)."""
-    good, errors, total = _parse_file(path)
-    errors = _sorted([*errors, *_database_duplicates(good)])
+    good, problems, total = _parse_file(path)
+    errors = _sorted([*problems, *_database_duplicates(good)])
     flagged = {e.row for e in errors}
     return [(row_no, data) for row_no, data in good if row_no not in flagged], errors, total
 
@@ -516,7 +519,7 @@ def error_report_text(report: ImportReport) -> str:
 
 # --- writing -----------------------------------------------------------------------------
 
-def _record_cells(rec: DeputyData) -> list[object]:
+def _record_cells(rec: DeputyData) -> list[str | dt.date]:
     values = {
         "name": rec.name, "gender": Gender.label_of(rec.gender), "ethnicity": rec.ethnicity,
         "birth_date": rec.birth_date, "party": rec.party, "levels": levels_label(rec.levels),
@@ -524,7 +527,7 @@ def _record_cells(rec: DeputyData) -> list[object]:
         "term": rec.term,
         "active": "是" if rec.active else "否", "commitment": rec.commitment, "note": rec.note,
     }
-    return [values[c.key] if values[c.key] is not None else "" for c in COLUMNS]
+    return ["" if (value := values[c.key]) is None else value for c in COLUMNS]
 
 
 def _roster_workbook(records: Iterable[DeputyData], example: bool):
@@ -533,9 +536,10 @@ def _roster_workbook(records: Iterable[DeputyData], example: bool):
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.worksheet import Worksheet
 
     wb = Workbook()
-    ws = wb.active
+    ws = cast(Worksheet, wb.active)  # a new workbook starts with one worksheet
     ws.title = SHEET_NAME
     ws.append([c.header for c in COLUMNS])
     header_fill = PatternFill("solid", fgColor="DDEBF7")
@@ -554,9 +558,9 @@ def _roster_workbook(records: Iterable[DeputyData], example: bool):
     ws.column_dimensions[letters["public_phone"]].number_format = "@"
     ws.column_dimensions[letters["birth_date"]].number_format = "yyyy-mm-dd"
 
-    rows: list[list[object]] = []
+    rows: list[list[str | dt.date]] = []
     if example:
-        sample = [c.example for c in COLUMNS]
+        sample: list[str | dt.date] = [c.example for c in COLUMNS]
         sample[0] = f"{EXAMPLE_PREFIX}：{COLUMNS[0].example}"
         rows.append(sample)
     rows.extend(_record_cells(r) for r in records)
@@ -566,7 +570,7 @@ def _roster_workbook(records: Iterable[DeputyData], example: bool):
         for i, (col, value) in enumerate(zip(COLUMNS, values, strict=True), start=1):
             cell = ws.cell(row=row_no, column=i)
             if col.key == "birth_date" and value and not isinstance(value, dt.date):
-                value = dt.date.fromisoformat(value)
+                value = dt.date.fromisoformat(str(value))
             cell.value = value if value != "" else None
             if col.key in ("phone", "public_phone"):
                 cell.number_format = "@"

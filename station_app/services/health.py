@@ -3,78 +3,11 @@
 Used before the database is opened (the GUI's start, ``station-app check``), so a truncated file, a
 damaged header or damaged pages are told in plain words instead of an SQLite error or a traceback.
 ``quick_check`` at start (fast), ``integrity_check`` afterwards in the background and in ``check``.
+The reading itself is db/'s (db/maintenance.py); this is the services' name for it.
 """
 
 from __future__ import annotations
 
-import re
-import sqlite3
-import struct
-from pathlib import Path
+from station_app.db.maintenance import HEADER, _header_findings, findings, reason
 
-HEADER = b"SQLite format 3\x00"
-
-
-def reason(exc: Exception) -> str:
-    text = str(exc)
-    if "malformed" in text:
-        return "数据库文件结构已损坏"
-    if "not a database" in text or "encrypted" in text:
-        return "文件内容不是可读的数据库"
-    if "locked" in text or "busy" in text:
-        return "数据库正被另一个程序锁定，暂时无法检查"
-    if "unable to open" in text:
-        return "无法打开文件"
-    return f"SQLite 无法读取（{text}）"
-
-
-def _header_findings(file: Path) -> list[str]:
-    try:
-        size = file.stat().st_size
-        with open(file, "rb") as handle:
-            head = handle.read(100)
-    except OSError as exc:
-        return [f"无法读取数据库文件：{exc.strerror or exc}"]
-    if size == 0:
-        return []  # an empty file is an empty database
-    if len(head) < 100 or not head.startswith(HEADER):
-        return ["数据库文件头已损坏：这不是（或不再是）一个可以打开的 SQLite 数据库文件"]
-    page_size = struct.unpack(">H", head[16:18])[0]
-    page_size = 65536 if page_size == 1 else page_size
-    if page_size < 512 or page_size & (page_size - 1):
-        return [f"数据库文件头已损坏：页大小 {page_size} 无效"]
-    pages = struct.unpack(">I", head[28:32])[0]
-    valid = head[92:96] == head[96:100]  # the header's page count is trusted only then
-    if valid and pages and size < pages * page_size:
-        return [f"数据库文件被截断：应有 {pages * page_size} 字节，实际只有 {size} 字节"]
-    if size % page_size:
-        return [f"数据库文件被截断：大小 {size} 字节不是页大小 {page_size} 的整数倍"]
-    return []
-
-
-def findings(file: str | Path, full: bool = False) -> list[str]:
-    """What is wrong with the SQLite file ``file`` (empty: nothing). ``full`` runs
-    ``integrity_check`` (slow on a big file) instead of ``quick_check``."""
-    file = Path(file)
-    if not file.exists():
-        return []
-    out = _header_findings(file)
-    if out:
-        return out
-    try:
-        con = sqlite3.connect(str(file), timeout=5)
-    except sqlite3.Error as exc:
-        return [reason(exc)]
-    try:
-        rows = [r[0] for r in con.execute("PRAGMA integrity_check" if full else "PRAGMA quick_check").fetchall()]
-    except sqlite3.Error as exc:
-        return [reason(exc)]
-    finally:
-        con.close()
-    if rows == ["ok"]:
-        return []
-    pages = sorted({int(n) for n in re.findall(r"[Pp]age (\d+)", " ".join(rows))})
-    if pages:
-        shown = "、".join(str(n) for n in pages[:8]) + ("等" if len(pages) > 8 else "")
-        return [f"数据库有 {len(pages)} 个页面损坏（第 {shown} 页）"]
-    return [f"数据库内部结构有 {len(rows)} 处不一致"]
+__all__ = ["HEADER", "findings", "reason", "_header_findings"]

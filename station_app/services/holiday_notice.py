@@ -80,6 +80,7 @@ def read_notice_file(path) -> str:
 
 
 def parse_notice_file(path) -> HolidayNotice:
+    """The holidays of a 国务院办公厅 notice saved as a text, HTML or Word file."""
     return parse_notice(read_notice_file(path))
 
 

@@ -31,6 +31,7 @@ from station_app.errors import KnownError, ValidationError
 from station_app.printing.jobs import Layout, PrintJob
 from station_app.services import deputies, settings, station
 from station_app.services.deputies import DeputyFilter
+from station_app.services.qr_settings import qr_options  # its home; importable from here too
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +71,7 @@ _PRINTOUT_BY_KEY = {p.key: p for p in PRINTOUTS}
 
 
 def printout(key: str) -> Printout:
+    """The printout registered as ``key``."""
     try:
         return _PRINTOUT_BY_KEY[key]
     except KeyError:
@@ -97,16 +99,6 @@ class PrintOptions:
         if not self.paper:
             return self.printout.papers[0]
         return self.paper.upper() if self.paper.upper() in PAPER_LABELS else self.paper
-
-
-def qr_options(mode: str | None = None, deputy_template: str | None = None,
-               station_template: str | None = None) -> QrOptions:
-    """The QR settings, with whatever is given here taking their place."""
-    return QrOptions(
-        mode=mode or settings.get("qr.mode"),
-        deputy_template=settings.get("qr.deputy_template") if deputy_template is None else deputy_template,
-        station_template=settings.get("qr.station_template") if station_template is None else station_template,
-    )
 
 
 def resolve_station(station_code: str | None = None) -> StationProfile:

@@ -19,6 +19,7 @@ from station_app.db import search
 from station_app.db.bulk import insert_row
 from station_app.db.connection import database
 from station_app.db.models import ActivityDay, Case, Deputy, Duty, Reception, ReceptionDeputy, new_uid
+from station_app.db.rows import tuples
 from station_app.domain import clock
 from station_app.domain.codes import ActivityStatus, Channel
 from station_app.domain.records import OpinionData, Page, ReceptionData, ReceptionRecord, VisitorHistory
@@ -55,6 +56,7 @@ def free_sort_key(t: dt.datetime) -> int:
 
 
 def search_text(row) -> str:
+    """The text a reception is found by (visitor, phone, village, summary)."""
     return " ".join((row.visitor_name or "", row.visitor_phone or "", row.village or "", row.summary or ""))
 
 
@@ -111,15 +113,16 @@ def _list_records(rows: list[tuple]) -> list[ReceptionRecord]:
 def _records(rows: list[Reception]) -> list[ReceptionRecord]:
     names = cases._names(u for r in rows for u in (r.deputy_uids or ()))
     uids = [r.uid for r in rows]
-    counts = {}
+    counts: dict[str, int] = {}
     if uids:
         q = (Case.select(Case.reception_uid, pw.fn.COUNT(Case.id)).where(Case.reception_uid.in_(uids),
-             Case.deleted_at.is_null()).group_by(Case.reception_uid).tuples())
-        counts = dict(q)
+             Case.deleted_at.is_null()).group_by(Case.reception_uid))
+        counts = dict(tuples(q))
     return [_record(r, names, counts) for r in rows]
 
 
 def get(uid: str) -> ReceptionRecord:
+    """The reception ``uid``; :class:`NotFoundError` when it is gone."""
     row = Reception.alive().where(Reception.uid == uid).first()
     if row is None:
         raise NotFoundError("找不到这次接待记录（可能已被删除）")
@@ -130,6 +133,7 @@ def get(uid: str) -> ReceptionRecord:
 
 
 def todays_activity_day(today: dt.date | None = None) -> ActivityDay | None:
+    """The home station's activity day of ``today`` (default today), if any."""
     today = today or clock.today()
     return (ActivityDay.alive().where(ActivityDay.station_code == home_code(), ActivityDay.date == today,
                                       ActivityDay.status != ActivityStatus.CANCELLED.value).first())
@@ -248,13 +252,13 @@ def check(data: ReceptionData, opinions: Sequence[OpinionData] = ()) -> dict[str
         errors["summary"] = "接待情况太长（最多4000字）"
     if data.received_at is None:
         errors["received_at"] = "请填写接待时间"
-    elif check_date_range(data.received_at, "接待日期"):
-        errors["received_at"] = check_date_range(data.received_at, "接待日期")
+    elif problem := check_date_range(data.received_at, "接待日期"):
+        errors["received_at"] = problem
     elif clock.to_local(data.received_at) > clock.now() + dt.timedelta(minutes=5):
         errors["received_at"] = "接待时间不能晚于现在"
     if data.deputy_uids:
-        known = {u for (u,) in Deputy.select(Deputy.uid).where(Deputy.uid.in_(list(data.deputy_uids)),
-                                                                 Deputy.deleted_at.is_null()).tuples()}
+        known = {u for (u,) in tuples(Deputy.select(Deputy.uid).where(Deputy.uid.in_(list(data.deputy_uids)),
+                                                                        Deputy.deleted_at.is_null()))}
         if known != set(data.deputy_uids):
             errors["deputy_uids"] = "接待代表中有人已被删除，请重新选择"
     if data.activity_day_uid and not ActivityDay.alive().where(ActivityDay.uid == data.activity_day_uid).exists():

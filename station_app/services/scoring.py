@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import reduce
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import peewee as pw
 
@@ -45,6 +45,7 @@ from station_app.db.models import (
     Station,
     new_uid,
 )
+from station_app.db.rows import tuples
 from station_app.domain import clock
 from station_app.domain.codes import (
     ActivityKind,
@@ -183,7 +184,7 @@ def applied_rules(year: int, station_code: str | None = None) -> RuleSet:
 def rules_pending(year: int) -> bool:
     """True when the edited rules differ from those the scores use (a recompute is due)."""
     row = _rules_row(year)
-    return bool(row) and row.doc != (row.applied_doc or default_rules(year).to_json())
+    return row is not None and row.doc != (row.applied_doc or default_rules(year).to_json())
 
 
 def save_rules(new: RuleSet) -> None:
@@ -213,6 +214,7 @@ def import_rules(path: str | Path) -> RuleSet:
 
 
 def export_rules(year: int, path: str | Path) -> Path:
+    """Write ``year``'s scoring rules as JSON to ``path`` (to share with other stations)."""
     with atomic_write(path) as handle:
         handle.write(rules(year).to_json().encode("utf-8"))
     return Path(path)
@@ -246,9 +248,8 @@ def facts(date_from: dt.date, date_to: dt.date, code: str | None = None) -> list
                            ActivityDay.kind, ActivityDay.theme)
          .join(ActivityDay, on=(ActivityDay.uid == Attendance.activity_day_uid))
          .where(Attendance.deleted_at.is_null(), ActivityDay.deleted_at.is_null(), ActivityDay.station_code == code,
-                ActivityDay.status == ActivityStatus.HELD.value, ActivityDay.date >= lo, ActivityDay.date < hi)
-         .tuples())
-    for uid, deputy, status, day, kind, theme in q:
+                ActivityDay.status == ActivityStatus.HELD.value, ActivityDay.date >= lo, ActivityDay.date < hi))
+    for uid, deputy, status, day, kind, theme in tuples(q):
         label = f"{ActivityKind.label_of(kind)}：{theme}" if theme else ActivityKind.label_of(kind)
         if status in ("present", "late"):
             out.append(_Fact(deputy, _d(day), "attendance", uid, note=label))
@@ -258,12 +259,12 @@ def facts(date_from: dt.date, date_to: dt.date, code: str | None = None) -> list
                 out.append(_Fact(deputy, _d(day), "attendance_report", uid, note=label))
         elif status == "absent":
             out.append(_Fact(deputy, _d(day), "absence", uid, note=label))
-    q = (ReceptionDeputy.select(ReceptionDeputy.deputy_uid, Reception.uid, Reception.received_at, Reception.channel,
-                                Reception.visitor_name)
-         .join(Reception, on=(Reception.uid == ReceptionDeputy.reception_uid))
-         .where(Reception.deleted_at.is_null(), Reception.station_code == code,
-                Reception.received_at >= lo, Reception.received_at < hi).tuples())
-    for deputy, uid, at, channel, visitor in q:
+    rq = (ReceptionDeputy.select(ReceptionDeputy.deputy_uid, Reception.uid, Reception.received_at, Reception.channel,
+                                 Reception.visitor_name)
+          .join(Reception, on=(Reception.uid == ReceptionDeputy.reception_uid))
+          .where(Reception.deleted_at.is_null(), Reception.station_code == code,
+                 Reception.received_at >= lo, Reception.received_at < hi))
+    for deputy, uid, at, channel, visitor in tuples(rq):
         day = _d(at)
         out.append(_Fact(deputy, day, "reception", uid, note=f"接待 {visitor}"))
         if channel == Channel.HOME_VISIT.value:
@@ -272,11 +273,11 @@ def facts(date_from: dt.date, date_to: dt.date, code: str | None = None) -> list
                         ReceptionDeputy.deputy_uid)
             .join(ReceptionDeputy, on=(ReceptionDeputy.reception_uid == Case.reception_uid))
             .where(Case.deleted_at.is_null(), Case.station_code == code))
-    for uid, number, _reg, resolved, _st, _h, deputy in base.where(
-            Case.status == CaseStatus.RESOLVED.value, Case.resolved_at >= lo, Case.resolved_at < hi).tuples():
+    for uid, number, _reg, resolved, _st, _h, deputy in tuples(base.where(
+            Case.status == CaseStatus.RESOLVED.value, Case.resolved_at >= lo, Case.resolved_at < hi)):
         out.append(_Fact(deputy, _d(resolved), "case_resolved", uid, note=f"意见建议 {number} 已办结"))
-    for uid, number, reg, _r, _st, _h, deputy in base.where(
-            Case.handling == Handling.DEPUTY_PROPOSAL.value, Case.registered_at >= lo, Case.registered_at < hi).tuples():
+    for uid, number, reg, _r, _st, _h, deputy in tuples(base.where(
+            Case.handling == Handling.DEPUTY_PROPOSAL.value, Case.registered_at >= lo, Case.registered_at < hi)):
         out.append(_Fact(deputy, _d(reg), "deputy_proposal", uid, note=f"意见建议 {number} 形成代表建议"))
     return out
 
@@ -456,6 +457,7 @@ def store_evidence(source: str | Path) -> str:
 
 
 def evidence_path(name: str) -> Path:
+    """The file of the stored evidence ``name``."""
     from station_app.services.deputies import photo_path
 
     return photo_path(name)
@@ -484,7 +486,7 @@ def add_manual(deputy_uid: str, day: dt.date, indicator_code: str, quantity: flo
         errors["evidence"] = f"“{ind.name}”需要上传佐证材料"
     if not (note or "").strip():
         errors["note"] = "请写明事由（如会议名称、建议标题）"
-    if errors:
+    if errors or ind is None:  # no indicator is among the errors
         raise ValidationError(errors)
     require_writable(person.station_code, "录入履职记录")
     stored = store_evidence(evidence) if evidence else None
@@ -712,6 +714,7 @@ def _frozen(closing: ScoreYearClosing) -> list[DeputyScore]:
 
 
 def year_status(year: int, station_code: str | None = None) -> YearStatus:
+    """Whether ``year`` is closed (年度评定) for the station, as of which day, and by whom."""
     code = station_code or home_code()
     closing = _closing(year, code)
     if closing is not None:
@@ -800,7 +803,7 @@ def county_ranking(year: int, station_codes: list[str] | None = None) -> list[Co
         rows = rows.where(DutyRecord.station_code.in_(list(station_codes)))
     people = list(q.order_by(Deputy.station_code, Deputy.sort_order, Deputy.name))
     scores, pending = _scores(rows, {p.uid: p.station_code for p in people}, rs)
-    names = {code: name for code, name in Station.select(Station.code, Station.name).tuples()}
+    names = {code: name for code, name in tuples(Station.select(Station.code, Station.name))}
     ranked = _ranked(CountyScore(**vars(_score_obj(p.uid, p.name, rs, scores[p.uid], pending.get(p.uid, 0))),
                                  station_code=p.station_code, station_name=names.get(p.station_code, p.station_code))
                      for p in people)
@@ -815,8 +818,8 @@ def county_ranking(year: int, station_codes: list[str] | None = None) -> list[Co
 def _frozen_grades(year: int) -> dict[tuple[str, str], str]:
     """(station code, deputy uid) → final grade of every closing of ``year`` in this database."""
     rows = (ScoreYearGrade.select(ScoreYearClosing.station_code, ScoreYearGrade.deputy_uid, ScoreYearGrade.grade)
-            .join(ScoreYearClosing).where(ScoreYearClosing.year == year).tuples())
-    return {(code, uid): grade for code, uid, grade in rows}
+            .join(ScoreYearClosing).where(ScoreYearClosing.year == year))
+    return {(code, uid): grade for code, uid, grade in tuples(rows)}
 
 
 def score_of(deputy_uid: str, year: int) -> DeputyScore:
@@ -881,6 +884,7 @@ def quota_units(code: str, sources: Iterable[str], date_from: dt.date, date_to: 
             att.append(Attendance.status.in_(_PRESENT) & (ActivityDay.kind == kind))
     if "absence" in wanted:
         att.append(Attendance.status == AttendanceStatus.ABSENT.value)
+    q: pw.ModelSelect[Any]
     if att:
         q = (Attendance.select(Attendance.deputy_uid, pw.fn.COUNT(Attendance.uid.distinct()))
              .join(ActivityDay, on=(ActivityDay.uid == Attendance.activity_day_uid))
@@ -888,7 +892,7 @@ def quota_units(code: str, sources: Iterable[str], date_from: dt.date, date_to: 
                     ActivityDay.status == ActivityStatus.HELD.value, ActivityDay.date >= lo, ActivityDay.date < hi,
                     reduce(operator.or_, att))
              .group_by(Attendance.deputy_uid))
-        out.update(dict(q.tuples()))
+        out.update(dict(tuples(q)))
     rec = []
     if "reception" in wanted:
         rec.append(Reception.id.is_null(False))
@@ -900,7 +904,7 @@ def quota_units(code: str, sources: Iterable[str], date_from: dt.date, date_to: 
              .where(Reception.deleted_at.is_null(), Reception.station_code == code, Reception.received_at >= lo,
                     Reception.received_at < hi, reduce(operator.or_, rec))
              .group_by(ReceptionDeputy.deputy_uid))
-        out.update(dict(q.tuples()))
+        out.update(dict(tuples(q)))
     case = []
     if "case_resolved" in wanted:
         case.append((Case.status == CaseStatus.RESOLVED.value) & (Case.resolved_at >= lo) & (Case.resolved_at < hi))
@@ -912,7 +916,7 @@ def quota_units(code: str, sources: Iterable[str], date_from: dt.date, date_to: 
              .join(ReceptionDeputy, on=(ReceptionDeputy.reception_uid == Case.reception_uid))
              .where(Case.deleted_at.is_null(), Case.station_code == code, reduce(operator.or_, case))
              .group_by(ReceptionDeputy.deputy_uid))
-        out.update(dict(q.tuples()))
+        out.update(dict(tuples(q)))
     return dict(out)
 
 
@@ -1014,6 +1018,7 @@ def _sync_if_home(station_code: str, year: int) -> None:
 
 
 def ranking_sheet_data(year: int, station_code: str = SOLE) -> RankingSheetData:
+    """What the year's ranking sheet shows: the deputies' scores, grades and ranks."""
     from station_app.domain.codes import levels_label
     from station_app.domain.scoring import CATEGORIES
     from station_app.services import deputies, printing
@@ -1035,12 +1040,14 @@ def ranking_sheet_data(year: int, station_code: str = SOLE) -> RankingSheetData:
 
 
 def print_archive(deputy_uid: str, year: int, out) -> Path:
+    """Write the deputy's 履职档案 of ``year`` as PDF to ``out``."""
     from station_app.printing.archive_docs import render_archive
 
     return render_archive(archive_data(deputy_uid, year), out)
 
 
 def print_ranking(year: int, out, station_code: str = SOLE) -> Path:
+    """Write the year's ranking sheet as PDF to ``out``."""
     from station_app.printing.archive_docs import render_ranking
 
     return render_ranking(ranking_sheet_data(year, station_code), out)

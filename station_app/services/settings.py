@@ -49,6 +49,7 @@ _BY_KEY = {s.key: s for s in SPECS}
 
 
 def spec(key: str) -> SettingSpec:
+    """The declared setting ``key``; ``KeyError`` for an unknown key."""
     try:
         return _BY_KEY[key]
     except KeyError:
@@ -56,12 +57,14 @@ def spec(key: str) -> SettingSpec:
 
 
 def get(key: str) -> Any:
+    """The value of setting ``key`` (its default when not stored)."""
     default = spec(key).default
     row = Setting.get_or_none(Setting.key == key)
     return default if row is None else row.value
 
 
 def set(key: str, value: Any) -> None:  # noqa: A001 - module-level API: settings.set(...)
+    """Store ``value`` for setting ``key`` (checked against its declaration)."""
     spec(key)
     if key.startswith("schedule."):
         db_cache().pop("holiday_calendar", None)
@@ -121,5 +124,6 @@ def set_many(values: dict[str, Any]) -> None:
 
 
 def all_values() -> dict[str, Any]:
+    """Every declared setting with its current value."""
     stored = {r.key: r.value for r in Setting.select()}
     return {s.key: stored.get(s.key, s.default) for s in SPECS}

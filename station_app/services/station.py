@@ -17,6 +17,7 @@ from typing import cast
 from station_app.db import faults
 from station_app.db.connection import database, db_cache, is_read_only
 from station_app.db.models import ActivityDay, Deputy, Reception, Station
+from station_app.db.rows import tuples
 from station_app.domain import clock
 from station_app.domain.records import StationProfile, StationView
 from station_app.domain.validators import check_phone, normalize_phone
@@ -54,7 +55,7 @@ def in_view(code: str | None) -> str | None:
 def sole_code() -> str:
     """The code of the database's only station (the home station of a station database, or the
     one station restored from its own package); :class:`StationChoiceError` where there are several."""
-    rows = list(Station.select(Station.code).limit(2).tuples())
+    rows = list(tuples(Station.select(Station.code).limit(2)))
     if len(rows) == 1:
         return rows[0][0]
     return choose(None).code
@@ -80,11 +81,13 @@ def _to_profile(row: Station) -> StationProfile:
 
 
 def home_station() -> StationProfile | None:
+    """The home station's profile, ``None`` before the station is set up."""
     row = Station.get_or_none(Station.is_home == True)  # noqa: E712
     return None if row is None else _to_profile(row)
 
 
 def home_code() -> str:
+    """The home station's code (kept per database); :class:`ValidationError` before it is set up."""
     cache = db_cache()
     code = cache.get("home_code")
     if code is None:
@@ -96,6 +99,7 @@ def home_code() -> str:
 
 
 def stations() -> list[StationProfile]:
+    """Every station in the database, by code."""
     return [_to_profile(r) for r in Station.select().order_by(Station.code)]
 
 
@@ -210,6 +214,7 @@ def save_imported_profile(values: dict) -> None:
 
 
 def validate_profile(p: StationProfile) -> dict[str, str]:
+    """field → what to type, for every problem of ``p`` (empty when it is fine)."""
     errors = {}
     if not _CODE.fullmatch(p.code or ""):
         errors["code"] = "站点编码：1–32位字母、数字、-或_，如 NJ-CHX-01（县里统一分配）"
@@ -226,6 +231,7 @@ def validate_profile(p: StationProfile) -> dict[str, str]:
 
 
 def save_home_station(p: StationProfile) -> StationProfile:
+    """Create or update the home station's profile after checking it."""
     p = dataclasses.replace(p, code=(p.code or "").strip(), name=(p.name or "").strip(),
                             phone=normalize_phone(p.phone))
     db_cache().pop("home_code", None)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import peewee as pw
 
 from station_app.db.models import ActivityDay, Attendance, Case, Deputy, Reception, Station
+from station_app.db.rows import tuples
 from station_app.domain.cases import GOOD
 from station_app.domain.codes import ActivityStatus, AttendanceStatus, CaseStatus, Category
 from station_app.domain.records import PeriodReportData, Statistics, StatsFigures
@@ -106,19 +107,19 @@ def _parts(lo: str, hi: str, code: str | None, deputy_lists: list | None = None)
         return out.setdefault(c, _Parts())
 
     rec = _receptions(lo, hi, code)
-    for c, n, v in rec.select(Reception.station_code, pw.fn.COUNT(Reception.id),
-                              pw.fn.COALESCE(pw.fn.SUM(Reception.visitor_count), 0)) \
-            .group_by(Reception.station_code).tuples():
+    for c, n, v in tuples(rec.select(Reception.station_code, pw.fn.COUNT(Reception.id),
+                                     pw.fn.COALESCE(pw.fn.SUM(Reception.visitor_count), 0))
+                          .group_by(Reception.station_code)):
         at(c).receptions, at(c).visitors = n, v
     collected = _cases(lo, hi, code)
     for field_, name, *where in ((Case.status, "by_status"), (Case.evaluation, "by_eval", Case.evaluation.is_null(False)),
                                  (Case.category, "by_cat")):
         q = collected.select(Case.station_code, field_, pw.fn.COUNT(Case.id))
-        for c, k, n in (q.where(*where) if where else q).group_by(Case.station_code, field_).tuples():
+        for c, k, n in tuples((q.where(*where) if where else q).group_by(Case.station_code, field_)):
             getattr(at(c), name)[k] = n
     resolved = Case.select(Case.station_code, pw.fn.COUNT(Case.id)).where(
         Case.deleted_at.is_null(), Case.status == RESOLVED, Case.resolved_at >= lo, Case.resolved_at < hi)
-    for c, n in (resolved.where(Case.station_code == code) if code else resolved).group_by(Case.station_code).tuples():
+    for c, n in tuples((resolved.where(Case.station_code == code) if code else resolved).group_by(Case.station_code)):
         at(c).resolved = n
     held = (Attendance.select(ActivityDay.station_code, Attendance.deputy_uid).distinct()
             .join(ActivityDay, on=(ActivityDay.uid == Attendance.activity_day_uid))
@@ -126,7 +127,7 @@ def _parts(lo: str, hi: str, code: str | None, deputy_lists: list | None = None)
                    ActivityDay.status == ActivityStatus.HELD.value,
                    Attendance.status.in_([AttendanceStatus.PRESENT.value, AttendanceStatus.LATE.value]),
                    ActivityDay.date >= lo, ActivityDay.date < hi))
-    for c, uid in (held.where(ActivityDay.station_code == code) if code else held).tuples():
+    for c, uid in tuples(held.where(ActivityDay.station_code == code) if code else held):
         at(c).deputies.add(uid)
     for c, uids, _n in _deputy_lists(rec) if deputy_lists is None else deputy_lists:
         at(c).deputies.update(uids or ())
@@ -140,6 +141,7 @@ def figures(date_from: dt.date, date_to: dt.date, station_code: str | None = Non
 
 
 def station_codes() -> list[str]:
+    """The codes of every station in the database."""
     return [s.code for s in Station.select(Station.code).order_by(Station.code)]
 
 
@@ -196,7 +198,7 @@ def statistics(date_from: dt.date, date_to: dt.date, station_code: str | None = 
         Case.deleted_at.is_null(), Case.status == RESOLVED, Case.resolved_at >= lo, Case.resolved_at < hi)
     if station_code:
         resolved = resolved.where(Case.station_code == station_code)
-    m_res = dict(resolved.group_by(rmonth).tuples())
+    m_res: dict[str, int] = dict(tuples(resolved.group_by(rmonth)))
     by_month = tuple((m, m_rec.get(m, (0, 0))[0], int(m_rec.get(m, (0, 0))[1] or 0), m_cases.get(m, 0), m_res.get(m, 0))
                      for m in _months(date_from, date_to))
     return Statistics(date_from, date_to, station_code, figs, by_station, by_village, by_deputy, by_month)
@@ -267,7 +269,7 @@ def report_data(date_from: dt.date, date_to: dt.date, station_code: str | None =
         else "全县各联络站"
     title = f"{name or label}接待工作{kind}"
     rows = tuple(sorted(((Category.label_of(c), n) for c, n in s.figures.by_category.items()), key=lambda t: -t[1]))
-    overdue = ()
+    overdue: tuple[tuple[str, str, str, str], ...] = ()
     overdue_total = 0
     if station_code:  # the station's own overdue cases (全县: the figures only)
         overdue = tuple((c.number, c.department, c.deadline.isoformat() if c.deadline else "", c.content[:60])
@@ -279,6 +281,7 @@ def report_data(date_from: dt.date, date_to: dt.date, station_code: str | None =
 
 def print_report(date_from: dt.date, date_to: dt.date, out, station_code: str | None = station.SOLE,
                  name: str | None = None):
+    """Write the period report (接待工作报告) as PDF to ``out``."""
     from station_app.printing.case_docs import render_period_report
 
     return render_period_report(report_data(date_from, date_to, station_code, name), out)

@@ -20,6 +20,7 @@ import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from station_app.errors import KnownError
 from station_app.fileio import atomic_write
@@ -150,7 +151,7 @@ def _write(wb, path, sheets: Sequence[Sheet], progress, cancel) -> ExportResult:
     return ExportResult(str(path), written)
 
 
-def paged_rows(fetch: Callable[[tuple | None, int], object], texts: Sequence[Callable[[object], str]],
+def paged_rows(fetch: Callable[[tuple | None, int], Any], texts: Sequence[Callable[[object], str]],
                batch: int = 1000) -> Iterable[tuple[str, ...]]:
     """Every row of a keyset-paged service (``fetch(after, limit) -> Page`` with ``rows`` and
     ``next_key``, as the list models use), each turned into ``texts``, page after page — all rows,

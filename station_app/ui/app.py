@@ -11,6 +11,7 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from station_app import APP_NAME, APP_TITLE, __version__
+from station_app.core.crashlog import write_crash_log
 from station_app.resources import FONT_FAMILY, font_path, resource_path
 
 log = logging.getLogger(__name__)
@@ -61,9 +62,7 @@ def _excepthook(exc_type, exc, tb) -> None:
     """A bug: log it with the traceback to the data dir and show it, never swallow it."""
     text = "".join(traceback.format_exception(exc_type, exc, tb))
     log.error("unhandled exception\n%s", text)
-    from station_app.cli import _write_crash_log
-
-    _write_crash_log(text)
+    write_crash_log(text)
     app = QApplication.instance()
     if app is not None:
         box = QMessageBox(QMessageBox.Icon.Critical, APP_TITLE,
@@ -73,8 +72,8 @@ def _excepthook(exc_type, exc, tb) -> None:
 
 
 def run_gui(db: str | None = None) -> int:
-    from station_app.db import close_database
     from station_app.paths import default_database
+    from station_app.services.session import close_database
     from station_app.ui.startup import start_window
 
     app = make_application()

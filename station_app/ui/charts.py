@@ -15,11 +15,13 @@ from PySide6.QtCore import QMargins
 from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import QApplication
 
+from station_app.ui import style
+
 # chart colours of the house style (red first), the colour of a line over bars, and the rest
-BAR_COLORS = ("#C00000", "#E0884B", "#7A9A3A")
+BAR_COLORS = (style.RED, "#E0884B", "#7A9A3A")
 BAR_RED = BAR_COLORS[0]
 LINE_COLOR = "#2F5F8A"
-TITLE_COLOR = "#8B0000"
+TITLE_COLOR = style.DARK_RED
 GRID_COLOR = "#EEE6E0"
 VALUE_LABEL_COLOR = "#333333"
 # the frame of a chart view (object name ``chart``, as :func:`chart_view` makes it); put it in the

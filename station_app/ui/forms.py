@@ -18,8 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-ERROR_STYLE = "color: #C00000;"
-INVALID_STYLE = "border: 1px solid #C00000;"
+from station_app.ui import style
+
+ERROR_STYLE = style.css(style.RED)
+INVALID_STYLE = f"border: 1px solid {style.RED};"
 GROWING = (QSizePolicy.Policy.Expanding, QSizePolicy.Policy.MinimumExpanding, QSizePolicy.Policy.Ignored)
 
 

@@ -6,7 +6,7 @@ import importlib
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QEvent, QSettings, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -29,7 +29,9 @@ from station_app import APP_TITLE, __version__
 from station_app.domain import clock
 from station_app.errors import KnownError
 from station_app.services import station
+from station_app.ui import style
 from station_app.ui.dialogs.station_dialog import StationDialog
+from station_app.ui.errors import report
 from station_app.ui.pages.home import HomePage
 
 if TYPE_CHECKING:
@@ -43,18 +45,8 @@ if TYPE_CHECKING:
     from station_app.ui.pages.settings_page import SettingsPage
     from station_app.ui.pages.stats import StatsPage
 
-STYLE = """
-#nav { background: #FAF5F0; border: none; border-right: 1px solid #E0D6CC; font-size: 11pt; }
-#nav::item { padding: 10px 16px; }
-#nav::item:selected { background: #C00000; color: white; }
-#pageTitle { font-size: 16pt; font-weight: bold; color: #8B0000; padding: 4px 0 8px 0; }
-#tile { background: #FFFFFF; border: 1px solid #E6D8CF; border-radius: 6px; }
-#tileTitle { color: #8B0000; font-weight: bold; font-size: 11pt; }
-#tileValue { font-size: 12pt; }
-#comingSoon { font-size: 11pt; color: #555; }
-#stationBar { background: #FAF5F0; border-bottom: 1px solid #E0D6CC; spacing: 6px; padding: 2px 6px; }
-#readOnlyNote { color: #8B0000; padding-left: 8px; }
-"""
+STYLE = style.WINDOW_STYLE  # kept under its old name
+CLOSE_WAIT_MS = 3000  # closing waits this long for running work (an export, a PDF) before it asks
 
 # (key, title, what is coming — for pages whose issue is not done yet)
 PAGES = (
@@ -114,7 +106,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.db_url = db_url
         self.setWindowTitle(APP_TITLE)
-        self.setStyleSheet(STYLE)
+        self.setStyleSheet(style.WINDOW_STYLE)
         self.resize(1200, 800)
 
         self.nav = QListWidget()
@@ -439,7 +431,7 @@ class MainWindow(QMainWindow):
         try:
             backup(self.db_url, path)
         except KnownError as exc:
-            QMessageBox.warning(self, self.tr("备份失败"), exc.message)
+            report(exc, self, self.tr("备份失败"))
             return
         QMessageBox.information(self, self.tr("备份完成"), self.tr("已备份并校验：{0}").format(path))
 
@@ -498,7 +490,25 @@ class MainWindow(QMainWindow):
         if page in PAGE_CLASSES:
             self.show_page(page)
 
+    def running_work(self) -> int:
+        """How many pieces of long work (``ui/tasks.run_task``, ``OneAtATime``) are running now."""
+        return QThreadPool.globalInstance().activeThreadCount()
+
+    def _may_close(self) -> bool:
+        """Running work (an export writing to the stick, a PDF, a county computation) is waited for
+        briefly; still running after that, the clerk is asked whether to quit anyway."""
+        if not self.running_work() or QThreadPool.globalInstance().waitForDone(CLOSE_WAIT_MS):
+            return True
+        answer = QMessageBox.question(
+            self, self.tr("退出"),
+            self.tr("仍有工作在进行（{0} 项，如导出、打印或统计），确定要退出吗？").format(self.running_work()),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if not self._may_close():
+            event.ignore()
+            return
         qs = QSettings()
         qs.setValue("main/geometry", self.saveGeometry())
         qs.setValue("main/state", self.saveState())

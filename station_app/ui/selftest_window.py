@@ -7,8 +7,8 @@ from PySide6.QtCore import QCoreApplication, QSettings
 
 def open_and_close_main_window(db_url: str, settings_dir: str) -> None:
     """``settings_dir``: where the window's QSettings go (never the user's own settings)."""
-    from station_app.db import close_database, open_database
     from station_app.errors import KnownError
+    from station_app.services.session import close_database, open_database
     from station_app.ui.app import _translators, make_application
     from station_app.ui.main_window import MainWindow
 

@@ -16,9 +16,9 @@ from PySide6.QtCore import QCoreApplication, QLockFile
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from station_app import APP_TITLE
-from station_app.db.instance import Holder, lock_path
 from station_app.errors import KnownError
 from station_app.paths import sqlite_file_of
+from station_app.services.session import Holder, lock_path
 
 log = logging.getLogger(__name__)
 
@@ -101,8 +101,8 @@ def check_in_background(window, url: str) -> None:
 def start_window(url: str):
     """Lock, check, open, show. Returns the main window (its ``instance_lock`` held), or ``None``
     when the start was refused or given up (the clerk has been told why)."""
-    from station_app.db import open_database
     from station_app.services import health
+    from station_app.services.session import open_database
     from station_app.ui.main_window import MainWindow
 
     lock = take_lock(url)

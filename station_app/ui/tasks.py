@@ -14,7 +14,7 @@ from collections.abc import Callable
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from station_app.db.connection import database
+from station_app.services.session import close_thread_connection
 
 log = logging.getLogger(__name__)
 
@@ -46,9 +46,7 @@ class _Task(QRunnable):
         else:
             self._hand_over(self.relay.finished, result)
         finally:
-            obj = database.obj
-            if obj is not None and not obj.is_closed():
-                obj.close()  # this thread's own connection
+            close_thread_connection()  # this thread's own connection
 
     def _hand_over(self, signal, value) -> None:
         """Emit, unless the relay went away with the application while the work ran (the window

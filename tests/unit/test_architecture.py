@@ -1,4 +1,6 @@
-"""House rule: domain/, db/, services/ and printing/ never import PySide6 (ui → services → db/domain)."""
+"""House rules of the layers: domain/, db/, services/ and printing/ never import PySide6; ui → services
+→ db/domain, so ui never imports db; and no import circle anywhere in station_app (lazy imports inside
+functions included: a circle hidden in a function is still a circle)."""
 
 import ast
 from pathlib import Path
@@ -37,8 +39,6 @@ def test_lower_layers_do_not_import_upper(layer):
     bad = {}
     for f in sorted((PKG / layer).rglob("*.py")):
         hits = sorted(n for n in _imports(f) if n.startswith(upper))
-        # the migration runner takes a backup through the backup service before migrating
-        hits = [h for h in hits if not (f.name == "__init__.py" and "migrations" in str(f) and h == "station_app.services.backup")]
         if hits:
             bad[str(f.relative_to(PKG))] = hits
     assert bad == {}
@@ -48,3 +48,162 @@ def test_detector_sees_a_qt_import(tmp_path):
     probe = tmp_path / "probe.py"
     probe.write_text("def f():\n    from PySide6.QtCore import QObject\n", encoding="utf-8")
     assert "PySide6.QtCore" in _imports(probe)
+
+
+def _imported_names(path: Path) -> set[str]:
+    """Every module ``path`` may import, lazy ones included: ``from a import b`` gives ``a`` and ``a.b``
+    (``b`` may be a module), so ``from station_app import db`` is seen as well."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module)
+            names.update(f"{node.module}.{a.name}" for a in node.names)
+    return names
+
+
+def _is_db(name: str) -> bool:
+    return name == "station_app.db" or name.startswith("station_app.db.")
+
+
+def test_ui_never_imports_db():
+    """ui → services → db: the GUI opens, closes and asks about the database through services
+    (services/session.py), never through db/ — not even lazily inside a function."""
+    files = sorted((PKG / "ui").rglob("*.py"))
+    assert files
+    bad = {str(f.relative_to(PKG)): sorted(n for n in _imported_names(f) if _is_db(n)) for f in files}
+    assert {k: v for k, v in bad.items() if v} == {}
+
+
+def test_ui_db_detector_sees_a_lazy_import(tmp_path):
+    probe = tmp_path / "probe.py"
+    probe.write_text("def f():\n    from station_app import db\n    db.close_database()\n", encoding="utf-8")
+    assert any(_is_db(n) for n in _imported_names(probe))
+
+
+def _module_name(path: Path, root: Path) -> str:
+    parts = list(path.relative_to(root.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _runtime_imports(tree: ast.AST) -> list[ast.stmt]:
+    """Every import statement that can run: module level and inside functions, but not under
+    ``if TYPE_CHECKING:`` (read by type checkers only, never executed)."""
+    out: list[ast.stmt] = []
+
+    def visit(node: ast.AST) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test):
+                for stmt in child.orelse:
+                    visit_stmt(stmt)
+                continue
+            visit_stmt(child)
+
+    def visit_stmt(child: ast.AST) -> None:
+        if isinstance(child, (ast.Import, ast.ImportFrom)):
+            out.append(child)
+        visit(child)
+
+    visit(tree)
+    return out
+
+
+def import_graph(root: Path) -> dict[str, set[str]]:
+    """Module → the modules of the package under ``root`` it imports (relative imports resolved;
+    ``from pkg import name`` counts as importing ``pkg.name`` when that is a module, else ``pkg``)."""
+    files = {_module_name(f, root): f for f in root.rglob("*.py")}
+    top = root.name
+
+    def nearest(name: str) -> str | None:
+        while name and name not in files:
+            name = name.rpartition(".")[0]
+        return name or None
+
+    graph: dict[str, set[str]] = {}
+    for mod, f in files.items():
+        package = mod if f.name == "__init__.py" else mod.rpartition(".")[0]
+        deps = set()
+        for node in _runtime_imports(ast.parse(f.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            else:
+                base = node.module or ""
+                if node.level:
+                    anchor = package.split(".")[: len(package.split(".")) - (node.level - 1)]
+                    base = ".".join(anchor + ([node.module] if node.module else []))
+                targets = [f"{base}.{a.name}" for a in node.names] + [base]
+            for target in targets:
+                if target.split(".")[0] == top:
+                    found = nearest(target)
+                    if found and found != mod:
+                        deps.add(found)
+        graph[mod] = deps
+    return graph
+
+
+def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected groups of more than one module (Tarjan, iterative)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    cycles: list[list[str]] = []
+    counter = 0
+    for start in sorted(graph):
+        if start in index:
+            continue
+        work = [(start, iter(sorted(graph[start])))]
+        index[start] = low[start] = counter
+        counter += 1
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph.get(child, ())))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                group = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    group.append(member)
+                    if member == node:
+                        break
+                if len(group) > 1:
+                    cycles.append(sorted(group))
+    return cycles
+
+
+def test_no_import_cycles():
+    """No circle among station_app's modules, counting imports hidden inside functions."""
+    graph = import_graph(PKG)
+    assert len(graph) > 50 and graph["station_app.cli"], "the graph must see the package"
+    assert import_cycles(graph) == []
+
+
+def test_cycle_detector_sees_a_lazy_circle_and_skips_type_checking(tmp_path):
+    pkg = tmp_path / "pkgx"
+    (pkg / "sub").mkdir(parents=True)
+    (pkg / "__init__.py").write_text("", encoding="utf-8")
+    (pkg / "sub" / "__init__.py").write_text("", encoding="utf-8")
+    (pkg / "a.py").write_text("from pkgx.sub import b\n", encoding="utf-8")
+    (pkg / "sub" / "b.py").write_text("def f():\n    from .. import c\n", encoding="utf-8")
+    (pkg / "c.py").write_text("def g():\n    import pkgx.a\n", encoding="utf-8")
+    (pkg / "d.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from pkgx import e\n",
+                              encoding="utf-8")
+    (pkg / "e.py").write_text("import pkgx.d\n", encoding="utf-8")
+    assert import_cycles(import_graph(pkg)) == [["pkgx.a", "pkgx.c", "pkgx.sub.b"]]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import logging
 import pkgutil
+from typing import Any
 
 import peewee as pw
 
@@ -19,7 +20,7 @@ from station_app.errors import DatabaseError
 log = logging.getLogger(__name__)
 
 
-def all_migrations() -> list:
+def all_migrations() -> list[Any]:
     mods = []
     for info in pkgutil.iter_modules(__path__):
         if info.name.startswith("m") and info.name[1:5].isdigit():
@@ -64,7 +65,7 @@ def run_migrations(db: pw.Database, url_or_path: str = "", backup: bool = True, 
     if not pending:
         return []
     if backup and current > 0 and url_or_path:
-        from station_app.services.backup import backup_before_migration
+        from station_app.db.backup import backup_before_migration
 
         backup_before_migration(db, url_or_path, current)
     applied = []

@@ -30,7 +30,7 @@ def apply(db: pw.Database) -> None:
         closing = pw.ForeignKeyField(ScoreYearClosing, on_delete="CASCADE", backref="grades")
         deputy_uid = pw.CharField(max_length=36)
         deputy_name = pw.CharField(max_length=40)
-        raw = pw.FloatField()  # 年度积分
+        raw = pw.FloatField()  # type: ignore[assignment]  # 年度积分; the column shadows Model.raw
         score100 = pw.FloatField()  # 百分制
         grade = pw.CharField(max_length=16)
         rank = pw.IntegerField()

@@ -26,6 +26,7 @@ from station_app.domain.codes import CaseAction, CaseStatus, Evaluation
 from station_app.domain.records import CaseRecord
 from station_app.errors import KnownError
 from station_app.services import cases
+from station_app.ui import style
 from station_app.ui.dates import limit_date_edit
 from station_app.ui.forms import ERROR_STYLE
 
@@ -56,7 +57,7 @@ class CaseActionDialog(QDialog):
         head = QLabel(self.tr("{0}　{1}　现在：{2}\n{3}").format(
             case.number, case.visitor_name or "", CaseStatus.label_of(case.status), case.content))
         head.setWordWrap(True)
-        head.setStyleSheet("color: #444;")
+        style.set_text(head, style.TEXT_DARK)
         lay.addWidget(head)
         form = QFormLayout()
         self.department: QComboBox | None = None

@@ -27,6 +27,7 @@ from station_app.domain.records import DeputyData, DeputyRecord
 from station_app.domain.validators import parse_date
 from station_app.errors import KnownError, ValidationError
 from station_app.services import deputies
+from station_app.ui import style
 from station_app.ui.forms import FieldForm
 from station_app.ui.small_screen import fit_to_screen, scrolling
 
@@ -81,7 +82,7 @@ class DeputyDialog(QDialog):
         self.public_phone.setPlaceholderText(self.tr("代表同意公开的号码，可与联系电话相同"))
         self.public_phone_hint = QLabel(self.tr("完整印在联系卡、公示栏和二维码上；不填则印联络站电话"))
         self.public_phone_hint.setObjectName("public_phone_hint")
-        self.public_phone_hint.setStyleSheet("color: #666;")
+        style.set_text(self.public_phone_hint, style.HINT)
         self.public_phone_hint.setToolTip(self.tr("公开联系电话群众可直接拨打。上面的联系电话只供站内联系，"
                                                   "打印时不会印出（除非打印时选择显示完整号码）。"))
         f.layout.addRow("", self.public_phone_hint)
@@ -106,7 +107,7 @@ class DeputyDialog(QDialog):
         self.photo_label = QLabel(self.tr("无照片"))
         self.photo_label.setFixedSize(PHOTO_W, PHOTO_H)
         self.photo_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.photo_label.setStyleSheet("border: 1px dashed #999; color: #777;")
+        style.set_text(self.photo_label, style.FAINT, extra="border: 1px dashed #999;")
         pl.addWidget(self.photo_label)
         choose = QPushButton(self.tr("选择照片…"))
         choose.setAutoDefault(False)  # Enter in a field saves; it must never open the file picker
@@ -117,7 +118,7 @@ class DeputyDialog(QDialog):
         remove.clicked.connect(self._on_remove_photo)
         pl.addWidget(remove)
         self.photo_error = QLabel()
-        self.photo_error.setStyleSheet("color: #C00000;")
+        style.set_text(self.photo_error, style.RED)
         self.photo_error.setWordWrap(True)
         self.photo_error.setFixedWidth(PHOTO_W + 20)
         self.photo_error.hide()

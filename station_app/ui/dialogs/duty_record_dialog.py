@@ -32,6 +32,7 @@ from station_app.domain.scoring import MANUAL, Indicator
 from station_app.errors import KnownError, ValidationError
 from station_app.services import scoring
 from station_app.services.scoring import DutyRecordView
+from station_app.ui import style
 from station_app.ui.dates import confirm_long_past, limit_date_edit
 from station_app.ui.forms import FieldForm, pydate, qdate
 
@@ -67,7 +68,7 @@ class DutyRecordDialog(QDialog):
         lay = QVBoxLayout(self)
         intro = QLabel(self.tr("手工录入的履职记录审核通过后才计入积分。出席会议、提出建议等需附佐证材料的，请选择文件。"))
         intro.setWordWrap(True)
-        intro.setStyleSheet("color: #555;")
+        style.set_text(intro, style.TEXT_DIM)
         lay.addWidget(intro)
         self.form = f = FieldForm(self)
         self.deputy = f.add("deputy", self.tr("代表"), QComboBox())
@@ -91,7 +92,7 @@ class DutyRecordDialog(QDialog):
         self.quantity.setValue(1)
         self.points_label = QLabel()
         self.points_label.setObjectName("pointsPreview")
-        self.points_label.setStyleSheet("color: #8B0000;")
+        style.set_text(self.points_label, style.DARK_RED)
         f.layout.addRow("", self.points_label)
         self.note = f.add("note", self.tr("事由"), QPlainTextEdit())
         self.note.setTabChangesFocus(True)
@@ -221,7 +222,7 @@ class RejectDialog(QDialog):
         head = QLabel(self.tr("{0}　{1}　{2}（{3}分）\n{4}").format(
             deputy_name, record.date.isoformat(), record.indicator_name, fmt_points(record.points), record.note))
         head.setWordWrap(True)
-        head.setStyleSheet("color: #444;")
+        style.set_text(head, style.TEXT_DARK)
         lay.addWidget(head)
         self.form = FieldForm(self)
         self.note = self.form.add("note", self.tr("退回原因"), QPlainTextEdit())

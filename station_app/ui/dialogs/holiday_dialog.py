@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from station_app.domain.schedule import HOLIDAY, WORKDAY
 from station_app.errors import KnownError
 from station_app.services import activity
+from station_app.ui import style
 from station_app.ui.dates import limit_date_edit
 
 KIND_LABELS = {HOLIDAY: "放假", WORKDAY: "调休上班"}
@@ -81,7 +82,7 @@ class HolidayDialog(QDialog):
             add.addWidget(w)
         lay.addLayout(add)
         self.message = QLabel()
-        self.message.setStyleSheet("color: #C00000;")
+        style.set_text(self.message, style.RED)
         lay.addWidget(self.message)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("关闭"))

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from station_app.errors import KnownError
 from station_app.services import holiday_notice
+from station_app.ui import style
 
 _WEEKDAYS = "一二三四五六日"
 
@@ -64,7 +65,7 @@ class HolidayNoticeDialog(QDialog):
         lay.addWidget(self.table, 3)
         self.message = QLabel()
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #C00000;")
+        style.set_text(self.message, style.RED)
         lay.addWidget(self.message)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)

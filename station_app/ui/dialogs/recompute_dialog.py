@@ -4,7 +4,6 @@ and the deputies whose points move — shown before anything is written. 确定�
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -15,12 +14,13 @@ from PySide6.QtWidgets import (
 from station_app.errors import KnownError
 from station_app.services import scoring
 from station_app.services.scoring import RecomputePlan
+from station_app.ui import style
 from station_app.ui.dialogs.duty_record_dialog import fmt_points
 from station_app.ui.forms import ERROR_STYLE, EVERY_COLUMN, read_only_table, table_item
 
 KINDS = {"add": "新增", "remove": "删除", "change": "分值变化"}
-UP = QColor("#2E7D32")
-DOWN = QColor("#C00000")
+UP = style.qcolor(style.GREEN)
+DOWN = style.qcolor(style.RED)
 
 
 class RecomputeDialog(QDialog):
@@ -56,7 +56,7 @@ class RecomputeDialog(QDialog):
         lay.addWidget(self.summary)
 
         t1 = QLabel(self.tr("积分变化的代表（{0} 名）").format(len(plan.scores)))
-        t1.setStyleSheet("font-weight: bold; color: #8B0000;")
+        style.set_text(t1, style.DARK_RED, bold=True)
         lay.addWidget(t1)
         self.scores_table = read_only_table([self.tr("代表"), self.tr("原积分"), self.tr("新积分"), self.tr("增减")],
                                             EVERY_COLUMN)
@@ -70,7 +70,7 @@ class RecomputeDialog(QDialog):
         lay.addWidget(self.scores_table, 2)
 
         t2 = QLabel(self.tr("变化的履职记录（{0} 条）").format(len(plan.changes)))
-        t2.setStyleSheet("font-weight: bold; color: #8B0000;")
+        style.set_text(t2, style.DARK_RED, bold=True)
         lay.addWidget(t2)
         self.changes_table = read_only_table([self.tr("变化"), self.tr("代表"), self.tr("指标"), self.tr("日期"),
                                               self.tr("原分值"), self.tr("新分值"), self.tr("说明")], 6)

@@ -47,7 +47,9 @@ from station_app.domain.validators import EARLIEST_DATE, latest_date
 from station_app.errors import KnownError
 from station_app.services import activity, deputies
 from station_app.services.deputies import DeputyFilter
+from station_app.ui import style
 from station_app.ui.dates import limit_date_edit
+from station_app.ui.errors import report
 from station_app.ui.forms import pydate, qdate
 from station_app.ui.station_view import StationViewMixin
 
@@ -223,7 +225,7 @@ class ActivitiesPage(StationViewMixin, QWidget):
         top.addWidget(self.holiday_notice_button)
         lay.addLayout(top)
         self.rules_label = QLabel()
-        self.rules_label.setStyleSheet("color: #555;")
+        style.set_text(self.rules_label, style.TEXT_DIM)
         lay.addWidget(self.rules_label)
 
         split = QSplitter(Qt.Orientation.Horizontal)
@@ -238,7 +240,7 @@ class ActivitiesPage(StationViewMixin, QWidget):
         self.calendar.clicked.connect(self._on_calendar_clicked)
         ll.addWidget(self.calendar)
         legend = QLabel(self.tr("■ 粉色：计划　■ 绿色：已举行　■ 灰色：已取消"))
-        legend.setStyleSheet("color: #666;")
+        style.set_text(legend, style.HINT)
         ll.addWidget(legend)
         self.list = QTableWidget(0, 5)
         self.list.setHorizontalHeaderLabels([self.tr("日期"), self.tr("星期"), self.tr("主题"), self.tr("值班代表"),
@@ -462,10 +464,10 @@ class ActivitiesPage(StationViewMixin, QWidget):
         try:
             result = fn()
         except KnownError as exc:
-            self.message.setStyleSheet("color: #C00000;")
+            style.set_text(self.message, style.RED)
             self.message.setText(exc.message)
             return False
-        self.message.setStyleSheet("color: #2E7D32;")
+        style.set_text(self.message, style.GREEN)
         self.message.setText(ok_text)
         current = self._current
         self.refresh()
@@ -490,7 +492,7 @@ class ActivitiesPage(StationViewMixin, QWidget):
         try:
             preview = activity.preview_year(year)
         except KnownError as exc:
-            QMessageBox.warning(self, self.tr("无法生成"), exc.message)
+            report(exc, self, self.tr("无法生成"))
             return
         text = self.tr("按规则 {0} 在 {1} 年有 {2} 个活动日（遇节假日已调整）。已有的活动日保留不变，只补上缺少的，"
                        "并重新安排今后的值班表。").format("；".join(activity.rules()), year, len(preview.dates))

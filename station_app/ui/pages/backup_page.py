@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station_app.db.connection import close_database, current_url, open_database
 from station_app.domain import clock
 from station_app.errors import KnownError
 from station_app.paths import backups_dir, sqlite_file_of
 from station_app.services import backup_store, settings
+from station_app.services.session import close_database, current_url, open_database
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import partial
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -26,12 +25,14 @@ from station_app.domain.records import DeputyRecord
 from station_app.errors import KnownError
 from station_app.services import deputies
 from station_app.services.deputies import DeputyFilter
+from station_app.ui import style
 from station_app.ui.dialogs.deputy_dialog import DeputyDialog
+from station_app.ui.errors import report as report_error  # `report` is an import's report here
 from station_app.ui.excel_export import ExcelExport, paged_sheet
 from station_app.ui.models.paged import Column, PagedTableModel
 from station_app.ui.station_view import StationViewMixin
 
-INACTIVE = QColor("#888888")
+INACTIVE = style.qcolor(style.GREY)
 
 
 def deputy_columns(tr) -> list[Column]:
@@ -248,7 +249,7 @@ class DeputiesPage(StationViewMixin, QWidget):
         try:
             report = deputy_io.import_deputies(path)
         except KnownError as exc:
-            QMessageBox.warning(self, self.tr("无法导入"), exc.message)
+            report_error(exc, self, self.tr("无法导入"))
             return None
         if report.ok:
             QMessageBox.information(self, self.tr("导入完成"), self.tr("已导入 {0} 名代表。").format(report.imported))
@@ -266,7 +267,7 @@ class DeputiesPage(StationViewMixin, QWidget):
         try:
             fn()
         except KnownError as exc:
-            QMessageBox.warning(self, self.tr("操作失败"), exc.message)
+            report_error(exc, self, self.tr("操作失败"))
             return
         QMessageBox.information(self, self.tr("完成"), done_text)
 

@@ -12,11 +12,11 @@ from station_app.domain import clock
 from station_app.errors import KnownError
 from station_app.services import cases, deputies, scoring, settings, station, stats
 from station_app.services.deputies import DeputyFilter
-from station_app.ui import tasks
+from station_app.ui import style, tasks
 from station_app.ui.station_view import StationViewMixin
 
-OVERDUE_COLOR = "#C00000"
-DUE_SOON_COLOR = "#B35C00"
+OVERDUE_COLOR = style.RED
+DUE_SOON_COLOR = style.ORANGE
 QUOTA_NAMES = 5  # names shown per quota on the tile
 
 
@@ -46,7 +46,7 @@ class _Tile(QFrame):
         lay.addStretch(1)
         self.hint = QLabel()
         self.hint.setObjectName("tileHint")
-        self.hint.setStyleSheet("color: #8A7A70;")
+        style.set_text(self.hint, style.TAUPE)
         self.hint.hide()
         lay.addWidget(self.hint)
 
@@ -88,7 +88,7 @@ class HomePage(StationViewMixin, QWidget):
         self._fresh = False  # a refresh was asked for since the page was last hidden
         self._work = tasks.OneAtATime()
         self.busy = QLabel(self.tr("正在统计…"))
-        self.busy.setStyleSheet("color: #8A7A70;")
+        style.set_text(self.busy, style.TAUPE)
         self.busy.hide()
         top = QHBoxLayout()
         top.addWidget(self.today)

@@ -42,28 +42,28 @@ from station_app.errors import KnownError, ValidationError
 from station_app.services import deputies, printing, settings
 from station_app.services.deputies import DeputyFilter
 from station_app.services.printing import PrintOptions
-from station_app.ui import tasks
+from station_app.ui import style, tasks
 from station_app.ui.forms import FieldForm
 from station_app.ui.models.checklist import CheckItem, CheckListModel
 from station_app.ui.pdfview import PdfPages, PdfPreview, prepare_printer, print_pdf
 from station_app.ui.station_view import StationViewMixin
 
-STYLE = """
-#stepTitle { font-size: 11pt; font-weight: bold; color: #8B0000; padding-top: 6px; }
-#hint, #printoutNote { color: #666666; }
-#kinds { font-size: 11pt; }
-#kinds::item { padding: 5px 6px; }
-#kinds::item:selected { background: #C00000; color: white; }
-#previewButton { background: #C00000; color: white; font-size: 11pt; font-weight: bold;
-                 padding: 7px 14px; border-radius: 4px; }
-#previewButton:disabled { background: #D9A0A0; }
-#printButton, #saveButton { font-size: 11pt; padding: 7px 14px; }
-#message[kind="error"] { color: #A00000; background: #FBEAEA; border: 1px solid #E8B4B4; border-radius: 4px; }
-#message[kind="info"] { color: #1E5E20; background: #EAF5EA; border: 1px solid #B9DDB9; border-radius: 4px; }
-#previewDesk { background: #7A7A7A; }
-#previewMessage { color: #F2F2F2; font-size: 13pt; }
-#previewInfo { color: #555555; }
-#previewStale { color: #A00000; font-weight: bold; }
+STYLE = f"""
+#stepTitle {{ font-size: 11pt; font-weight: bold; color: {style.DARK_RED}; padding-top: 6px; }}
+#hint, #printoutNote {{ color: {style.HINT}; }}
+#kinds {{ font-size: 11pt; }}
+#kinds::item {{ padding: 5px 6px; }}
+#kinds::item:selected {{ background: {style.RED}; color: white; }}
+#previewButton {{ background: {style.RED}; color: white; font-size: 11pt; font-weight: bold;
+                 padding: 7px 14px; border-radius: 4px; }}
+#previewButton:disabled {{ background: #D9A0A0; }}
+#printButton, #saveButton {{ font-size: 11pt; padding: 7px 14px; }}
+#message[kind="error"] {{ color: #A00000; background: #FBEAEA; border: 1px solid #E8B4B4; border-radius: 4px; }}
+#message[kind="info"] {{ color: #1E5E20; background: #EAF5EA; border: 1px solid #B9DDB9; border-radius: 4px; }}
+#previewDesk {{ background: #7A7A7A; }}
+#previewMessage {{ color: #F2F2F2; font-size: 13pt; }}
+#previewInfo {{ color: {style.TEXT_DIM}; }}
+#previewStale {{ color: #A00000; font-weight: bold; }}
 """
 
 PAPER_TEXT = {"A3": "A3（大张，贴墙推荐）", "A4": "A4", "A5": "A5", "A4-landscape": "A4 横向"}

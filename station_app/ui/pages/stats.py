@@ -42,24 +42,25 @@ from station_app.domain.records import Statistics, StatsFigures
 from station_app.errors import KnownError
 from station_app.services import station, stats
 from station_app.services.xlsx_export import Sheet
-from station_app.ui import charts, tasks
+from station_app.ui import charts, style, tasks
 from station_app.ui.dates import limit_date_edit
+from station_app.ui.errors import report
 from station_app.ui.excel_export import ExcelExport, table_sheet
 from station_app.ui.forms import pydate, qdate, show_message
 from station_app.ui.pdfview import SavedPdfDialog
 from station_app.ui.station_view import StationViewMixin
 
-STYLE = charts.CHART_VIEW_STYLE + """
-#figure { background: #FFFFFF; border: 1px solid #E6D8CF; border-radius: 6px; }
-#figureTitle { color: #6B4E3D; font-size: 10pt; }
-#figureValue { color: #8B0000; font-size: 20pt; font-weight: bold; }
-#figureUnit { color: #6B4E3D; font-size: 10pt; }
-#headline { font-size: 11pt; color: #333; background: #FFF8F0; border-left: 4px solid #C00000; padding: 8px 10px; }
-#periodLabel { color: #555; }
-#statsBusy { color: #6B4E3D; }
-#sectionTitle { color: #8B0000; font-weight: bold; font-size: 11pt; padding-top: 6px; }
-#statsMessage[kind="error"] { color: #C00000; }
-#statsMessage[kind="info"] { color: #2E7D32; }
+STYLE = charts.CHART_VIEW_STYLE + f"""
+#figure {{ background: {style.WHITE}; border: 1px solid {style.TILE_LINE}; border-radius: 6px; }}
+#figureTitle {{ color: {style.BROWN}; font-size: 10pt; }}
+#figureValue {{ color: {style.DARK_RED}; font-size: 20pt; font-weight: bold; }}
+#figureUnit {{ color: {style.BROWN}; font-size: 10pt; }}
+#headline {{ font-size: 11pt; color: #333; background: #FFF8F0; border-left: 4px solid {style.RED}; padding: 8px 10px; }}
+#periodLabel {{ color: {style.TEXT_DIM}; }}
+#statsBusy {{ color: {style.BROWN}; }}
+#sectionTitle {{ color: {style.DARK_RED}; font-weight: bold; font-size: 11pt; padding-top: 6px; }}
+#statsMessage[kind="error"] {{ color: {style.RED}; }}
+#statsMessage[kind="info"] {{ color: {style.GREEN}; }}
 """
 
 # (key of StatsFigures, title, unit) in the order of EXCHANGE_FORMAT §3
@@ -423,9 +424,7 @@ class StatsPage(StationViewMixin, QWidget):
                           lambda s: self._show_statistics(s, name, scope), self.busy, self._failed)
 
     def _failed(self, exc: Exception) -> None:
-        if not isinstance(exc, KnownError):
-            raise exc
-        self._show_message(exc.message, "error")
+        report(exc, show=lambda text: self._show_message(text, "error"))
 
     def _show_statistics(self, s: Statistics, name: str, scope: str) -> None:
         date_from, date_to = s.date_from, s.date_to
@@ -583,9 +582,7 @@ class StatsPage(StationViewMixin, QWidget):
 
         def fail(exc: Exception) -> None:
             self._set_busy(False)
-            if not isinstance(exc, KnownError):
-                raise exc
-            self._show_message(exc.message, "error")
+            report(exc, show=lambda text: self._show_message(text, "error"))
 
         tasks.run_task(lambda: stats.print_report(date_from, date_to, path, code, name), done, fail)
 

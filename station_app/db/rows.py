@@ -1,0 +1,31 @@
+"""Typed views of peewee's row shapes.
+
+peewee's stubs type ``query.tuples()`` as yielding model instances (it returns the same query
+object); these helpers say what it really yields, so that mypy checks the code that unpacks rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, cast
+
+import peewee as pw
+
+
+def tuples(query: pw.BaseQuery) -> Iterable[tuple[Any, ...]]:
+    """``query.tuples()``: the rows of ``query`` as plain tuples, in its column order."""
+    return cast("Iterable[tuple[Any, ...]]", query.tuples())
+
+
+def objects(query: pw.BaseQuery) -> Iterable[Any]:
+    """``query.objects()``: rows carrying the selected columns of every joined model as attributes."""
+    return cast("Iterable[Any]", query.objects())
+
+
+def joined(query: pw.BaseQuery) -> Iterable[Any]:
+    """The model rows of a query whose join attaches other models' rows (``row.deputy``), which
+    peewee's stubs cannot see."""
+    return cast("Iterable[Any]", query)
+
+
+__all__ = ["joined", "objects", "tuples"]

@@ -1,0 +1,251 @@
+"""The package's reports: ``reports/台账.xlsx`` (:class:`_Ledger`) and ``reports/汇总.pdf``, written
+here or, for a big export, in a child process while the data streams (:class:`_Reports`).
+
+The 台账's columns are declared per table (:data:`LEDGER`): a Chinese header, the record field it
+shows (a field of the table's package spec, checked on import) and how the value is shown (a code's
+label, a masked phone or ID number, a deputy's name …)."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import multiprocessing
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from station_app.db.connection import database
+from station_app.db.models import ActivityDay, Case, Deputy
+from station_app.domain import package as pk
+from station_app.domain.codes import (
+    ActivityKind,
+    ActivityStatus,
+    AttendanceStatus,
+    CaseAction,
+    CaseStatus,
+    Category,
+    Channel,
+    Evaluation,
+    Gender,
+    Handling,
+    levels_label,
+)
+from station_app.domain.masking import mask_id_number, mask_phone
+from station_app.services.exchange.common import _in, _p, _q, _table, tunable
+from station_app.services.exchange.sources import SOURCES, _duties_of, _read_rows, _where
+
+
+def _t(ts) -> str:
+    return (ts or "")[:16].replace("T", " ")
+
+
+def _yes(v) -> str:
+    return "是" if v else "否"
+
+
+# how a value is shown: None as it is, a function of the value, or the name of one of the ledger's
+# lookups ("name": a deputy's name, "names": the names of a list of deputies, "day": an activity
+# day's date, "case": a case's number)
+Show = Callable | str | None
+
+LEDGER: dict[str, tuple[tuple[str, str, Show], ...]] = {
+    "deputies": (
+        ("姓名", "name", None), ("性别", "gender", Gender.label_of), ("民族", "ethnicity", None),
+        ("出生日期", "birth_date", None), ("政治面貌", "party", None), ("代表层级", "levels", levels_label),
+        ("界别", "sector", None), ("代表小组", "group", None), ("电话", "phone", mask_phone), ("届别", "term", None),
+        ("在任", "active", _yes), ("备注", "note", None)),
+    "activity_days": (
+        ("日期", "date", None), ("开始", "start_time", None), ("结束", "end_time", None),
+        ("活动形式", "kind", ActivityKind.label_of), ("主题", "theme", None), ("地点", "place", None),
+        ("主持人", "host", None), ("状态", "status", ActivityStatus.label_of), ("值班代表", "duty_deputy_uids", "names")),
+    "attendances": (
+        ("活动日", "activity_day_uid", "day"), ("代表", "deputy_uid", "name"),
+        ("签到情况", "status", AttendanceStatus.label_of)),
+    "receptions": (
+        ("接待时间", "received_at", _t), ("来访方式", "channel", Channel.label_of), ("来访人", "visitor_name", None),
+        ("电话", "visitor_phone", mask_phone), ("身份证号", "visitor_id_number", mask_id_number),
+        ("村（社区）", "village", None), ("人数", "visitor_count", None), ("接待代表", "deputy_uids", "names"),
+        ("接待情况", "summary", None)),
+    "cases": (
+        ("编号", "number", None), ("登记时间", "registered_at", _t), ("类别", "category", Category.label_of),
+        ("内容", "content", None), ("办理方式", "handling", Handling.label_of), ("承办单位", "department", None),
+        ("办理期限", "deadline", None), ("状态", "status", CaseStatus.label_of),
+        ("群众评价", "evaluation", Evaluation.label_of), ("办理轮次", "rounds", None), ("办结时间", "resolved_at", _t)),
+    "case_events": (
+        ("意见建议", "case_uid", "case"), ("时间", "at", _t), ("环节", "action", CaseAction.label_of),
+        ("经办人", "actor", None), ("说明", "note", None)),
+    "duty_records": (
+        ("代表", "deputy_uid", "name"), ("日期", "date", None), ("指标", "indicator_code", None),
+        ("数量", "quantity", None), ("分值", "points", None),
+        ("来源", "source", lambda v: "自动" if v == "auto" else "手工"), ("说明", "note", None),
+        ("已审核", "verified", _yes)),
+}
+
+_unknown = [f"{t}.{key}" for t, cols in LEDGER.items() for _h, key, _s in cols
+            if key not in {f.name for f in pk.SPECS[t]}]
+if _unknown or set(LEDGER) != set(pk.TABLES):  # pragma: no cover - a typo in LEDGER
+    raise AssertionError(f"台账 columns name no field of the package: {_unknown}")
+
+
+class _Ledger:
+    """reports/台账.xlsx: one sheet per table, Chinese headers and labels, phone and ID numbers
+    masked, tombstones left out, at most :data:`XLSX_CAP` rows a sheet."""
+
+    HEADERS = {table: tuple(header for header, _key, _show in cols) for table, cols in LEDGER.items()}
+
+    def __init__(self, code: str):
+        from openpyxl import Workbook
+
+        self.wb = Workbook(write_only=True)
+        self.sheets = {}
+        self.rows = {}
+        self.total = {}
+        for table in pk.TABLES:
+            ws = self.wb.create_sheet(pk.TABLE_LABELS[table])
+            ws.append(list(self.HEADERS[table]))
+            self.sheets[table] = ws
+            self.rows[table] = self.total[table] = 0
+        self.names = dict(database.execute_sql(
+            f"SELECT {_q('uid')}, {_q('name')} FROM {_table(Deputy)} WHERE {_q('station_code')} = {_p()}",
+            (code,)).fetchall())
+        self.days = dict(database.execute_sql(
+            f"SELECT {_q('uid')}, {_q('date')} FROM {_table(ActivityDay)} WHERE {_q('station_code')} = {_p()}",
+            (code,)).fetchall())
+        self.numbers: dict[str, str] = {}  # case uid → number, for the chunk of events being added
+        lookups = {"name": lambda v: self.names.get(v, ""), "names": self._who,
+                   "day": lambda v: self.days.get(v, ""), "case": lambda v: self.numbers.get(v, "")}
+        self.columns = {table: tuple((key, lookups[show] if isinstance(show, str) else show)
+                                     for _header, key, show in cols) for table, cols in LEDGER.items()}
+
+    def fill(self, code: str, since: str | None, extra_days: list[str]) -> None:
+        """The package's live records of each table (the first :data:`XLSX_CAP` of them) and how
+        many there are: the same selection as the data members."""
+        cap = tunable("XLSX_CAP")
+        for table in pk.TABLES:
+            src = SOURCES[table]
+            extra = extra_days if table == "activity_days" else []
+            where, params = _where(code, since, extra)
+            self.total[table] = database.execute_sql(
+                f"SELECT COUNT(*) FROM {_table(src.model)} WHERE {where} AND {_q('deleted_at')} IS NULL",
+                params).fetchone()[0]
+            for rows in _read_rows(src, code, since, extra, live=True):
+                ctx = {"duties": _duties_of([r[0] for r in rows])} if table == "activity_days" else {}
+                self.add_chunk(table, [src.to_record(r, ctx) for r in rows])
+                if self.rows[table] >= cap:
+                    break
+
+    def _cell(self, table: str, value):
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        if isinstance(value, str):
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
+            if value.startswith("="):  # text, never a formula
+                cell = WriteOnlyCell(self.sheets[table], value)
+                cell.data_type = "s"
+                return cell
+        return value
+
+    def add_chunk(self, table: str, records: list[dict]) -> None:
+        live = [r for r in records if r["deleted_at"] is None]
+        room = tunable("XLSX_CAP") - self.rows[table]
+        if room <= 0:
+            return
+        live = live[:room]
+        self.numbers = {}
+        if table == "case_events" and live:
+            uids = list({r["case_uid"] for r in live})
+            self.numbers = dict(database.execute_sql(
+                f"SELECT {_q('uid')}, {_q('number')} FROM {_table(Case)} WHERE {_q('uid')} IN {_in(len(uids))}",
+                uids).fetchall())
+        ws = self.sheets[table]
+        for r in live:
+            ws.append([self._cell(table, v) for v in self._row(table, r)])
+        self.rows[table] += len(live)
+
+    def _who(self, uids) -> str:
+        return "、".join(self.names.get(u, "") for u in uids)
+
+    def _row(self, table: str, r: dict) -> list:
+        return [r[key] if show is None else show(r[key]) for key, show in self.columns[table]]
+
+    def abandon(self) -> None:
+        """Close the half-built workbook and remove its temp files (an export that failed)."""
+        for ws in self.sheets.values():
+            with contextlib.suppress(Exception):
+                ws.close()
+            with contextlib.suppress(Exception):
+                ws._writer.cleanup()
+
+    def save(self, path: Path) -> None:
+        for table, ws in self.sheets.items():
+            if self.total[table] > self.rows[table]:
+                ws.append([f"……共 {self.total[table]} 条，表中只列出前 {self.rows[table]} 条；完整数据见数据包的 data/ 目录"])
+        self.wb.save(str(path))
+
+
+def _write_reports(code: str, date_from: dt.date, date_to: dt.date, since: str | None, extra_days: list[str],
+                   work: str) -> tuple[str, str]:
+    """reports/台账.xlsx and reports/汇总.pdf of the package, written into ``work``."""
+    from station_app.services import stats
+
+    ledger = _Ledger(code)
+    ledger_path = Path(work) / "台账.xlsx"
+    try:
+        ledger.fill(code, since, extra_days)
+        ledger.save(ledger_path)
+    except BaseException:
+        ledger.abandon()
+        raise
+    pdf = Path(work) / "汇总.pdf"
+    stats.print_report(date_from, date_to, pdf, station_code=code)
+    return str(ledger_path), str(pdf)
+
+
+def _reports_in_child(url: str, data_dir: str | None, *args) -> tuple[str, str]:
+    """:func:`_write_reports` in a spawned process, on its own connection to the same database."""
+    from station_app.db import close_database, open_database
+
+    if data_dir:
+        os.environ["STATION_APP_DATA_DIR"] = data_dir
+    open_database(url, migrate=False, backup=False)
+    try:
+        return _write_reports(*args)
+    finally:
+        close_database()
+
+
+class _Reports:
+    """The package's reports, written in a child process while the data streams for a big export
+    (openpyxl and ReportLab then take a core of their own), else here when asked for."""
+
+    def __init__(self, args: tuple, parallel: bool):
+        from station_app.db.connection import current_url
+
+        self.args = args
+        self.pool = None
+        self.job = None
+        url = current_url()
+        if parallel and url:
+            try:
+                self.pool = multiprocessing.get_context("spawn").Pool(1)
+                self.job = self.pool.apply_async(_reports_in_child,
+                                                 (url, os.environ.get("STATION_APP_DATA_DIR"), *args))
+            except (OSError, ImportError, RuntimeError):
+                self.close()
+
+    def result(self) -> tuple[str, str]:
+        if self.job is None:
+            return _write_reports(*self.args)
+        try:
+            return self.job.get()
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+        self.pool = self.job = None
+
+

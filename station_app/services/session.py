@@ -1,0 +1,35 @@
+"""The open database as the GUI sees it: open, close, close this thread's connection, the URL,
+and the lock file that keeps one GUI per database (who holds it).
+
+The GUI (ui/) imports services only, never db/: this module is its door to the connection that
+db/connection.py owns. No Qt here.
+"""
+
+from __future__ import annotations
+
+import peewee as pw
+
+from station_app.db import connection
+from station_app.db.instance import Holder, lock_path
+
+__all__ = ["open_database", "close_database", "close_thread_connection", "current_url", "Holder", "lock_path"]
+
+
+def open_database(url_or_path: str, migrate: bool = True, backup: bool = True) -> pw.Database:
+    """Open the database (a SQLite path or URL, or ``postgresql://…``), migrating it after a backup
+    (:func:`station_app.db.connection.open_database`)."""
+    return connection.open_database(url_or_path, migrate=migrate, backup=backup)
+
+
+def close_database() -> None:
+    """Close the calling thread's connection to the open database (peewee connections are per
+    thread): the GUI before a restore or at exit, a worker when its task is done."""
+    connection.close_database()
+
+
+close_thread_connection = close_database
+
+
+def current_url() -> str:
+    """The path or URL of the open database (empty when none is open)."""
+    return connection.current_url()

@@ -1,0 +1,29 @@
+"""The one way the GUI reports an error.
+
+A :class:`~station_app.errors.KnownError` (USB removed, disk full, read-only, bad input) is a
+message the clerk can act on: it is shown — in a message box, or where the page shows its
+messages when ``show`` is given. Anything else is a bug: it is raised again, on to the crash
+handler (``ui/app.py``'s excepthook logs it with the traceback and says so), never swallowed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from station_app import APP_TITLE
+from station_app.errors import KnownError
+
+
+def report(exc: BaseException, parent: QWidget | None = None, title: str | None = None,
+           show: Callable[[str], None] | None = None) -> str:
+    """Show a known error's message (``show(message)`` or a warning box titled ``title``) and
+    return it; raise anything else again."""
+    if not isinstance(exc, KnownError):
+        raise exc
+    if show is not None:
+        show(exc.message)
+    else:
+        QMessageBox.warning(parent, title or APP_TITLE, exc.message)
+    return exc.message

@@ -1,0 +1,89 @@
+"""意见办理: what the page's parts share (the paged model, columns, colours)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from PySide6.QtCore import QDate
+
+from station_app.domain import clock
+from station_app.domain.codes import CaseStatus, Category, Evaluation
+from station_app.domain.records import CaseRecord, Page
+from station_app.services import cases, settings
+from station_app.ui import style
+from station_app.ui.forms import one_line
+from station_app.ui.models.paged import DISPLAY, FOREGROUND, Column, PagedTableModel
+
+RED = style.qcolor(style.RED)
+ORANGE = style.qcolor(style.ORANGE)
+NO_DATE = QDate(2000, 1, 1)
+SEARCH_DELAY_MS = 250
+SHEETS = {"assign": "交办通知单", "feedback": "反馈单"}
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """A case as the list shows it, with what needs the calendar worked out before data()."""
+
+    rec: CaseRecord
+    deadline_text: str
+    overdue: bool
+    due_soon: bool
+
+
+def _deadline_text(rec: CaseRecord, today: dt.date) -> tuple[str, bool, bool]:
+    if rec.deadline is None:
+        return "", False, False
+    text = rec.deadline.isoformat()
+    if rec.status not in ("assigned", "in_progress"):
+        return text, False, False
+    left = cases.working_days_left(rec.deadline, today)
+    if rec.is_overdue(today):
+        return f"{text}（超期{max(1, -left)}个工作日）", True, False
+    return f"{text}（剩{left}个工作日）", False, left <= int(settings.get("cases.due_soon_days"))
+
+
+def case_rows(page: Page) -> Page:
+    today = clock.today()
+    rows = []
+    for rec in page.rows:
+        text, overdue, soon = _deadline_text(rec, today)
+        rows.append(CaseRow(rec, text, overdue, soon))
+    return Page(tuple(rows), page.next_key)
+
+
+def _fetch(keyword: str, filters: dict, after, limit) -> Page:
+    return case_rows(cases.page(after, limit, keyword=keyword, **filters))
+
+
+def case_columns(tr) -> list[Column]:
+    return [
+        Column(tr("编号"), lambda r: r.rec.number),
+        Column(tr("登记日期"), lambda r: clock.to_local(r.rec.registered_at).strftime("%Y-%m-%d")),
+        Column(tr("类别"), lambda r: Category.label_of(r.rec.category), centered=True),
+        Column(tr("内容"), lambda r: one_line(r.rec.content)),
+        Column(tr("来访人"), lambda r: r.rec.visitor_name),
+        Column(tr("村（社区）"), lambda r: r.rec.village),
+        Column(tr("承办单位"), lambda r: r.rec.department),
+        Column(tr("期限"), lambda r: r.deadline_text),
+        Column(tr("状态"), lambda r: CaseStatus.label_of(r.rec.status), centered=True),
+        Column(tr("评价"), lambda r: Evaluation.label_of(r.rec.evaluation), centered=True),
+        Column(tr("轮次"), lambda r: str(r.rec.rounds), centered=True),
+    ]
+
+
+DEADLINE_COLUMN = 7
+
+
+class CaseTableModel(PagedTableModel):
+    """The paged list; the 期限 cell is red when overdue, orange when due soon."""
+
+    def data(self, index, role: int = DISPLAY):
+        if role == FOREGROUND and index.isValid() and index.column() == DEADLINE_COLUMN:
+            row = self.record(index.row())
+            return RED if row.overdue else (ORANGE if row.due_soon else None)
+        return super().data(index, role)
+
+
+    # -- keys -----------------------------------------------------------------------------------

@@ -1,0 +1,229 @@
+"""履职积分 › 代表档案: one deputy's score and charts by category and by month."""
+
+from __future__ import annotations
+
+from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QHorizontalBarSeries
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from station_app.domain.codes import levels_label
+from station_app.domain.scoring import CATEGORIES
+from station_app.errors import KnownError
+from station_app.services import deputies, scoring
+from station_app.services.deputies import DeputyFilter
+from station_app.ui import charts, style
+from station_app.ui.dialogs.duty_record_dialog import fmt_points
+from station_app.ui.forms import read_only_table
+from station_app.ui.pages.points.common import (
+    CHART_HEIGHT,
+    R_NOTE,
+    RED,
+)
+
+
+class ArchiveTab:
+    """The 代表档案 tab of :class:`PointsPage`: the deputy, the score line and the charts."""
+
+    def _build_archive(self) -> QWidget:
+        w = QWidget()
+        lay = QVBoxLayout(w)
+        lay.setContentsMargins(8, 8, 8, 4)
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("代表：")))
+        self.deputy = QComboBox()
+        self.deputy.setPlaceholderText(self.tr("（暂无代表）"))  # shown when the station has none
+        self.deputy.setMinimumContentsLength(6)
+        self.deputy.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        top.addWidget(self.deputy)
+        self.profile = QLabel()
+        self.profile.setObjectName("profileLine")
+        top.addSpacing(8)
+        top.addWidget(self.profile, 1)
+        self.print_archive_button = QPushButton(self.tr("打印履职档案PDF…"))
+        self.print_archive_button.setToolTip(self.tr("把这位代表本年度的履职档案保存为PDF并预览（Ctrl+P）"))
+        top.addWidget(self.print_archive_button)
+        lay.addLayout(top)
+        self.score_line = QLabel()
+        self.score_line.setObjectName("scoreLine")
+        self.score_line.setTextFormat(Qt.TextFormat.RichText)
+        self.score_line.setWordWrap(True)  # the 合格进度 line is long: wrap it on a small screen
+        lay.addWidget(self.score_line)
+
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.setChildrenCollapsible(False)
+        chart_box = QWidget()
+        cl = QHBoxLayout(chart_box)
+        cl.setContentsMargins(0, 0, 0, 0)
+        cl.setSpacing(8)
+        self.category_view = charts.chart_view(170)
+        self.month_view = charts.chart_view(170)
+        cl.addWidget(self.category_view, 2)
+        cl.addWidget(self.month_view, 3)
+        split.addWidget(chart_box)
+
+        bottom = QWidget()
+        bl = QVBoxLayout(bottom)
+        bl.setContentsMargins(0, 4, 0, 0)
+        self.records_table = read_only_table([self.tr("日期"), self.tr("指标"), self.tr("类别"), self.tr("数量"),
+                                              self.tr("分值"), self.tr("计入"), self.tr("来源"), self.tr("审核状态"),
+                                              self.tr("说明"), self.tr("佐证")], stretch=R_NOTE, single=True)
+        self.records_table.setMinimumHeight(140)
+        bl.addWidget(self.records_table, 1)
+        foot = QHBoxLayout()
+        self.explain = QLabel()
+        self.explain.setObjectName("explainLine")
+        self.explain.setToolTip(self.tr("计入：每条记录按指标的年度上限封顶后计入年度积分的分值；待审核的记录不计入"))
+        foot.addWidget(self.explain)
+        foot.addStretch(1)
+        self.add_button = QPushButton(self.tr("录入履职记录…"))
+        self.approve_button = QPushButton(self.tr("审核通过"))
+        self.reject_button = QPushButton(self.tr("退回…"))
+        self.delete_button = QPushButton(self.tr("删除"))
+        self.evidence_button = QPushButton(self.tr("查看佐证"))
+        for b in (self.add_button, self.approve_button, self.reject_button, self.delete_button, self.evidence_button):
+            foot.addWidget(b)
+        bl.addLayout(foot)
+        split.addWidget(bottom)
+        split.setStretchFactor(0, 0)
+        split.setStretchFactor(1, 1)
+        split.setSizes([CHART_HEIGHT, 400])
+        lay.addWidget(split, 1)
+
+        self.deputy.currentIndexChanged.connect(self._on_deputy_changed)
+        self.records_table.itemSelectionChanged.connect(self._update_record_buttons)
+        self.records_table.cellDoubleClicked.connect(self._on_record_double_clicked)
+        self.add_button.clicked.connect(self.add_record)
+        self.approve_button.clicked.connect(self.approve_selected)
+        self.reject_button.clicked.connect(self.reject_selected)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.evidence_button.clicked.connect(lambda: self.open_evidence(self.selected_record()))
+        self.print_archive_button.clicked.connect(self.request_print_archive)
+        return w
+
+    # -- 代表档案 ------------------------------------------------------------------------------------
+    def _fill_deputies(self) -> None:
+        keep = self._deputy_uid or self.deputy.currentData()
+        self.deputy.blockSignals(True)
+        self.deputy.clear()
+        order = {p.uid: i for i, p in enumerate(deputies.all_deputies(DeputyFilter(active=True,
+                                                                                   station_code=self.view_code)))}
+        for s in sorted(self._ranking, key=lambda s: order.get(s.deputy_uid, len(order))):
+            self.deputy.addItem(s.name, s.deputy_uid)
+        i = self.deputy.findData(keep)
+        self.deputy.setCurrentIndex(i if i >= 0 else (0 if self.deputy.count() else -1))
+        self.deputy.blockSignals(False)
+        self._deputy_uid = self.deputy.currentData()
+
+    def _on_deputy_changed(self, _i: int) -> None:
+        self._deputy_uid = self.deputy.currentData()
+        self._show_archive()
+
+    def _show_archive(self) -> None:
+        uid = self._deputy_uid
+        year = self.year.value()
+        self._score = next((s for s in self._ranking if s.deputy_uid == uid), None)
+        if uid is None or self._score is None:
+            self._records = []
+            self.profile.setText(self.tr("本站还没有在任代表") if not self._ranking else "")
+            self.score_line.clear()
+            self.records_table.setRowCount(0)
+            self.explain.clear()
+            self._show_charts({}, [0.0] * 12)
+            self._update_record_buttons()
+            return
+        try:
+            person = deputies.get(uid)
+            self._records = scoring.records(uid, year)
+        except KnownError as exc:
+            self._show_message(exc.message, "error")
+            return
+        bits = [levels_label(person.levels) + self.tr("人大代表") if person.levels else "",
+                person.gender_text, person.party, person.sector, person.group, person.term]
+        self.profile.setText("　".join(b for b in bits if b))
+        s = self._score
+        grades = scoring.applied_rules(year, self.view_code).grades
+        lowest = min(grades, key=lambda g: g.min_score).name if grades else ""
+        grade_color = RED if s.grade == lowest else style.DARK_RED
+        if self._final():
+            standing = self.tr('等次 <b style="color:{0};">{1}</b>').format(grade_color, s.grade)
+        else:
+            label = self._status.label if self._status else ""
+            standing = self.tr('合格进度 <b>{0}</b>（{1}，不评等次）').format(self._standing_text(s), label)
+        text = self.tr('年度积分 <b style="color:#8B0000; font-size:15pt;">{0}</b> 分　百分制 <b>{1}</b>　'
+                       '{2}　排名 第 <b>{3}</b> 名（共 {4} 名）　截至 {5}').format(
+            fmt_points(s.raw), f"{s.score100:.1f}", standing, s.rank, len(self._ranking),
+            self._status.as_of.isoformat() if self._status else "")
+        self.score_line.setToolTip(self._status.progress_note if self._status else "")
+        if s.pending:
+            text += self.tr('　<span style="color:#B35C00;">待审核 {0} 条</span>').format(s.pending)
+        self.score_line.setText(text)
+        self._fill_records()
+        months = [0.0] * 12
+        for r in self._records:
+            months[r.date.month - 1] = round(months[r.date.month - 1] + r.counted, 2)
+        self._show_charts(s.by_category, months)
+        self._update_record_buttons()
+
+    def _show_charts(self, by_category: dict, months: list[float]) -> None:
+        rs = scoring.applied_rules(self.year.value(), self.view_code)
+        cats = [c for c in CATEGORIES if any(i.category == c for i in rs.indicators)]
+        cats += [c for c in by_category if c not in cats]
+        self.category_values = {c: float(by_category.get(c, 0.0)) for c in cats}
+        self.month_values = list(months)
+
+        # by category: horizontal bars, listed from the top in the indicators' order
+        chart = charts.chart(self.tr("分类积分（计入）"), margin=4, larger_title=False, legend=False)
+        labels = list(reversed(cats))
+        bar_set = charts.bar_set(self.tr("积分"), charts.BAR_RED)
+        for c in labels:
+            bar_set.append(self.category_values[c])
+        series = QHorizontalBarSeries()
+        series.append(bar_set)
+        series.setBarWidth(0.65)
+        series.setLabelsVisible(True)
+        series.setLabelsPosition(QHorizontalBarSeries.LabelsPosition.LabelsOutsideEnd)
+        series.setLabelsFormat("@value")
+        chart.addSeries(series)
+        y = QBarCategoryAxis()
+        y.append(labels)
+        charts.style_axis(y)
+        y.setGridLineVisible(False)
+        y.setTruncateLabels(False)  # 会议履职 …, not "…"
+        values = list(self.category_values.values()) or [0.0]
+        x = charts.points_axis(min(values), max(values), headroom=True)
+        chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
+        chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(y)
+        series.attachAxis(x)
+        charts.set_chart(self.category_view, chart)
+
+        # by month: vertical bars, 1月 … 12月
+        chart = charts.chart(self.tr("分月积分（计入）"), margin=4, larger_title=False, legend=False)
+        bar_set = charts.bar_set(self.tr("积分"), charts.BAR_RED)
+        for v in months:
+            bar_set.append(v)
+        series = QBarSeries()
+        series.append(bar_set)
+        series.setBarWidth(0.6)
+        series.setLabelsVisible(True)
+        series.setLabelsPosition(QBarSeries.LabelsPosition.LabelsOutsideEnd)
+        series.setLabelsFormat("@value")
+        chart.addSeries(series)
+        x = QBarCategoryAxis()
+        x.append([self.tr("{0}月").format(m) for m in range(1, 13)])
+        charts.style_axis(x)
+        x.setGridLineVisible(False)
+        y = charts.points_axis(min(months or [0.0]), max(months or [0.0]), headroom=True)
+        chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(x)
+        series.attachAxis(y)
+        charts.set_chart(self.month_view, chart)

@@ -1,0 +1,82 @@
+"""履职积分 › 任务完成情况: who is behind the quarter's and year's tasks."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+from station_app.domain import clock
+from station_app.errors import KnownError
+from station_app.services import scoring
+from station_app.ui.forms import read_only_table, table_item
+from station_app.ui.pages.points.common import (
+    RED,
+)
+
+
+class QuotasTab:
+    """The 任务完成情况 tab of :class:`PointsPage`."""
+
+    def _build_tasks(self) -> QWidget:
+        w = QWidget()
+        lay = QVBoxLayout(w)
+        lay.setContentsMargins(8, 8, 8, 8)
+        self.tasks_summary = QLabel()
+        self.tasks_summary.setWordWrap(True)
+        lay.addWidget(self.tasks_summary)
+        self.tasks_table = read_only_table([self.tr("代表"), self.tr("任务"), self.tr("期间"), self.tr("已完成"),
+                                            self.tr("要求")], stretch=1, single=True)
+        self.tasks_table.setToolTip(self.tr("双击查看代表的履职档案"))
+        lay.addWidget(self.tasks_table, 1)
+        self.tasks_table.cellDoubleClicked.connect(self._on_task_double_clicked)
+        return w
+
+    # -- 任务完成情况 --------------------------------------------------------------------------------
+    def _tasks_day(self) -> dt.date:
+        today = clock.today()
+        year = self.year.value()
+        return today if year >= today.year else dt.date(year, 12, 31)
+
+    def _fill_tasks(self) -> None:
+        day = self._tasks_day()
+        if day.year != self.year.value():  # a future year: nothing to check yet
+            self._shortfalls = []
+        else:
+            try:
+                self._shortfalls = scoring.quota_shortfalls(day, station_code=self.view_code)
+            except KnownError as exc:
+                self._show_message(exc.message, "error")
+                self._shortfalls = []
+        rows = self._shortfalls
+        t = self.tasks_table
+        t.setRowCount(len(rows))
+        for r, q in enumerate(rows):
+            values = (table_item(q.name), table_item(q.quota), table_item(q.period_label, True),
+                      table_item(str(q.have), True, QColor(RED)), table_item(str(q.need), True))
+            values[0].setData(Qt.ItemDataRole.UserRole, q.deputy_uid)
+            for c, item in enumerate(values):
+                t.setItem(r, c, item)
+        people = len({q.deputy_uid for q in rows})
+        if day.year != self.year.value():
+            text = self.tr("{0}年还未开始。").format(self.year.value())
+        elif rows:
+            text = self.tr("截至 {0}：{1} 名代表共 {2} 项任务未完成（本季度的任务按本季度计，全年的任务按年初至今计）").format(
+                day.isoformat(), people, len(rows))
+        else:
+            text = self.tr("截至 {0}：全部在任代表均已完成本期履职任务。").format(day.isoformat())
+        self.tasks_summary.setText(text)
+
+    def task_rows(self) -> list[tuple[str, ...]]:
+        t = self.tasks_table
+        return [tuple(t.item(r, c).text() for c in range(t.columnCount())) for r in range(t.rowCount())]
+
+    def _on_task_double_clicked(self, row: int, _col: int) -> None:
+        if 0 <= row < len(self._shortfalls):
+            self.show_deputy(self._shortfalls[row].deputy_uid)

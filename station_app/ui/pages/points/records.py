@@ -1,0 +1,224 @@
+"""履职积分 › 代表档案: the records behind the score (录入 / 审核 / 退回 / 删除, evidence)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QColor, QDesktopServices
+from PySide6.QtWidgets import (
+    QMessageBox,
+)
+
+from station_app.domain.scoring import MANUAL
+from station_app.errors import KnownError
+from station_app.services import scoring
+from station_app.services.scoring import DeputyScore, DutyRecordView
+from station_app.ui import style
+from station_app.ui.dialogs.duty_record_dialog import fmt_points
+from station_app.ui.forms import table_item
+from station_app.ui.pages.points.common import (
+    MUTED,
+    PENDING,
+    R_COUNTED,
+    R_STATE,
+    RED,
+    _cap_of,
+)
+
+
+class RecordsTab:
+    """The records table of the 代表档案 tab of :class:`PointsPage`."""
+
+    def _fill_records(self) -> None:
+        t = self.records_table
+        keep = self.selected_record()
+        rs = scoring.applied_rules(self.year.value(), self.view_code)  # once: a row each read it again
+        t.blockSignals(True)
+        t.setRowCount(len(self._records))
+        for r, rec in enumerate(self._records):
+            manual = rec.source == MANUAL
+            pending = manual and not rec.verified
+            state = self.tr("待审核") if pending else (self.tr("已审核") if manual else self.tr("自动计入"))
+            counted_tip = ""
+            counted_color = None
+            if pending:
+                counted_tip = self.tr("审核通过后计入")
+                counted_color = MUTED
+            elif abs(rec.counted - rec.points) > 1e-9:
+                counted_tip = self.tr("本指标年度上限 {0} 分已满，超出部分不计入").format(
+                    fmt_points(_cap_of(rs, rec.indicator_code)))
+                counted_color = MUTED
+            ev_name = self.tr("查看") if rec.evidence else ""
+            values = (
+                table_item(rec.date.isoformat(), True),
+                table_item(rec.indicator_name, tip=f"{rec.indicator_code} {rec.indicator_name}"),
+                table_item(rec.category, True),
+                table_item(fmt_points(rec.quantity), True),
+                table_item(fmt_points(rec.points), True),
+                table_item(fmt_points(rec.counted), True, counted_color, counted_tip),
+                table_item(self.tr("手工") if manual else self.tr("自动"), True),
+                table_item(state, True, PENDING if pending else None),
+                table_item(rec.note, tip=rec.note),
+                table_item(ev_name, True, QColor("#1F5FA8") if rec.evidence else None,
+                           self.tr("双击打开佐证材料") if rec.evidence else ""),
+            )
+            for c, item in enumerate(values):
+                if c == 0:
+                    item.setData(Qt.ItemDataRole.UserRole, rec.uid)
+                t.setItem(r, c, item)
+            if pending:
+                f = t.item(r, R_STATE).font()
+                f.setBold(True)
+                t.item(r, R_STATE).setFont(f)
+        if keep is not None:
+            for r, rec in enumerate(self._records):
+                if rec.uid == keep.uid:
+                    t.selectRow(r)
+        t.blockSignals(False)
+        total = round(sum(r.counted for r in self._records), 2)
+        score = self._score.raw if self._score else 0.0
+        self.explain.setText(self.tr("合计 {0} 分 = 年度积分 {1} 分").format(fmt_points(total), fmt_points(score)))
+        if abs(total - score) > 1e-9:  # never expected: the service guarantees it
+            style.set_text(self.explain, RED)
+
+    def record_rows(self) -> list[tuple[str, ...]]:
+        """The records table as shown."""
+        t = self.records_table
+        return [tuple(t.item(r, c).text() for c in range(t.columnCount())) for r in range(t.rowCount())]
+
+    def counted_total(self) -> float:
+        """The sum of the 计入 column as shown."""
+        t = self.records_table
+        return round(sum(float(t.item(r, R_COUNTED).text()) for r in range(t.rowCount())), 2)
+
+    def archive_score(self) -> DeputyScore | None:
+        return self._score
+
+    def current_deputy(self) -> str | None:
+        return self._deputy_uid
+
+    def select_record(self, uid: str) -> bool:
+        for r, rec in enumerate(self._records):
+            if rec.uid == uid:
+                self.records_table.selectRow(r)
+                return True
+        return False
+
+    def selected_record(self) -> DutyRecordView | None:
+        rows = self.records_table.selectionModel().selectedRows() if self.records_table.selectionModel() else []
+        if not rows or rows[0].row() >= len(self._records):
+            return None
+        return self._records[rows[0].row()]
+
+    def _update_record_buttons(self) -> None:
+        rec = self.selected_record()
+        manual = rec is not None and rec.source == MANUAL
+        pending = manual and not rec.verified
+        may = self._ready and self.writable
+        self.approve_button.setEnabled(may and pending)
+        self.reject_button.setEnabled(may and pending)
+        self.delete_button.setEnabled(may and manual)
+        self.evidence_button.setEnabled(rec is not None and bool(rec.evidence))
+        self.add_button.setEnabled(may and bool(self._ranking))
+        self.print_archive_button.setEnabled(self._ready and self._score is not None)
+        tip = ""
+        if rec is not None and not manual:
+            tip = self.tr("自动记录来自签到、接待登记和意见办理，无需审核，也不能删除")
+        self.delete_button.setToolTip(tip)
+
+    # -- records: add, review, delete, evidence --------------------------------------------------------
+    def _people(self) -> list[tuple[str, str]]:
+        return [(self.deputy.itemData(i), self.deputy.itemText(i)) for i in range(self.deputy.count())]
+
+    def add_record(self) -> DutyRecordView | None:
+        """录入履职记录…: the dialog; the new record shows 待审核 on its deputy's archive."""
+        from station_app.ui.dialogs.duty_record_dialog import DutyRecordDialog
+
+        if not self._ready:
+            return None
+        dlg = DutyRecordDialog(self._people(), self._deputy_uid, self.year.value(), self)
+        saved = dlg.saved if dlg.exec() else None
+        dlg.deleteLater()
+        if saved is None:
+            return None
+        if saved.date.year != self.year.value():
+            self.year.blockSignals(True)
+            self.year.setValue(saved.date.year)
+            self.year.blockSignals(False)
+        self._deputy_uid = saved.deputy_uid
+        self.refresh()
+        self.show_deputy(saved.deputy_uid)
+        self.select_record(saved.uid)
+        self._show_message(self.tr("已录入：{0} {1}，{2} 分，待审核（审核通过后计入积分）").format(
+            self.deputy.currentText(), saved.indicator_name, fmt_points(saved.points)), "info")
+        self.changed.emit()
+        return saved
+
+    def approve_selected(self) -> bool:
+        rec = self.selected_record()
+        if rec is None or rec.source != MANUAL or rec.verified:
+            return False
+        try:
+            scoring.review(rec.uid, approve=True)
+        except KnownError as exc:
+            self._show_message(exc.message, "error")
+            return False
+        self.refresh()
+        self.select_record(rec.uid)
+        self._show_message(self.tr("已审核通过：{0} {1}，计入 {2} 分").format(
+            self.deputy.currentText(), rec.indicator_name,
+            fmt_points(next((r.counted for r in self._records if r.uid == rec.uid), 0.0))), "info")
+        self.changed.emit()
+        return True
+
+    def reject_selected(self) -> bool:
+        from station_app.ui.dialogs.duty_record_dialog import RejectDialog
+
+        rec = self.selected_record()
+        if rec is None or rec.source != MANUAL or rec.verified:
+            return False
+        dlg = RejectDialog(rec, self.deputy.currentText(), self)
+        ok = bool(dlg.exec()) and dlg.done_ok
+        dlg.deleteLater()
+        if ok:
+            self.refresh()
+            self._show_message(self.tr("已退回：{0} {1}").format(self.deputy.currentText(), rec.indicator_name), "info")
+            self.changed.emit()
+        return ok
+
+    def delete_selected(self) -> bool:
+        rec = self.selected_record()
+        if rec is None or rec.source != MANUAL:
+            return False
+        answer = QMessageBox.question(
+            self, self.tr("删除履职记录"),
+            self.tr("删除这条手工录入的履职记录？\n{0}　{1}　{2}（{3}分）\n{4}").format(
+                self.deputy.currentText(), rec.date.isoformat(), rec.indicator_name, fmt_points(rec.points), rec.note),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        try:
+            scoring.delete_record(rec.uid)
+        except KnownError as exc:
+            self._show_message(exc.message, "error")
+            return False
+        self.refresh()
+        self._show_message(self.tr("已删除：{0} {1}").format(self.deputy.currentText(), rec.indicator_name), "info")
+        self.changed.emit()
+        return True
+
+    def _on_record_double_clicked(self, row: int, _col: int) -> None:
+        if 0 <= row < len(self._records) and self._records[row].evidence:
+            self.open_evidence(self._records[row])
+
+    def open_evidence(self, rec: DutyRecordView | None) -> bool:
+        """Open the record's evidence file with the system's viewer."""
+        if rec is None or not rec.evidence:
+            return False
+        path = scoring.evidence_path(rec.evidence)
+        if not path.is_file():
+            self._show_message(self.tr("找不到佐证材料文件：{0}").format(path), "error")
+            return False
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+            self._show_message(self.tr("无法打开佐证材料（没有能打开这种文件的程序）：{0}").format(path), "error")
+            return False
+        return True

@@ -1,0 +1,208 @@
+"""接待登记: the paged list of receptions with its filters, edit and delete."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from station_app.domain import clock
+from station_app.domain.codes import Channel
+from station_app.domain.records import ReceptionRecord
+from station_app.errors import KnownError
+from station_app.services import receptions
+from station_app.ui import style
+from station_app.ui.dates import limit_date_edit
+from station_app.ui.dialogs.reception_dialog import (
+    ReceptionDialog,
+)
+from station_app.ui.errors import report
+from station_app.ui.excel_export import ExcelExport, paged_sheet
+from station_app.ui.forms import (
+    pydate,
+)
+from station_app.ui.models.paged import PagedTableModel
+from station_app.ui.pages.receptions.common import (
+    NO_DATE,
+    SEARCH_DELAY_MS,
+    reception_columns,
+)
+
+
+class ReceptionList:
+    """The list of :class:`ReceptionsPage`."""
+
+    def _build_list(self) -> QWidget:
+        w = QWidget()
+        lay = QVBoxLayout(w)
+        lay.setContentsMargins(0, 4, 0, 0)
+        bar = QHBoxLayout()
+        list_title = QLabel(self.tr("接待记录"))
+        style.set_text(list_title, style.DARK_RED, bold=True)
+        bar.addWidget(list_title)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("查找：姓名、电话、村（社区）、接待情况（Ctrl+F）"))
+        self.search.setClearButtonEnabled(True)
+        bar.addWidget(self.search, 2)
+        bar.addWidget(QLabel(self.tr("日期")))
+        self.date_from = self._date_filter()
+        self.date_to = self._date_filter()
+        bar.addWidget(self.date_from)
+        bar.addWidget(QLabel(self.tr("至")))
+        bar.addWidget(self.date_to)
+        self.village_filter = QComboBox()
+        self.village_filter.setMinimumWidth(110)
+        self.deputy_filter = QComboBox()
+        self.deputy_filter.setMinimumWidth(100)
+        self.channel_filter = QComboBox()
+        self.channel_filter.addItem(self.tr("全部方式"), None)
+        for c in Channel:
+            self.channel_filter.addItem(c.label, c.value)
+        for b in (self.village_filter, self.deputy_filter, self.channel_filter):
+            bar.addWidget(b)
+        lay.addLayout(bar)
+
+        self.model = PagedTableModel(reception_columns(self), self._fetch_for({}), self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        for col, width in enumerate((130, 80, 110, 100, 50, 80, 140, 70)):
+            self.table.setColumnWidth(col, width)
+        lay.addWidget(self.table, 1)
+        foot = QHBoxLayout()
+        self.count_label = QLabel()
+        foot.addWidget(self.count_label)
+        foot.addStretch(1)
+        self.edit_button = QPushButton(self.tr("修改所选…"))
+        self.delete_button = QPushButton(self.tr("删除所选…"))
+        self.excel = ExcelExport(self, lambda: self.tr("接待记录.xlsx"),
+                                 lambda: [paged_sheet(self.tr("接待记录"), self.table)],
+                                 lambda: receptions.count(self.search.text().strip(), **self.filters()))
+        self.edit_button.setEnabled(False)  # nothing selected yet
+        self.delete_button.setEnabled(False)
+        foot.addWidget(self.excel.button)
+        foot.addWidget(self.edit_button)
+        foot.addWidget(self.delete_button)
+        lay.addLayout(foot)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.reload)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        for combo in (self.village_filter, self.deputy_filter, self.channel_filter):
+            combo.currentIndexChanged.connect(self.reload)
+        self.date_from.dateChanged.connect(self.reload)
+        self.date_to.dateChanged.connect(self.reload)
+        self.table.doubleClicked.connect(lambda _i: self.edit_selected())
+        self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.delete_button.clicked.connect(self.delete_selected)
+        return w
+
+    def _date_filter(self) -> QDateEdit:
+        edit = QDateEdit()
+        edit.setDisplayFormat("yyyy-MM-dd")
+        edit.setCalendarPopup(True)
+        limit_date_edit(edit)  # its minimum (2000-01-01 = NO_DATE) reads 不限
+        edit.setSpecialValueText(self.tr("不限"))
+        edit.setDate(NO_DATE)
+        edit.setMinimumWidth(100)
+        return edit
+
+    # -- list -----------------------------------------------------------------------------------
+    def filters(self) -> dict:
+        f: dict = {"station_code": self.view_code}
+        if self.channel_filter.currentData():
+            f["channel"] = self.channel_filter.currentData()
+        if self.village_filter.currentData():
+            f["village"] = self.village_filter.currentData()
+        if self.deputy_filter.currentData():
+            f["deputy_uid"] = self.deputy_filter.currentData()
+        if self.date_from.date() != NO_DATE:
+            f["date_from"] = pydate(self.date_from.date())
+        if self.date_to.date() != NO_DATE:
+            f["date_to"] = pydate(self.date_to.date())
+        return f
+
+    def _fetch_for(self, filters: dict, keyword: str = ""):
+        return partial(receptions.page, keyword=keyword, **filters)
+
+    def reload(self, *_args) -> None:
+        self._search_timer.stop()
+        if not self._ready:
+            return
+        keyword = self.search.text().strip()
+        flt = self.filters()
+        try:
+            self.model.set_fetch(self._fetch_for(flt, keyword))
+            n = receptions.count(keyword, **flt)
+        except KnownError as exc:
+            self.count_label.setText(exc.message)
+            return
+        self.count_label.setText(self.tr("共 {0} 次接待").format(n))
+        self._on_selection_changed()
+
+    def selected(self) -> ReceptionRecord | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.record(rows[0].row()) if rows else None
+
+    def _on_selection_changed(self, *_args) -> None:
+        has = self.selected() is not None and self.writable
+        self.edit_button.setEnabled(has)
+        self.delete_button.setEnabled(has)
+
+    def select_uid(self, uid: str) -> None:
+        row = self.model.row_of(lambda r: r.uid == uid)
+        while row < 0 and self.model.canFetchMore():
+            self.model.fetchMore()
+            row = self.model.row_of(lambda r: r.uid == uid)
+        if row >= 0:
+            self.table.selectRow(row)
+
+    def edit_selected(self) -> None:
+        rec = self.selected()
+        if rec is None:
+            return
+        dlg = ReceptionDialog(receptions.get(rec.uid), self)
+        if dlg.exec() and dlg.saved:
+            self.reload()
+            self.select_uid(rec.uid)
+            self.saved.emit()
+        dlg.deleteLater()
+
+    def delete_selected(self) -> None:
+        rec = self.selected()
+        if rec is None:
+            return
+        when = clock.to_local(rec.received_at).strftime("%Y-%m-%d %H:%M")
+        text = self.tr("确定删除 {0} {1} 的这次接待登记吗？").format(when, rec.visitor_name)
+        if rec.case_count:
+            text += self.tr("\n这次来访登记的 {0} 条意见建议也会一并删除。").format(rec.case_count)
+        if QMessageBox.question(self, self.tr("删除接待登记"), text) != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            receptions.delete(rec.uid)
+        except KnownError as exc:
+            report(exc, self, self.tr("无法删除"))
+            return
+        self.reload()
+        self.saved.emit()
