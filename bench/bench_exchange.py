@@ -35,6 +35,8 @@ import zipfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchrow import emit  # noqa: E402
 
 
 def raw_export(db: Path, out: Path, level: int) -> None:
@@ -232,6 +234,12 @@ def main() -> int:
           f"(mostly the 台账 and 汇总 reports, a fixed cost beside a small package's data)")
     print(f"import app / raw executemany of the same rows: {med['import app'] / med['insert raw']:.2f}x "
           f"(target 1.5x)")
+    exp = med["export app"] / med["export raw"]
+    imp = med["import app"] / med["insert raw"]
+    emit(f"export, {args.stations} × {args.receptions:,} receptions", f"{med['export raw']:.2f} s",
+         f"{med['export app']:.2f} s", exp, "≤ 1.2×", exp <= 1.2)
+    emit(f"import, {args.stations} × {args.receptions:,} receptions", f"{med['insert raw']:.2f} s",
+         f"{med['import app']:.2f} s", imp, "≤ 1.5×", imp <= 1.5)
     print(f"import app / (raw read + raw executemany): "
           f"{med['import app'] / (med['import read raw'] + med['insert raw']):.2f}x")
     if not keep:

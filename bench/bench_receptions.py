@@ -45,6 +45,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchrow import emit  # noqa: E402
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 SEED = 7
@@ -756,6 +759,12 @@ def main() -> int:
     print("-|-".join("-" * w for w in widths))
     for r in ROWS:
         print(" | ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)))
+    for figure, raw, app, ratio, target, verdict in ROWS:
+        try:
+            value = float(ratio.rstrip("×x")) if ratio else None
+        except ValueError:
+            value = None
+        emit(f"{figure} ({args.rows:,} rows)", raw, app, value, target, None if not verdict else verdict == "ok")
     missed = [r[0] for r in ROWS if r[5] == "MISSED"]
     if missed:
         print(f"\nMISSED targets: {len(missed)}")

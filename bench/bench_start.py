@@ -28,6 +28,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+from benchrow import emit  # noqa: E402
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 RAW = r"""
@@ -132,6 +135,10 @@ def main() -> int:
         ratio = o / r
         print(f"| {size:,} | {r * 1000:.0f} ms | {o * 1000:.0f} ms | {tiles * 1000:.0f} ms | {ratio:.2f}× | ≤ 1.3× | "
               f"{'yes' if ratio <= 1.3 else 'no'} | {mem_r:.0f} / {mem_o:.0f} MB |", flush=True)
+        emit(f"start → usable window, {size:,} receptions", f"{r * 1000:.0f} ms", f"{o * 1000:.0f} ms", ratio,
+             "≤ 1.3×", ratio <= 1.3)
+        emit(f"start memory, {size:,} receptions", f"{mem_r:.0f} MB", f"{mem_o:.0f} MB", None, "< 150 MB",
+             mem_o < 150)
     return 0
 
 
