@@ -67,7 +67,7 @@ def main() -> int:
         rows += got
         if problem:
             problems.append(problem)
-    print(f"| path | raw | ours | ratio | goal | met |\n|---|---|---|---|---|---|")
+    print("| path | raw | ours | ratio | goal | met |\n|---|---|---|---|---|---|")
     for r in rows:
         ratio = "" if r["ratio"] is None else f"{r['ratio']:.2f}×"
         met = "" if r["met"] is None else ("yes" if r["met"] else "no")
