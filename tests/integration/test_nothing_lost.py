@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from station_app.db import close_database, open_database
 from station_app.db.models import ActivityDay, Deputy, ExchangeSent
 from station_app.services import exchange
@@ -24,21 +26,26 @@ def test_an_interrupted_exports_part_file_is_removed_at_the_next_export(station_
     assert sorted(p.name for p in stick.iterdir()) == sorted([Path(result.path).name, other.name])
 
 
-def test_an_export_the_database_cannot_record_leaves_no_package(station_db, tmp_path, monkeypatch):
+def test_an_export_the_database_cannot_record_leaves_no_package(station_db, db_path, tmp_path):
+    """Another program holds the database's write lock while the package is written: recording it as
+    sent fails (数据库正被另一个程序使用), and the package written meanwhile is taken back."""
+    import sqlite3
+
+    from station_app.db.connection import database
     from station_app.db.faults import DatabaseLocked
 
-    def locked(**_kw):
-        raise DatabaseLocked("数据库正被另一个程序使用")
-
-    monkeypatch.setattr(ExchangeSent, "create", locked)
+    database.execute_sql("PRAGMA busy_timeout = 300")  # this test need not wait the clerk's 5 s
+    other = sqlite3.connect(db_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # a real second writer, holding the lock throughout
     stick = tmp_path / "stick"
     try:
-        exchange.export_package(stick, full=True, password="")
-    except DatabaseLocked:
-        pass
-    else:
-        raise AssertionError("the export should have failed")
-    assert list(stick.iterdir()) == []
+        with pytest.raises(DatabaseLocked):
+            exchange.export_package(stick, full=True, password="")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert not stick.exists() or list(stick.iterdir()) == []
+    assert ExchangeSent.select().count() == 0
 
 
 def _as_station(code: str, name: str):
