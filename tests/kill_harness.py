@@ -28,10 +28,17 @@ ROOT = Path(__file__).resolve().parent.parent
 TZ = dt.timezone(dt.timedelta(hours=8))
 
 
+_told = False
+
+
 def _ack(handle, text: str) -> None:
+    global _told
     handle.write(text + "\n")
     handle.flush()
     os.fsync(handle.fileno())
+    if not _told:  # the parent waits on this line for the first acknowledged write
+        _told = True
+        print("acked", flush=True)
 
 
 def _profile(code: str = "K01", name: str = "测试镇人大代表联络站"):
@@ -136,15 +143,14 @@ def run(kind: str, template: Path, folder: Path, rng: random.Random, max_delay: 
     shutil.copytree(template, folder)
     env = dict(os.environ, STATION_APP_DATA_DIR=str(folder / "data"), PYTHONPATH=str(ROOT))
     proc = subprocess.Popen([sys.executable, "-m", "tests.kill_harness", "work", kind, str(folder)],
-                            cwd=str(ROOT), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    acks = folder / "acks"
-    while proc.poll() is None and not (acks.exists() and acks.stat().st_size):  # the first write done
-        time.sleep(0.005)
-    if proc.poll() is not None:
+                            cwd=str(ROOT), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if proc.stdout.readline() != b"acked\n":  # blocks until the first write is acknowledged (or the end)
+        proc.wait()
         raise RuntimeError(f"the {kind} worker stopped by itself: {proc.stderr.read().decode()[-2000:]}")
-    time.sleep(rng.uniform(0, max_delay))
+    time.sleep(rng.uniform(0, max_delay))  # the random moment of the kill (not a wait for anything)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    proc.stdout.close()
     proc.stderr.close()
     return verify(kind, folder)
 

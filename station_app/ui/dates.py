@@ -22,6 +22,21 @@ def _q(d: dt.date) -> QDate:
     return QDate(d.year, d.month, d.day)
 
 
+NO_DATE = _q(EARLIEST_DATE)  # a filter's 不限: the first date any input takes
+
+
+def filter_date_edit(parent: QWidget) -> QDateEdit:
+    """A date filter of a list (从/至): within the date range, its first date reading 不限."""
+    edit = QDateEdit()
+    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setCalendarPopup(True)
+    limit_date_edit(edit)
+    edit.setSpecialValueText(parent.tr("不限"))
+    edit.setDate(NO_DATE)
+    edit.setMinimumWidth(100)
+    return edit
+
+
 def limit_date_edit(edit: QDateEdit | QDateTimeEdit, earliest: dt.date = EARLIEST_DATE,
                     latest: dt.date | None = None) -> QDateEdit | QDateTimeEdit:
     """Keep ``edit`` within the date range (a date edit or a date-time edit); returns it."""

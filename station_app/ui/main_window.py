@@ -152,7 +152,6 @@ class MainWindow(QMainWindow):
         self.instance_lock = None  # the QLockFile start-up took (ui/startup.py)
         self.nav.setCurrentRow(0)
         self._fit_current_page(self.stack.currentIndex())
-        self._fill_picker()
         self.set_view_code(self._start_code())
         self._starting = False
         self._restore_state()
@@ -284,8 +283,8 @@ class MainWindow(QMainWindow):
 
     def _fill_picker(self) -> None:
         """全县 and every station the database holds data of; the bar shows only at a county."""
-        county = station.is_county()
-        choices = station.data_stations() if county else []
+        county = self._county = station.is_county()
+        choices = self._stations = station.data_stations() if county else []
         self.station_picker.blockSignals(True)
         self.station_picker.clear()
         if len(choices) > 1:
@@ -349,7 +348,6 @@ class MainWindow(QMainWindow):
         """Packages were merged in: the pages that show the data see the new records (a station
         database may have become a county one: the status bar and the stations picker follow)."""
         keep = self.view.code if self.view is not None else None
-        self._fill_picker()
         codes = {s.code for s in station.data_stations()}
         self.set_view_code(keep if keep in codes or (keep is None and len(codes) > 1) else self._start_code())
 
@@ -459,7 +457,6 @@ class MainWindow(QMainWindow):
 
     def _on_station_changed(self) -> None:
         """The home profile was saved (first run or 设置): a station database shows its station."""
-        self._fill_picker()
         keep = self.view.code if self.view is not None and station.is_county() else self._start_code()
         self.set_view_code(keep)
         self._refresh_made("settings")
@@ -468,8 +465,8 @@ class MainWindow(QMainWindow):
     def _update_status(self) -> None:
         st = station.home_station()
         text = self.tr("本站：{0}（{1}）").format(st.name, st.code) if st else self.tr("本站：尚未设置")
-        if station.is_county():
-            text = self.tr("县级汇总库：{0} 个联络站").format(len(station.data_stations()))
+        if self._county:  # as _fill_picker found it just before
+            text = self.tr("县级汇总库：{0} 个联络站").format(len(self._stations))
             if self.view is not None:
                 text += self.tr("　正在查看：{0}").format(self.view.name)
         self.station_status.setText(text)

@@ -42,20 +42,7 @@ def _reachable(win: QWidget, widget: QWidget) -> bool:
             parent.ensureWidgetVisible(widget, 4, 4)
         parent = parent.parentWidget()
     app.processEvents()
-    if not widget.isVisible():
-        return False
-    rect = QRect(widget.mapTo(win, QPoint(0, 0)), widget.size())
-    if not win.rect().contains(rect):
-        return False
-    parent = widget.parentWidget()
-    while parent is not None and parent is not win:
-        if isinstance(parent, QAbstractScrollArea):
-            port = parent.viewport()
-            seen = QRect(port.mapTo(win, QPoint(0, 0)), port.size())
-            if not seen.contains(rect):
-                return False
-        parent = parent.parentWidget()
-    return True
+    return _inside(win, widget)
 
 
 @pytest.fixture

@@ -31,11 +31,11 @@ from station_app.domain.records import CaseEventRecord, CaseRecord, Page
 from station_app.services import cases, deputies, receptions
 from station_app.services.deputies import DeputyFilter
 from station_app.ui import style
+from station_app.ui.dates import NO_DATE, filter_date_edit
 from station_app.ui.excel_export import ExcelExport, paged_sheet
 from station_app.ui.forms import PageSearchKeys, refill_combo
 from station_app.ui.pages.cases.common import (
     DEADLINE_COLUMN,
-    NO_DATE,
     ORANGE,
     RED,
     SEARCH_DELAY_MS,
@@ -134,8 +134,8 @@ class CasesPage(StationViewMixin, PageSearchKeys, CaseList, CaseDetail, QWidget)
         for w in (self.department, self.deputy, self.village):
             bar2.addWidget(w)
         bar2.addWidget(QLabel(self.tr("登记日期")))
-        self.date_from = self._date_filter()
-        self.date_to = self._date_filter()
+        self.date_from = filter_date_edit(self)
+        self.date_to = filter_date_edit(self)
         bar2.addWidget(self.date_from)
         bar2.addWidget(QLabel(self.tr("至")))
         bar2.addWidget(self.date_to)

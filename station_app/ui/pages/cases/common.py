@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from PySide6.QtCore import QDate
-
 from station_app.domain import clock
 from station_app.domain.codes import CaseStatus, Category, Evaluation
 from station_app.domain.records import CaseRecord, Page
@@ -17,7 +15,6 @@ from station_app.ui.models.paged import DISPLAY, FOREGROUND, Column, PagedTableM
 
 RED = style.qcolor(style.RED)
 ORANGE = style.qcolor(style.ORANGE)
-NO_DATE = QDate(2000, 1, 1)
 SEARCH_DELAY_MS = 250
 SHEETS = {"assign": "交办通知单", "feedback": "反馈单"}
 

@@ -5,33 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from functools import partial
 
-from PySide6.QtWidgets import (
-    QDateEdit,
-)
-
 from station_app.domain.codes import CaseStatus
 from station_app.domain.records import CaseRecord
 from station_app.errors import KnownError
 from station_app.services import cases, settings
-from station_app.ui.dates import limit_date_edit
+from station_app.ui.dates import NO_DATE
 from station_app.ui.pages.cases.common import (
-    NO_DATE,
     _fetch,
 )
 
 
 class CaseList:
     """The list of :class:`CasesPage` (a mixin: the page holds the widgets)."""
-
-    def _date_filter(self) -> QDateEdit:
-        edit = QDateEdit()
-        edit.setDisplayFormat("yyyy-MM-dd")
-        edit.setCalendarPopup(True)
-        limit_date_edit(edit)  # its minimum (2000-01-01 = NO_DATE) reads 不限
-        edit.setSpecialValueText(self.tr("不限"))
-        edit.setDate(NO_DATE)
-        edit.setMinimumWidth(100)
-        return edit
 
     def filters(self) -> dict:
         f: dict = {"station_code": self.view_code}

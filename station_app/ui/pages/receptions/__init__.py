@@ -23,6 +23,7 @@ from station_app.domain.records import Page
 from station_app.services import cases, deputies, receptions
 from station_app.services.deputies import DeputyFilter
 from station_app.ui import style
+from station_app.ui.dates import NO_DATE
 from station_app.ui.forms import (
     ERROR_STYLE,
     PageSearchKeys,
@@ -30,7 +31,6 @@ from station_app.ui.forms import (
 )
 from station_app.ui.pages.receptions.common import (
     NAME_ROLE,
-    NO_DATE,
     OK_STYLE,
     PHONE_ROLE,
     SEARCH_DELAY_MS,

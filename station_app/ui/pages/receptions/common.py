@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -25,7 +25,9 @@ from station_app.domain.records import OpinionData, ReceptionRecord
 from station_app.errors import KnownError
 from station_app.services import cases, settings
 from station_app.ui import style
-from station_app.ui.dates import limit_date_edit
+from station_app.ui.dates import (
+    limit_date_edit,
+)
 from station_app.ui.forms import (
     ERROR_STYLE,
     INVALID_STYLE,
@@ -38,7 +40,6 @@ from station_app.ui.models.paged import Column
 VISITOR_ROLE = Qt.ItemDataRole.UserRole  # (name, phone, village)
 NAME_ROLE = Qt.ItemDataRole.UserRole + 1
 PHONE_ROLE = Qt.ItemDataRole.UserRole + 2
-NO_DATE = QDate(2000, 1, 1)  # the date filters' "不限"
 OK_STYLE = style.css(style.GREEN)
 SEARCH_DELAY_MS = 250
 

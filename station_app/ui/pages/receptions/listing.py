@@ -8,7 +8,6 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -25,7 +24,7 @@ from station_app.domain.records import ReceptionRecord
 from station_app.errors import KnownError
 from station_app.services import receptions
 from station_app.ui import style
-from station_app.ui.dates import limit_date_edit
+from station_app.ui.dates import NO_DATE, filter_date_edit
 from station_app.ui.dialogs.reception_dialog import (
     ReceptionDialog,
 )
@@ -36,7 +35,6 @@ from station_app.ui.forms import (
 )
 from station_app.ui.models.paged import PagedTableModel
 from station_app.ui.pages.receptions.common import (
-    NO_DATE,
     SEARCH_DELAY_MS,
     reception_columns,
 )
@@ -58,8 +56,8 @@ class ReceptionList:
         self.search.setClearButtonEnabled(True)
         bar.addWidget(self.search, 2)
         bar.addWidget(QLabel(self.tr("日期")))
-        self.date_from = self._date_filter()
-        self.date_to = self._date_filter()
+        self.date_from = filter_date_edit(self)
+        self.date_to = filter_date_edit(self)
         bar.addWidget(self.date_from)
         bar.addWidget(QLabel(self.tr("至")))
         bar.addWidget(self.date_to)
@@ -117,16 +115,6 @@ class ReceptionList:
         self.edit_button.clicked.connect(self.edit_selected)
         self.delete_button.clicked.connect(self.delete_selected)
         return w
-
-    def _date_filter(self) -> QDateEdit:
-        edit = QDateEdit()
-        edit.setDisplayFormat("yyyy-MM-dd")
-        edit.setCalendarPopup(True)
-        limit_date_edit(edit)  # its minimum (2000-01-01 = NO_DATE) reads 不限
-        edit.setSpecialValueText(self.tr("不限"))
-        edit.setDate(NO_DATE)
-        edit.setMinimumWidth(100)
-        return edit
 
     # -- list -----------------------------------------------------------------------------------
     def filters(self) -> dict:
