@@ -335,7 +335,7 @@ class MainWindow(QMainWindow):
     def set_view_code(self, code: str | None) -> None:
         """Show station ``code`` (None: 全县 at a county; nothing before the first station exists)
         on every page."""
-        if code is None and not station.is_county():
+        if code is None and len(station.data_stations()) <= 1:  # no 全县 of one station: show that station
             self.view = station.default_view()
         else:
             self.view = station.view(code)
