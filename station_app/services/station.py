@@ -20,10 +20,11 @@ from station_app.db.models import ActivityDay, Deputy, Reception, Station
 from station_app.db.rows import tuples
 from station_app.domain import clock
 from station_app.domain.records import StationProfile, StationView
+from station_app.domain.roles import Permission
 from station_app.domain.validators import check_phone, normalize_phone
 from station_app.errors import KnownError, ValidationError
 from station_app.printing.fonts import name_problem
-from station_app.services import audit
+from station_app.services import audit, context
 
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
 
@@ -160,6 +161,10 @@ def view(code: str | None) -> StationView:
     st = profile(code)
     if st.is_home and is_read_only():
         return StationView(st.code, st.name, writable=False, read_only_reason=faults.READ_ONLY)
+    user = context.current_user()
+    if st.is_home and not context.may(Permission.CHANGE) and user is not None:
+        return StationView(st.code, st.name, writable=False,
+                           read_only_reason=f"您以{user.role.label}身份登录，只能查看，不能修改")
     if st.is_home:
         return StationView(st.code, st.name, writable=True)
     return StationView(st.code, st.name, writable=False, read_only_reason=READ_ONLY_REASON.format(name=st.name))
@@ -184,7 +189,10 @@ def database_read_only() -> bool:
 
 def require_writable(code: str, what: str = "修改") -> None:
     """Refuse a change to a record of station ``code`` unless it is the home station's: a record
-    imported from another station's package belongs to that station."""
+    imported from another station's package belongs to that station. The logged-in user's role must
+    allow changes (:func:`station_app.services.context.require`): a 只读 user is refused here, in the
+    service, whatever the UI offered."""
+    context.require(Permission.CHANGE, what)
     if is_read_only():
         raise faults.ReadOnlyDatabase(f"不能{what}：" + faults.READ_ONLY)
     home = home_station()
