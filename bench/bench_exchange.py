@@ -216,7 +216,7 @@ def main() -> int:
             f.unlink()
         open_database(str(county))
         t = time.perf_counter()
-        reports = exchange.import_packages(packages)
+        reports = exchange.import_packages(packages, enroll=True)
         times["import app"].append(time.perf_counter() - t)
         bad = [r.reason for r in reports if r.status != "imported"]
         assert not bad, bad

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from station_app import APP_TITLE, __version__
 from station_app.cli_args import ArgumentsWrong
+from station_app.cli_exchange import add_password_arguments, export_password, import_password
 from station_app.cli_holidays import add_holidays_parser, cmd_holidays
 from station_app.cli_points import add_points_parser, cmd_points
 from station_app.cli_print import _date, add_print_parser, cmd_print, station_in_view
@@ -83,6 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"{APP_TITLE} {__version__}", help="显示版本号并退出")
     parser.add_argument("--db", help="数据库：文件路径、sqlite:///路径 或 postgresql://用户@主机/库名（默认：用户数据目录中的内置数据库）")
     parser.add_argument("--self-test", action="store_true", help="自检：临时数据库读写、生成含中文和二维码的PDF")
+    parser.add_argument("--user", metavar="NAME",
+                        help="用户名：加密的数据库须登录（密码从提示输入或环境变量 STATION_APP_PASSWORD，不在命令行上给出）")
     sub = parser.add_subparsers(dest="command", metavar="子命令", parser_class=_Parser)
 
     p = sub.add_parser("demo", help="生成演示数据（确定性的中文示例数据）")
@@ -121,11 +124,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="期间开始日期（默认：上次导出的截止日期次日，首次为最早记录的日期）")
     p.add_argument("--to", dest="date_to", type=_date, metavar="YYYY-MM-DD", help="期间结束日期（默认：今天）")
     p.add_argument("--full", action="store_true", help="导出全部数据（默认只导出上次导出以来有变化的记录）")
-    p.add_argument("--password", help="加密密码（AES-256；默认用“设置”中的导出密码，空字符串表示不加密）")
+    add_password_arguments(p, export=True)
 
     p = sub.add_parser("import", help="导入各站的数据包；有被拒绝的数据包时退出码为 1")
     p.add_argument("--db", required=True, help="数据库（不存在时新建，作为县级汇总库）")
-    p.add_argument("--password", help="数据包密码（默认用“设置”中的导出密码）")
+    add_password_arguments(p, export=False)
+    p.add_argument("--enroll", action="store_true",
+                   help="登记尚未登记的站点的签名密钥（请先与该站核对报告中的指纹）")
     p.add_argument("--json", action="store_true", help="以 JSON 列表输出每个数据包的结果")
     p.add_argument("packages", nargs="+", metavar="PACKAGE", help="数据包文件（.zip）")
 
@@ -253,10 +258,13 @@ def cmd_stats(args) -> int:
 
 def cmd_export(args) -> int:
     from station_app.services import exchange
+    from station_app.services.station import home_station
 
     _open(args.db)
+    home = home_station()
+    password = export_password(args, home.code if home else None)
     result = exchange.export_package(args.out, date_from=args.date_from, date_to=args.date_to, full=args.full,
-                                     password=args.password)
+                                     password=password)
     print(result.path)
     return 0
 
@@ -272,16 +280,18 @@ def _remove_new_database(file: Path) -> None:
 
 def cmd_import(args) -> int:
     from station_app.db.instance import hold, refuse_if_held
+    from station_app.domain.package_signing import grouped
     from station_app.paths import sqlite_file_of
     from station_app.services import exchange
 
     refuse_if_held(args.db, "导入数据包")
+    password = import_password(args)
     file = sqlite_file_of(args.db)
     new_file = file is not None and not file.exists()
     try:
         with hold(args.db, "导入数据包"):  # a GUI started meanwhile is refused
             _open(args.db)
-            reports = exchange.import_packages(args.packages, password=args.password)
+            reports = exchange.import_packages(args.packages, password=password, enroll=args.enroll)
     except BaseException:
         if new_file:
             _remove_new_database(file)
@@ -294,6 +304,8 @@ def cmd_import(args) -> int:
         for r in reports:
             if r.status == "imported":
                 print(f"已导入 {r.package}：新增 {r.inserted} 条，更新 {r.updated} 条，未变 {r.unchanged} 条")
+                if r.enrolled:
+                    print(f"已登记站点 {r.station_code} 的签名密钥，指纹 {grouped(r.fingerprint or '')}")
             else:
                 print(f"已拒绝 {r.package}：{r.reason}", file=sys.stderr)
     rejected = sum(r.status != "imported" for r in reports)
@@ -350,6 +362,9 @@ def main(argv: list[str] | None = None) -> int:
             from station_app.ui.app import run_gui
 
             return run_gui(args.db)
+        from station_app.cli_login import log_in_for
+
+        log_in_for(args)
         return COMMANDS[args.command](args)
     except _ArgumentsWrong as exc:
         print(f"station-app: 参数错误：{exc}", file=sys.stderr)

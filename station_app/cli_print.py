@@ -115,7 +115,69 @@ def add_print_parser(subparsers) -> argparse._SubParsersAction:
     k.add_argument("--year", required=True, type=_year, metavar="YYYY", help="年度，如 2026")
     _station_arg(k)
     k.set_defaults(print_run=_run_ranking)
+    _add_livelihood_kinds(kinds)
     return kinds
+
+
+def _add_livelihood_kinds(kinds) -> None:
+    """民生实事 (issue 22): 选票 and 计票结果公告 of a 票决 session, the year's 公示, and two monthly
+    sheets of 公开 (意见建议办理结果, 代表履职情况通报)."""
+    spec = (("ballot", "民生实事项目票决选票：候选项目和赞成、反对、弃权方格", "--session", _run_ballot),
+            ("tally", "民生实事项目票决计票结果公告：到会人数、每个项目的票数、通过与否和名次", "--session", _run_tally),
+            ("publicity", "民生实事项目实施情况公示：票决通过的项目、责任单位、预算、节点和进度", "--year", _run_publicity),
+            ("outcomes", "意见建议办理结果公开：一个月内办结的意见建议和群众评价（反映人姓名隐去）", "--month", _run_outcomes),
+            ("bulletin", "代表履职情况通报：一个月内每位代表的活动日出勤、接待次数和办结意见建议", "--month", _run_bulletin))
+    for kind, text, flag, run in spec:
+        k = kinds.add_parser(kind, help=text, description=f"{text}（A4）")
+        k.add_argument("--db", required=True, help="数据库：文件路径或数据库地址")
+        k.add_argument("--out", required=True, type=_pdf_out, metavar="FILE.pdf", help="输出的 PDF 文件（以 .pdf 结尾）")
+        if flag == "--session":
+            k.add_argument("--session", required=True, metavar="UID", help="票决会议的 uid（民生实事 → 票决 中可复制）")
+        elif flag == "--year":
+            k.add_argument("--year", required=True, type=_year, metavar="YYYY", help="年度，如 2026")
+        else:
+            k.add_argument("--month", required=True, type=_month, metavar="YYYY-MM", help="月份，如 2026-03")
+        _station_arg(k)
+        k.set_defaults(print_run=run)
+
+
+def _month(text: str) -> str:
+    """A month on the command line: ``2026-03``, its year within the range every date keeps."""
+    parts = text.split("-")
+    if len(parts) != 2 or len(parts[0]) != 4 or not all(p.isdigit() for p in parts) or not 1 <= int(parts[1]) <= 12:
+        raise argparse.ArgumentTypeError(f"月份应写成 2026-03 这样的年-月，不是 {text}")
+    _year(parts[0])
+    return f"{parts[0]}-{int(parts[1]):02d}"
+
+
+def _run_ballot(args):
+    from station_app.services.livelihood_print import print_ballot
+
+    return print_ballot(args.session, args.out, args.station_code)
+
+
+def _run_tally(args):
+    from station_app.services.livelihood_print import print_tally
+
+    return print_tally(args.session, args.out, args.station_code)
+
+
+def _run_publicity(args):
+    from station_app.services.livelihood_print import print_publicity
+
+    return print_publicity(args.year, args.out, args.station_code)
+
+
+def _run_outcomes(args):
+    from station_app.services.livelihood_print import print_outcomes
+
+    return print_outcomes(args.month, args.out, args.station_code)
+
+
+def _run_bulletin(args):
+    from station_app.services.livelihood_print import print_bulletin
+
+    return print_bulletin(args.month, args.out, args.station_code)
 
 
 COUNTY_WORDS = ("all", "全县")

@@ -111,7 +111,7 @@ def _export_import(folder: Path, uid: str) -> None:
         close_database()
     open_database(str(folder / "county.db"))
     try:
-        (report,) = exchange.import_packages([result.path])
+        (report,) = exchange.import_packages([result.path], enroll=True)
         if report.status != "imported":
             raise KnownError(f"数据包被拒绝：{report.reason}")
         back = deputies.get(uid)

@@ -51,9 +51,9 @@ def _people(*names: str) -> list[str]:
 
 def station_packages(base: Path) -> tuple[Path, Path]:
     """Build the two station databases under ``base`` and return their full packages (T01, T02)."""
-    evidence = base / "佐证.txt"
+    evidence = base / "佐证.pdf"
     base.mkdir(parents=True, exist_ok=True)
-    evidence.write_text("会议通知和签到表", encoding="utf-8")
+    evidence.write_bytes("%PDF-1.4 会议通知和签到表".encode())
     stick = base / "stick"
 
     open_database(str(base / "t01" / "station.db"))

@@ -130,7 +130,7 @@ def work(kind: str, folder: Path) -> None:
             _ack(acks, str(backup(str(folder / "station.db"), folder / "copies" / f"b{i}.db")))
         elif kind == "import":
             packages = sorted((folder / "packages").glob("*.zip"))
-            for report in exchange.import_packages([str(p) for p in packages]):
+            for report in exchange.import_packages([str(p) for p in packages], enroll=True):
                 if report.status != "imported":
                     raise SystemExit(f"import refused: {report.reason}")
                 _ack(acks, report.package_id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from station_app.core.fileio import open_private
 from station_app.core.paths import log_dir
 
 LOG_NAME = "errors.log"
@@ -17,7 +18,7 @@ LOG_NAME = "errors.log"
 def write_crash_log(text: str) -> None:
     """Append ``text`` (a traceback) with the time to the data dir's ``logs/errors.log``."""
     try:
-        with open(log_dir() / LOG_NAME, "a", encoding="utf-8") as handle:
+        with open_private(log_dir() / LOG_NAME, "a", encoding="utf-8") as handle:  # 0600: it may hold data
             handle.write(f"--- {dt.datetime.now().isoformat()} ---\n{text}\n")
     except OSError:
         pass

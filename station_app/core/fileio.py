@@ -1,6 +1,7 @@
 """Atomic file writing: temp file in the target folder → fsync → ``os.replace``.
 
-Nothing is ever left under the final name unless it was completely written.
+Nothing is ever left under the final name unless it was completely written. The temp file is
+``mkstemp``'s, so on POSIX every file written here is readable by its owner alone (0600).
 """
 
 from __future__ import annotations
@@ -60,6 +61,15 @@ def atomic_write(path: str | os.PathLike, mode: str = "wb", encoding: str | None
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+
+
+def open_private(path: str | os.PathLike, mode: str = "wb", encoding: str | None = None) -> IO:
+    """Open ``path`` for writing (``w``/``a`` modes), a new file readable by its owner alone
+    (0600 on POSIX: packages, crash logs — the atomic writes get it from ``mkstemp``)."""
+    if os.name != "posix":
+        return open(path, mode, encoding=encoding)
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if "a" in mode else os.O_TRUNC)
+    return os.fdopen(os.open(path, flags, 0o600), mode, encoding=encoding)
 
 
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:

@@ -14,8 +14,13 @@ import re
 import sqlite3
 import struct
 from pathlib import Path
+from typing import Any
+
+import station_app.db.cipher as cipher
+from station_app.db.keyslots import sidecar
 
 HEADER = b"SQLite format 3\x00"
+CIPHER_PAGE = 4096  # SQLCipher 4's page size: an encrypted file is a whole number of them
 
 
 def reason(exc: Exception) -> str:
@@ -55,25 +60,37 @@ def _header_findings(file: Path) -> list[str]:
     return []
 
 
-def findings(file: str | Path, full: bool = False) -> list[str]:
+def findings(file: str | Path, full: bool = False, key: bytes | None = None, live: bool = False) -> list[str]:
     """What is wrong with the SQLite file ``file`` (empty: nothing). ``full`` runs
-    ``integrity_check`` (slow on a big file) instead of ``quick_check``."""
+    ``integrity_check`` (slow on a big file) instead of ``quick_check``. An encrypted file (no
+    SQLite header, its ``.keys`` beside it) is checked through ``key``; without the key only its
+    size can be (a whole number of pages), the rest waits for the login. ``live``: the database is
+    the one open in this process."""
     file = Path(file)
     if not file.exists():
         return []
-    out = _header_findings(file)
-    if out:
-        return out
+    # the database open here (``live``) is never read but through its own SQLite library: its header
+    # was checked at opening, and another descriptor's closing would drop its locks (is_open_here)
+    encrypted = key is not None if live else cipher.has_plain_header(file) is False and sidecar(file).exists()
+    if encrypted:
+        size = file.stat().st_size
+        if size % CIPHER_PAGE:
+            return [f"数据库文件被截断：大小 {size} 字节不是页大小 {CIPHER_PAGE} 的整数倍"]
+        if key is None:
+            return []
+    elif not live:
+        out = _header_findings(file)
+        if out:
+            return out
+    con: Any = None
     try:
-        con = sqlite3.connect(str(file), timeout=5)
-    except sqlite3.Error as exc:
-        return [reason(exc)]
-    try:
+        con = cipher.connect(file, key, timeout=5) if encrypted else sqlite3.connect(str(file), timeout=5)
         rows = [r[0] for r in con.execute("PRAGMA integrity_check" if full else "PRAGMA quick_check").fetchall()]
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, cipher.Error) as exc:
         return [reason(exc)]
     finally:
-        con.close()
+        if con is not None:
+            con.close()
     if rows == ["ok"]:
         return []
     pages = sorted({int(n) for n in re.findall(r"[Pp]age (\d+)", " ".join(rows))})

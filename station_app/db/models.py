@@ -346,6 +346,90 @@ class ScoreYearGrade(BaseModel):
         indexes = ((("closing", "deputy_uid"), True),)
 
 
+class LivelihoodProject(TravelModel):
+    """民生实事项目 (migration 16): a candidate (征集) from opinions, deputies or the government's list,
+    through 初审 and 票决 to 实施 and 评单. Money in fen (分); ``case_uids`` the linked opinions;
+    ``session_uid`` the 票决 session that decided it; ``carried_from_uid`` last year's project
+    carried over for 再督办."""
+
+    year = pw.IntegerField(index=True)
+    title = pw.CharField(max_length=100)
+    description = pw.TextField(default="")
+    village = pw.CharField(max_length=60, default="")
+    estimated_cost = pw.BigIntegerField(default=0)  # fen
+    department = pw.CharField(max_length=60, default="")
+    source = pw.CharField(max_length=12)  # domain.livelihood.SOURCE
+    status = pw.CharField(max_length=12)  # domain.livelihood.STATUS
+    registered_on = IsoDateField()  # 征集日期
+    session_uid = pw.CharField(max_length=36, null=True, index=True)
+    budget = pw.BigIntegerField(null=True)  # fen
+    progress = pw.IntegerField(default=0)  # 0..100
+    completed_at = TimestampField(null=True)
+    carried_from_uid = pw.CharField(max_length=36, null=True)
+    case_uids = JsonField(default=list)
+    note = pw.TextField(default="")
+
+
+class LivelihoodSession(TravelModel):
+    """票决 session at the 乡镇人代会 (migration 16): who was present, how many deputies in all,
+    which projects were on the ballot, how many to approve; ``held`` once the result is applied."""
+
+    date = IsoDateField(index=True)
+    meeting_name = pw.CharField(max_length=120)
+    deputies_total = pw.IntegerField()
+    present_deputy_uids = JsonField(default=list)
+    project_uids = JsonField(default=list)  # the ballot, in order
+    quota = pw.IntegerField()
+    status = pw.CharField(max_length=8)  # planned / held
+
+
+class LivelihoodVote(TravelModel):
+    """One deputy's vote on one project (``choice``), or — ``deputy_uid`` null — the counts of the
+    paper ballots for one project (``count_*``). Never both for one project in one session."""
+
+    session_uid = pw.CharField(max_length=36, index=True)
+    project_uid = pw.CharField(max_length=36, index=True)
+    deputy_uid = pw.CharField(max_length=36, null=True)
+    choice = pw.CharField(max_length=8, null=True)  # for / against / abstain
+    count_for = pw.IntegerField(default=0)
+    count_against = pw.IntegerField(default=0)
+    count_abstain = pw.IntegerField(default=0)
+
+
+class LivelihoodMilestone(TravelModel):
+    """A milestone (节点) of an approved project: planned and actual dates."""
+
+    project_uid = pw.CharField(max_length=36, index=True)
+    title = pw.CharField(max_length=100)
+    planned_date = IsoDateField()
+    actual_date = IsoDateField(null=True)
+    note = pw.TextField(default="")
+
+
+class LivelihoodInspection(TravelModel):
+    """督查: an activity day of kind ``livelihood`` looked at a project; the findings (its photos
+    are the activity day's photos)."""
+
+    activity_day_uid = pw.CharField(max_length=36, index=True)
+    project_uid = pw.CharField(max_length=36, index=True)
+    findings = pw.TextField(default="")
+
+
+class LivelihoodRating(TravelModel):
+    """评单: one deputy's year-end rating of one project."""
+
+    project_uid = pw.CharField(max_length=36, index=True)
+    deputy_uid = pw.CharField(max_length=36)
+    year = pw.IntegerField()
+    rating = pw.CharField(max_length=20)  # satisfied / basically_satisfied / dissatisfied
+    rated_on = IsoDateField()
+    note = pw.TextField(default="")
+
+
+LIVELIHOOD_MODELS = [LivelihoodProject, LivelihoodSession, LivelihoodVote, LivelihoodMilestone,
+                     LivelihoodInspection, LivelihoodRating]
+
+
 class Setting(BaseModel):
     """Stored settings (declared with defaults in ``services.settings``)."""
 
@@ -358,10 +442,16 @@ class User(BaseModel):
     username = pw.CharField(max_length=40, unique=True)
     display_name = pw.CharField(max_length=40, default="")
     password_hash = pw.CharField(max_length=200)
-    role = pw.CharField(max_length=16, default="clerk")
+    role = pw.CharField(max_length=16, default="clerk")  # domain.roles.Role value
     active = pw.BooleanField(default=True)
     created_at = TimestampField(default=clock.now_ts)
     updated_at = TimestampField(default=clock.now_ts)
+    # migration 13: the admin's one-time recovery code (argon2), and the lockout state for
+    # databases whose user table is readable before login (plain SQLite, PostgreSQL)
+    recovery_hash = pw.CharField(max_length=200, default="")
+    failed_logins = pw.IntegerField(default=0)
+    locked_until = TimestampField(null=True)
+    last_login_at = TimestampField(null=True)
 
 
 class AuditLog(BaseModel):
@@ -376,6 +466,11 @@ class AuditLog(BaseModel):
     before = JsonField(null=True)
     after = JsonField(null=True)
     summary = pw.CharField(max_length=200, default="")
+    # the hash chain (migration 14, domain/audit_chain.py): 1, 2, 3, … without gaps; the previous
+    # entry's hash; SHA-256 over this entry's columns and prev_hash. Null only on a forged row
+    seq = pw.BigIntegerField(null=True, unique=True)
+    prev_hash = pw.CharField(max_length=64, null=True)
+    hash = pw.CharField(max_length=64, null=True)
 
 
 class ExchangeSent(BaseModel):
@@ -418,6 +513,30 @@ class ExchangeImported(BaseModel):
         indexes = ((("station_code", "created_at"), False),)
 
 
+class StationKey(BaseModel):
+    """The registry of station keys (EXCHANGE_FORMAT §2.3a; migration 15): station code → Ed25519
+    public key. A package is imported only when signed by its station's enrolled key. Re-enrolling
+    a station replaces the key; the audit log keeps the old and the new one."""
+
+    station_code = pw.CharField(max_length=32, unique=True)
+    public_key = pw.CharField(max_length=64)  # base64 of the 32-byte raw key
+    fingerprint = pw.CharField(max_length=20)  # 20 hex digits (domain.package.key_fingerprint)
+    enrolled_at = TimestampField(default=clock.now_ts)
+    enrolled_by = pw.CharField(max_length=40)
+    enrolments = pw.IntegerField(default=1)
+
+
+class OwnKey(BaseModel):
+    """This station's own Ed25519 key pair (migration 15), made at its first export. The private
+    key stays in this database, which is encrypted at rest and unlocked by a user's login."""
+
+    station_code = pw.CharField(max_length=32, unique=True)
+    private_key = pw.CharField(max_length=64)  # base64 of the 32-byte raw private key
+    public_key = pw.CharField(max_length=64)
+    fingerprint = pw.CharField(max_length=20)
+    created_at = TimestampField(default=clock.now_ts)
+
+
 class SchemaVersion(BaseModel):
     version = pw.IntegerField(primary_key=True)
     name = pw.CharField(max_length=80)
@@ -427,4 +546,5 @@ class SchemaVersion(BaseModel):
 ALL_MODELS = [Station, Deputy, Setting, User, AuditLog, SchemaVersion, ActivityDay, Duty, Attendance,
               HolidayOverride, DeputyUnavailable, ActivityPhoto, MonthlyTheme, Reception, ReceptionDeputy, Case,
               CaseEvent, Department, CaseCounter, ScoringRules, DutyRecord, ExchangeSent, ExchangeImported,
-              ScoreYearClosing, ScoreYearGrade]
+              ScoreYearClosing, ScoreYearGrade, StationKey, OwnKey]
+ALL_MODELS += LIVELIHOOD_MODELS

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from station_app.db.bulk import bulk_insert
 from station_app.db.connection import database
 from station_app.db.models import ActivityDay, Deputy, DutyRecord, seeded_uids
+from station_app.demo.demo_livelihood import make_livelihood
 from station_app.demo.demo_receptions import generate
 from station_app.demo.names import GIVEN_F, GIVEN_M, MINORITY, PHONE_PREFIXES, SURNAMES, VILLAGES
 from station_app.domain import clock
@@ -144,13 +145,14 @@ def make_demo(seed: int = 1, deputies: int = 30, receptions: int | None = None) 
                 .order_by(ActivityDay.date)]
         counts = generate(n, seed, code, on_duty, held, today=clock.today(), years=1 if n <= 100_000 else 6)
     with seeded_uids(gen.uid):
+        make_livelihood(rng, year)  # before the duty records: votes, 督查 and 评单 earn points
         duty = _demo_duty_records(rng, year)
     return DemoSummary(station_code=code, deputies=deputies, activity_days=days, attendances=marks,
                        duty_records=duty, **counts)
 
 
 MANUAL_DEMO = (("A02", "列席镇人大主席团第{n}次会议"), ("E02", "参加《农村公路条例》执法检查"),
-               ("E03", "督查民生实事项目：村级养老服务站建设"), ("A04", "在镇人代会上就农村饮水安全发言"))
+               ("E02", "就民生实事项目开展专题询问"), ("A04", "在镇人代会上就农村饮水安全发言"))
 
 
 def _demo_duty_records(rng, year: int) -> int:

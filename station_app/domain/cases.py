@@ -22,6 +22,7 @@ from station_app.errors import KnownError
 REGISTERED, ASSIGNED, IN_PROGRESS = CaseStatus.REGISTERED.value, CaseStatus.ASSIGNED.value, CaseStatus.IN_PROGRESS.value
 REPLIED, RESOLVED, CLOSED = CaseStatus.REPLIED.value, CaseStatus.RESOLVED.value, CaseStatus.CLOSED_UNRESOLVED.value
 FINAL = frozenset({RESOLVED, CLOSED})
+OPEN = (REGISTERED, ASSIGNED, IN_PROGRESS, REPLIED)  # not FINAL: still in the loop
 WAITING = frozenset({ASSIGNED, IN_PROGRESS})  # with the department: deadlines run
 GOOD = frozenset({Evaluation.SATISFIED.value, Evaluation.BASICALLY_SATISFIED.value})
 DISSATISFIED = Evaluation.DISSATISFIED.value
@@ -170,6 +171,57 @@ def add_working_days(start: dt.date, days: int, is_workday: Callable[[dt.date], 
         if is_workday(d):
             left -= 1
     return d
+
+
+# --- where a case stands (one rule: services filter by it in SQL, lists colour by it) ---------------
+
+
+def is_open(status: str) -> bool:
+    """Not finished: neither 已办结 nor 终结未解决 (a 已答复 case waits for its evaluation)."""
+    return status not in FINAL
+
+
+def is_waiting(status: str) -> bool:
+    """With the department (交办/办理中): its deadline runs."""
+    return status in WAITING
+
+
+def is_overdue(status: str, deadline: dt.date | None, today: dt.date) -> bool:
+    """Waiting for the department and past its deadline."""
+    return is_waiting(status) and deadline is not None and deadline < today
+
+
+def due_soon_until(today: dt.date, due_soon_days: int, is_workday: Callable[[dt.date], bool]) -> dt.date:
+    """The last deadline that counts as due soon: ``due_soon_days`` working days after ``today``."""
+    return add_working_days(today, due_soon_days, is_workday)
+
+
+def is_due_soon(status: str, deadline: dt.date | None, today: dt.date, until: dt.date) -> bool:
+    """Waiting, not yet overdue, and due by ``until`` (:func:`due_soon_until`)."""
+    return is_waiting(status) and deadline is not None and today <= deadline <= until
+
+
+@dataclass(frozen=True)
+class DeadlineState:
+    """Where a case stands against its deadline on a day: ``days_left`` working days from that
+    day to the deadline (negative: overdue by), None when not waiting or without a deadline."""
+
+    open: bool
+    waiting: bool
+    overdue: bool
+    due_soon: bool
+    days_left: int | None
+
+
+def deadline_state(status: str, deadline: dt.date | None, today: dt.date, due_soon_days: int,
+                   is_workday: Callable[[dt.date], bool]) -> DeadlineState:
+    """Open, waiting, overdue, due soon — the one rule, on the working-day calendar ``is_workday``."""
+    waiting = is_waiting(status)
+    left = working_days_between(today, deadline, is_workday) if waiting and deadline is not None else None
+    return DeadlineState(
+        open=is_open(status), waiting=waiting, overdue=is_overdue(status, deadline, today),
+        due_soon=is_due_soon(status, deadline, today, due_soon_until(today, due_soon_days, is_workday)),
+        days_left=left)
 
 
 def working_days_between(start: dt.date, end: dt.date, is_workday: Callable[[dt.date], bool]) -> int:

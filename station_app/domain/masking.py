@@ -39,3 +39,14 @@ def mask_id_number(value: str | None) -> str:
     if len(v) == 18:
         return v[:6] + "*" * 8 + v[14:]
     return _tail(v)
+
+
+def mask_name(name: str | None) -> str:
+    """A person's name on a public board (评判结果向群众公开): the surname stays, the given name is
+    starred — ``王建国`` → ``王**``, ``李娜`` → ``李*``; a one-character name shows only ``*``."""
+    if not name:
+        return ""
+    n = name.strip()
+    if len(n) <= 1:
+        return "*" * len(n)
+    return n[0] + "*" * (len(n) - 1)

@@ -44,6 +44,13 @@ from station_app.domain.codes import (
     Level,
     Urgency,
 )
+from station_app.domain.livelihood import (
+    ProjectRating,
+    ProjectSource,
+    ProjectStatus,
+    SessionStatus,
+    VoteChoice,
+)
 
 FORMAT = "station-exchange"
 VERSION = 1
@@ -203,9 +210,75 @@ SPECS: dict[str, tuple[F, ...]] = {
     ),
 }
 
-TABLES = tuple(SPECS)  # also the import order: a table only refers to tables before it
+# 民生实事项目票决制 (v1.1, additive): six tables after the seven of v1. A package without them
+# (an older station's) is whole: their members are optional (OPTIONAL_TABLES).
+SPECS.update({
+    "livelihood_projects": COMMON + (
+        F("year", "int", label="年度"),
+        F("title", "str", max_length=100, label="项目名称"),
+        F("description", "str", nullable=True, label="项目概要"),
+        F("village", "str", nullable=True, max_length=60, label="村（社区）"),
+        F("estimated_cost", "int", minimum=0, label="估算资金（分）"),
+        F("department", "str", nullable=True, max_length=60, label="责任单位"),
+        F("source", "code", codes=tuple(ProjectSource.codes()), label="项目来源"),
+        F("status", "code", codes=tuple(ProjectStatus.codes()), label="状态"),
+        F("registered_on", "date", label="征集日期"),
+        F("session_uid", "uid", nullable=True, label="票决会议"),
+        F("budget", "int", nullable=True, minimum=0, label="预算资金（分）"),
+        F("progress", "int", minimum=0, label="进度（%）"),
+        F("completed_at", "ts", nullable=True, label="完成时间"),
+        F("carried_from_uid", "uid", nullable=True, label="再督办来源项目"),
+        F("case_uids", "uids", label="关联意见建议"),
+        F("note", "str", nullable=True, label="备注"),
+    ),
+    "livelihood_sessions": COMMON + (
+        F("date", "date", label="票决日期"),
+        F("meeting_name", "str", max_length=120, label="会议名称"),
+        F("deputies_total", "int", minimum=1, label="全体代表人数"),
+        F("present_deputy_uids", "uids", label="出席代表"),
+        F("project_uids", "uids", label="选票上的项目"),
+        F("quota", "int", minimum=1, label="拟确定项目数"),
+        F("status", "code", codes=tuple(SessionStatus.codes()), label="状态"),
+    ),
+    "livelihood_votes": COMMON + (
+        F("session_uid", "uid", label="票决会议"),
+        F("project_uid", "uid", label="项目"),
+        F("deputy_uid", "uid", nullable=True, label="代表"),
+        F("choice", "code", nullable=True, codes=tuple(VoteChoice.codes()), label="表决意见"),
+        F("count_for", "int", minimum=0, label="赞成票"),
+        F("count_against", "int", minimum=0, label="反对票"),
+        F("count_abstain", "int", minimum=0, label="弃权票"),
+    ),
+    "livelihood_milestones": COMMON + (
+        F("project_uid", "uid", label="项目"),
+        F("title", "str", max_length=100, label="节点"),
+        F("planned_date", "date", label="计划完成日期"),
+        F("actual_date", "date", nullable=True, label="实际完成日期"),
+        F("note", "str", nullable=True, label="说明"),
+    ),
+    "livelihood_inspections": COMMON + (
+        F("activity_day_uid", "uid", label="督查活动日"),
+        F("project_uid", "uid", label="项目"),
+        F("findings", "str", nullable=True, label="督查发现"),
+    ),
+    "livelihood_ratings": COMMON + (
+        F("project_uid", "uid", label="项目"),
+        F("deputy_uid", "uid", label="代表"),
+        F("year", "int", label="年度"),
+        F("rating", "code", codes=tuple(ProjectRating.codes()), label="评价"),
+        F("rated_on", "date", label="评价日期"),
+        F("note", "str", nullable=True, label="说明"),
+    ),
+})
+OPTIONAL_TABLES = frozenset(("livelihood_projects", "livelihood_sessions", "livelihood_votes", "livelihood_milestones",
+                             "livelihood_inspections", "livelihood_ratings"))
+
+TABLES = tuple(SPECS)  # the import order; a reference to a table after it is resolved once all are merged
 TABLE_LABELS = {"deputies": "代表", "activity_days": "活动日", "attendances": "签到", "receptions": "接待登记",
-                "cases": "意见建议", "case_events": "办理记录", "duty_records": "履职记录"}
+                "cases": "意见建议", "case_events": "办理记录", "duty_records": "履职记录",
+                "livelihood_projects": "民生实事项目", "livelihood_sessions": "民生实事票决",
+                "livelihood_votes": "民生实事表决票", "livelihood_milestones": "民生实事实施节点",
+                "livelihood_inspections": "民生实事督查", "livelihood_ratings": "民生实事评单"}
 
 # (table, field) → the tables a uid there may point to; None for attachments
 REFERENCES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
@@ -215,7 +288,16 @@ REFERENCES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "receptions": (("deputy_uids", ("deputies",)), ("activity_day_uid", ("activity_days",))),
     "cases": (("reception_uid", ("receptions",)),),
     "case_events": (("case_uid", ("cases",)),),
-    "duty_records": (("deputy_uid", ("deputies",)), ("source_uid", ("attendances", "receptions", "cases"))),
+    "duty_records": (("deputy_uid", ("deputies",)),
+                     ("source_uid", ("attendances", "receptions", "cases", "livelihood_sessions", "livelihood_ratings"))),
+    "livelihood_projects": (("session_uid", ("livelihood_sessions",)), ("carried_from_uid", ("livelihood_projects",)),
+                            ("case_uids", ("cases",))),
+    "livelihood_sessions": (("present_deputy_uids", ("deputies",)), ("project_uids", ("livelihood_projects",))),
+    "livelihood_votes": (("session_uid", ("livelihood_sessions",)), ("project_uid", ("livelihood_projects",)),
+                         ("deputy_uid", ("deputies",))),
+    "livelihood_milestones": (("project_uid", ("livelihood_projects",)),),
+    "livelihood_inspections": (("activity_day_uid", ("activity_days",)), ("project_uid", ("livelihood_projects",))),
+    "livelihood_ratings": (("project_uid", ("livelihood_projects",)), ("deputy_uid", ("deputies",))),
 }
 ATTACHMENT_FIELDS = {"deputies": ("photo",), "duty_records": ("evidence",)}
 
@@ -622,7 +704,7 @@ def parse_manifest(raw: bytes) -> Manifest:
         if name.startswith("attachments/") and name.split("/", 1)[1].split(".", 1)[0] != entry["sha256"]:
             raise ManifestError(f"附件 {name} 的文件名与其 sha256 不一致")
     for table in TABLES:
-        if data_member(table) not in files:
+        if data_member(table) not in files and table not in OPTIONAL_TABLES:
             raise ManifestError(f"数据包不完整：清单中没有 {data_member(table)}")
     return Manifest(package_id=doc["package_id"], previous_package_id=prev, kind=doc["kind"],
                     created_at=doc["created_at"], app_version=str(doc.get("app_version", "")),

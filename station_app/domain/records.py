@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
+from station_app.domain import cases as case_rules
 from station_app.domain.codes import Gender, levels_label
 
 
@@ -347,12 +348,11 @@ class CaseRecord:
 
     @property
     def is_open(self) -> bool:
-        return self.status not in ("resolved", "closed_unresolved")
+        return case_rules.is_open(self.status)
 
     def is_overdue(self, today: dt.date) -> bool:
-        """Open, waiting for the department (交办/办理中), and past its deadline."""
-        return (self.status in ("assigned", "in_progress") and self.deadline is not None
-                and self.deadline < today)
+        """Open, waiting for the department (交办/办理中), and past its deadline (domain/cases.py)."""
+        return case_rules.is_overdue(self.status, self.deadline, today)
 
 
 @dataclass(frozen=True)
@@ -369,6 +369,17 @@ class CaseEventRecord:
     department: str = ""
     deadline: dt.date | None = None
     evaluation: str | None = None
+
+
+class VisitorMatch(NamedTuple):
+    """An earlier visitor offered by the form's autocomplete: ``phone`` is what choosing them fills
+    in (in full only for a user who may register visits), ``shown_phone`` what the list shows
+    (masked unless the user revealed full numbers)."""
+
+    name: str
+    phone: str
+    village: str
+    shown_phone: str
 
 
 @dataclass(frozen=True)
@@ -415,6 +426,9 @@ class CaseSheetData:
     qr_content: str = ""  # the case number, for scanning the sheet back to the case
 
 
+LIVELIHOOD_KEYS = ("candidates", "voted", "approved", "completed", "rated", "rated_satisfied")
+
+
 @dataclass(frozen=True)
 class StatsFigures:
     """The figures of EXCHANGE_FORMAT §3 for one period (and one station or all)."""
@@ -427,13 +441,16 @@ class StatsFigures:
     completion_rate: float | None = None
     satisfaction_rate: float | None = None
     by_category: dict[str, Any] = field(default_factory=dict)
+    # 民生实事项目票决制 (v1.1): candidates, voted, approved, completed, rated, rated_satisfied
+    livelihood_projects: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LIVELIHOOD_KEYS, 0))
 
     def to_json(self) -> dict[str, Any]:
         """The figures under the keys of ``stats --json`` (docs/exchange-format.md §3)."""
         return {"deputies_in_station": self.deputies_in_station, "receptions": self.receptions,
                 "visitors": self.visitors, "cases_collected": self.cases_collected,
                 "cases_resolved": self.cases_resolved, "completion_rate": self.completion_rate,
-                "satisfaction_rate": self.satisfaction_rate, "by_category": dict(self.by_category)}
+                "satisfaction_rate": self.satisfaction_rate, "by_category": dict(self.by_category),
+                "livelihood_projects": {k: int(self.livelihood_projects.get(k, 0)) for k in LIVELIHOOD_KEYS}}
 
 
 @dataclass(frozen=True)

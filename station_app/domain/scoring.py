@@ -32,6 +32,9 @@ AUTO_SOURCES = {
     "home_visit": "走访选民（接待方式为走访）",
     "case_resolved": "推动解决群众反映的问题（所接待的意见建议已办结）",
     "deputy_proposal": "将群众意见转化为代表建议（办理方式为形成代表建议）",
+    "attendance_livelihood": "参加民生实事项目督查（民生实事督查类活动日签到）",
+    "livelihood_vote": "参加民生实事项目票决（出席已确认结果的票决会议）",
+    "livelihood_rating": "参加民生实事项目评单（对项目作出满意度评价）",
 }
 MANUAL = "manual"
 CATEGORIES = ("会议履职", "建议议案", "学习培训", "联系群众", "主题活动", "社会公益", "扣分项")
@@ -124,7 +127,9 @@ def default_rules(year: int) -> RuleSet:
         Indicator("D04", "回原选区向选民述职", "联系群众", 5, 5, "attendance_report"),
         Indicator("E01", "参加视察调研", "主题活动", 2, 8, MANUAL, "次", True),
         Indicator("E02", "参加执法检查、专题询问", "主题活动", 2, 6, MANUAL),
-        Indicator("E03", "参加民生实事项目督查", "主题活动", 2, 6, MANUAL),
+        Indicator("E03", "参加民生实事项目督查", "主题活动", 2, 6, "attendance_livelihood"),
+        Indicator("E04", "参加民生实事项目票决", "会议履职", 2, 4, "livelihood_vote"),
+        Indicator("E05", "参加民生实事项目评单", "主题活动", 0.5, 4, "livelihood_rating", "项"),
         Indicator("F01", "参加社会公益活动", "社会公益", 2, 6, MANUAL, "次", True),
         Indicator("F02", "获得表彰奖励", "社会公益", 3, 6, MANUAL, "次", True),
         Indicator("G01", "无故缺席代表活动日", "扣分项", -2, 12, "absence"),

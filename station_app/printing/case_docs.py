@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from station_app.domain.codes import Category
-from station_app.domain.records import CaseSheetData, PeriodReportData, StatsFigures
+from station_app.domain.livelihood import FIGURE_NOTES as LIVELIHOOD_NOTES
+from station_app.domain.records import LIVELIHOOD_KEYS, CaseSheetData, PeriodReportData, StatsFigures
 from station_app.printing.a4 import (
     CONTENT_WIDTH_MM,
     GRID,
@@ -189,6 +190,32 @@ FIGURE_NOTES = [
 ]
 
 
+LIVELIHOOD_HEADING = "民生实事项目票决"
+
+
+def _livelihood_block(s, head, st) -> list:
+    """民生实事项目票决制 (EXCHANGE_FORMAT §3 livelihood_projects): each figure with its definition
+    (domain.livelihood.FIGURE_NOTES, here LIVELIHOOD_NOTES), and per station for a county database."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Spacer
+
+    figures = s.figures.livelihood_projects
+    rows = [["指标", "本期", "单位", "统计口径"]]
+    for key in LIVELIHOOD_KEYS:
+        label, _sep, note = LIVELIHOOD_NOTES[key].partition("：")
+        rows.append([f"{label}项目", str(figures.get(key, 0)), "件", note])
+    out = [head, table(rows, [36, 22, 14, 102], st, align={1: "cellc", 2: "cellc"})]
+    if s.by_station:
+        labels = [LIVELIHOOD_NOTES[k].partition("：")[0] for k in LIVELIHOOD_KEYS]
+        rows = [["联络站", *labels]]
+        rows += [[code, *(str(f.livelihood_projects.get(k, 0)) for k in LIVELIHOOD_KEYS)]
+                 for code, f in sorted(s.by_station.items())]
+        rows.append(["合计", *(str(figures.get(k, 0)) for k in LIVELIHOOD_KEYS)])
+        out.append(Spacer(1, 2 * mm))
+        out.append(table(rows, [34, 23, 23, 23, 23, 23, 25], st, align=dict.fromkeys(range(1, 7), "cellc")))
+    return out
+
+
 def _month_label(month: str) -> str:
     try:
         year, m = month.split("-")[:2]
@@ -262,6 +289,9 @@ def render_period_report(data: PeriodReportData, out: str | Path) -> Path:
                                                  FIGURE_NOTES, strict=True)]
     story.append(KeepTogether([heading("主要指标"),
                                table(rows, [36, 22, 14, 102], st, align={1: "cellc", 2: "cellc"})]))
+
+    if any(s.figures.livelihood_projects.values()):
+        story.append(KeepTogether(_livelihood_block(s, heading(LIVELIHOOD_HEADING), st)))
 
     if s.by_station:
         rows = [["联络站", "进站代表", "接待次数", "接待人次", "意见建议", "解决问题", "办结率", "满意率"]]

@@ -40,6 +40,7 @@ from station_app.db.models import (
     MonthlyTheme,
 )
 from station_app.db.rows import joined, objects
+from station_app.domain import attendance as attendance_rule
 from station_app.domain import clock
 from station_app.domain.codes import ActivityKind, ActivityStatus, AttendanceStatus
 from station_app.domain.records import (
@@ -656,7 +657,7 @@ def set_attendance_bulk(day_uid: str, statuses: Mapping[str, str | None]) -> Act
         if after != before:
             audit.record("sign_in", "activity_day", day_uid, before, after,
                          summary=f"{format_date(day.date)} 签到", station_code=day.station_code)
-        came = any(s in (AttendanceStatus.PRESENT.value, AttendanceStatus.LATE.value) for s in after.values())
+        came = attendance_rule.anyone_came(after.values())
         if came and day.status == ActivityStatus.PLANNED.value:
             ActivityDay.update(status=ActivityStatus.HELD.value, updated_at=now).where(ActivityDay.uid == day_uid).execute()
     return get(day_uid)
@@ -722,7 +723,7 @@ def _attendance_rows(date_from: dt.date, date_to: dt.date, code: str, deputy_uid
                            ActivityDay.date)
          .join(ActivityDay, on=(ActivityDay.uid == Attendance.activity_day_uid))
          .where(Attendance.deleted_at.is_null(), ActivityDay.deleted_at.is_null(),
-                ActivityDay.station_code == code, ActivityDay.status == ActivityStatus.HELD.value,
+                ActivityDay.station_code == code, ActivityDay.status == attendance_rule.COUNTED_DAY,
                 ActivityDay.date.between(date_from, date_to)))
     if deputy_uid is not None:
         q = q.where(Attendance.deputy_uid == deputy_uid)
@@ -881,7 +882,10 @@ def print_minutes(uid_or_date: str, out, station_code: str = SOLE) -> Path:
     """Write the minutes PDF of the activity day (uid or date) to ``out``."""
     from station_app.printing.activity_docs import render_minutes
 
-    return render_minutes(minutes_data(find_day(uid_or_date, station_code).uid), out)
+    day = find_day(uid_or_date, station_code)
+    path = render_minutes(minutes_data(day.uid), out)
+    audit.event("print", f"打印{day.date}活动日纪要（出席名单）", "activity_day", day.uid, day.station_code)
+    return path
 
 
 def print_notice(date_from: dt.date, date_to: dt.date, out, station_code: str = SOLE) -> Path:

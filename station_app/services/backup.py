@@ -19,7 +19,9 @@ from station_app.db.backup import (
     set_aside,
     verify_sqlite_file,
 )
+from station_app.db.connection import remembered_key
 from station_app.db.instance import refuse_if_held
+from station_app.db.keyslots import is_protected
 from station_app.db.migrations import latest_version
 
 _copy_with_backup_api = copy_with_backup_api  # the old name, still importable
@@ -35,22 +37,39 @@ def _sqlite_file(url_or_path: str) -> Path:
     return file
 
 
-def backup(url_or_path: str, out: str | Path) -> Path:
-    """Back up the SQLite database ``url_or_path`` to ``out`` (verified). Returns ``out``."""
-    return backup_file(_sqlite_file(url_or_path), Path(out))
+def backup(url_or_path: str, out: str | Path, key: bytes | None = None) -> Path:
+    """Back up the SQLite database ``url_or_path`` to ``out`` (verified). Returns ``out``. An
+    encrypted database needs its ``key`` (by default the one it was opened with here); the copy
+    is encrypted alike, its key slots beside it as ``<out>.keys``."""
+    return backup_file(_sqlite_file(url_or_path), Path(out), key or remembered_key(url_or_path))
 
 
-def restore(url_or_path: str, source: str | Path) -> Path:
+def restore(url_or_path: str, source: str | Path, key: bytes | None = None) -> Path:
     """Replace the database by a verified backup. The replaced file is kept aside (its path
-    is returned). The database must not be open elsewhere in this process."""
+    is returned). The database must not be open elsewhere in this process.
+
+    An encrypted backup needs ``key`` — unlocked from the backup's own ``<source>.keys`` with a
+    user's password (keyslots.unlock(source, …)), by default the key this database was opened
+    with here (a backup of the same database); its slots become the database's."""
     target = _sqlite_file(url_or_path)
     source = Path(source)
     if not source.is_file():
         raise KnownError(f"找不到备份文件：{source}")
-    version = verify_sqlite_file(source)
+    if key is None and is_protected(source):
+        key = remembered_key(url_or_path)
+    version = verify_sqlite_file(source, key)
     if version > latest_version():
         raise DatabaseError(f"备份来自更新版本的程序（结构版本 {version}），请先升级程序")
     refuse_if_held(str(target), "恢复数据库")
     kept = set_aside(target)  # by bytes: works on a damaged file too
-    replace_with_backup(target, source)
+    replace_with_backup(target, source, key if is_protected(source) else None)
     return kept if kept is not None else target
+
+
+def note_restored(source: str | Path, kept: str | Path) -> None:
+    """The audit entry of a restore, written into the restored database once it is open again
+    (the one that was replaced is set aside with its own log)."""
+    from station_app.services import audit
+
+    audit.event("restore", f"从备份 {Path(source).name} 恢复数据库；原数据库另存为 {Path(kept).name}", "database",
+                Path(source).name)

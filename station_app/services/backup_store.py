@@ -23,9 +23,11 @@ from pathlib import Path
 from station_app.core.errors import DatabaseError, KnownError, storage_error_from_oserror
 from station_app.core.paths import backups_dir, sqlite_file_of
 from station_app.db.backup import copy_open_database, copy_verified, home_of, read_backup
-from station_app.db.connection import database
+from station_app.db.connection import current_key, database
+from station_app.db.keyslots import sidecar
 from station_app.domain import clock
 from station_app.domain.rotation import to_keep
+from station_app.services import audit
 
 log = logging.getLogger(__name__)
 
@@ -97,15 +99,16 @@ def _kind_and_time(path: Path) -> tuple[str, dt.datetime]:
     return ("before-migration" if BEFORE_RE.search(path.name) else "manual"), taken
 
 
-def inspect(path: str | Path, full: bool = False) -> BackupInfo:
-    """Read what a backup holds (read-only). ``full`` verifies it with ``integrity_check``."""
+def inspect(path: str | Path, full: bool = False, key: bytes | None = None) -> BackupInfo:
+    """Read what a backup holds (read-only). ``full`` verifies it with ``integrity_check``. An
+    encrypted backup is read with ``key``, by default the open database's."""
     path = Path(path)
     try:
         kind, taken = _kind_and_time(path)
         size = path.stat().st_size
     except OSError as exc:
         raise storage_error_from_oserror(exc, path) from exc
-    problem, facts = read_backup(path, full)
+    problem, facts = read_backup(path, full, key if key is not None else current_key())
     return BackupInfo(path=path, taken_at=taken, size=size, kind=kind, problem=problem, **facts)
 
 
@@ -131,12 +134,13 @@ def newest_good_backup(url_or_path: str) -> BackupInfo | None:
 _home_of = home_of  # the old name
 
 
-def restore_warnings(url_or_path: str, source: str | Path) -> list[str]:
+def restore_warnings(url_or_path: str, source: str | Path, key: bytes | None = None) -> list[str]:
     """What the clerk should know before restoring ``source`` over the database: an empty
-    backup, another station's, a county database. Raises when the backup cannot be used."""
+    backup, another station's, a county database. Raises when the backup cannot be used.
+    ``key``: an encrypted backup's (unlocked from its own ``.keys``)."""
     if not Path(source).is_file():
         raise KnownError(f"找不到备份文件：{source}")
-    info = inspect(source, full=True)
+    info = inspect(source, full=True, key=key)
     if not info.ok:
         raise DatabaseError(f"这个备份不能用：{info.problem}（{info.path}）")
     out = []
@@ -145,7 +149,7 @@ def restore_warnings(url_or_path: str, source: str | Path) -> list[str]:
     if info.county:
         out.append(f"这是县级汇总库的备份（{info.stations} 个联络站），不是一个联络站自己的数据库。")
     file = sqlite_file_of(url_or_path)
-    home = _home_of(file) if file is not None else None
+    home = _home_of(file, current_key()) if file is not None else None
     if home and info.station_code and home[0] != info.station_code:
         out.append(f"这个备份属于另一个联络站：{info.station_name}（{info.station_code}），"
                    f"而当前数据库是 {home[1]}（{home[0]}）。")
@@ -180,6 +184,8 @@ def rotate(folder: Path, stem: str) -> tuple[Path, ...]:
             with contextlib.suppress(OSError):
                 p.unlink()
                 removed.append(p)
+            with contextlib.suppress(OSError):
+                sidecar(p).unlink()  # an encrypted backup's key slots go with it
     return tuple(sorted(removed))
 
 
@@ -198,6 +204,7 @@ def auto_backup(url_or_path: str) -> AutoBackupResult:
         raise KnownError(POSTGRES_NOTE)
     name = _auto_name(file.stem, clock.now().replace(tzinfo=None))
     out = backups_dir(url_or_path) / name
+    audit.event("backup", f"备份数据库到 {out}", "database", name)  # before the copy: the backup holds it
     copy_open_database(database.obj, out)
     removed = rotate(out.parent, file.stem)
     second, problem = None, ""
@@ -208,7 +215,7 @@ def auto_backup(url_or_path: str) -> AutoBackupResult:
             if not folder.is_dir():
                 raise KnownError(f"第二存放位置不存在或未插入：{folder}")
             second = folder / name
-            copy_verified(out, second)
+            copy_verified(out, second, current_key())
             removed += rotate(folder, file.stem)
         except KnownError as exc:
             second, problem = None, exc.message
@@ -217,3 +224,43 @@ def auto_backup(url_or_path: str) -> AutoBackupResult:
         if problem:
             log.warning("second backup place: %s", problem)
     return AutoBackupResult(out, second, problem, removed)
+
+
+def encrypt_plain_copies(url_or_path: str, key: bytes) -> int:
+    """After the database was encrypted (services/users.convert_to_protected): the backups and the
+    set-aside copies made while it was plain hold the same voters' data in the clear. Each is
+    rewritten encrypted under the database's key (checked, then put in the plain file's place) with
+    the database's key slots beside it. Returns how many were encrypted."""
+    from station_app.db import cipher, keyslots
+    from station_app.db.backup import carry_keys
+
+    file = sqlite_file_of(url_or_path)
+    if file is None:
+        return 0
+    copies = [p for p in backups_dir(url_or_path).glob("*.db") if p.is_file()]
+    copies += [p for p in file.parent.glob(f"{glob_escape(file.stem)}.replaced-*.db") if p.is_file()]
+    done = 0
+    for plain in copies:
+        if not cipher.has_plain_header(plain):
+            continue
+        tmp = plain.with_name(f".{plain.name}.encrypting")
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        try:
+            keyslots.encrypt_file(plain, tmp, key)
+            carry_keys(file, plain)
+            tmp.replace(plain)
+            for suffix in ("-wal", "-shm"):
+                with contextlib.suppress(FileNotFoundError):
+                    Path(str(plain) + suffix).unlink()
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise storage_error_from_oserror(exc, plain) from exc
+        except DatabaseError as exc:  # a damaged plain copy: left as it is, and said in the log
+            log.warning("backup %s not encrypted: %s", plain, exc)
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            continue
+        done += 1
+    return done

@@ -28,11 +28,14 @@ from station_app.db.models import (
     new_uid,
 )
 from station_app.db.rows import tuples
+from station_app.domain import cases as case_rules
 from station_app.domain import clock
+from station_app.domain import privacy as policy
 from station_app.domain.cases import (
     GOOD,
     WAITING,
     CaseState,
+    DeadlineState,
     Step,
     add_working_days,
     allowed_actions,
@@ -41,11 +44,10 @@ from station_app.domain.cases import (
     working_days_between,
 )
 from station_app.domain.codes import CaseAction, CaseStatus, Category, Evaluation, Handling, Urgency
-from station_app.domain.masking import mask_phone
 from station_app.domain.records import CaseEventRecord, CaseRecord, CaseSheetData, OpinionData, Page
 from station_app.domain.validators import check_date_range
 from station_app.errors import NotFoundError, ValidationError, check_not_stale
-from station_app.services import audit, settings
+from station_app.services import audit, privacy, settings
 from station_app.services.context import current_actor
 from station_app.services.station import SOLE, home_code, in_view, require_writable
 
@@ -87,6 +89,13 @@ def default_deadline(handling: str, start: dt.date | None = None) -> dt.date:
     return add_working_days(start or clock.today(), deadline_days(handling), is_workday)
 
 
+def deadline_state(rec: CaseRecord, today: dt.date | None = None, due_soon_days: int | None = None) -> DeadlineState:
+    """Where ``rec`` stands on ``today`` (open, waiting, overdue, due soon, working days left): the
+    rule of domain/cases.py on the station's calendar and the ``cases.due_soon_days`` setting."""
+    days = int(settings.get("cases.due_soon_days")) if due_soon_days is None else due_soon_days
+    return case_rules.deadline_state(rec.status, rec.deadline, today or clock.today(), days, is_workday)
+
+
 def working_days_left(deadline: dt.date, today: dt.date | None = None) -> int:
     """Working days from today to the deadline; negative when overdue."""
     return working_days_between(today or clock.today(), deadline, is_workday)
@@ -108,7 +117,8 @@ def _names(uids: Iterable[str]) -> dict[str, str]:
     return {d.uid: d.name for d in Deputy.select(Deputy.uid, Deputy.name).where(Deputy.uid.in_(uids))}
 
 
-def _record(row: Case, reception: Reception | None, names: dict[str, str]) -> CaseRecord:
+def _record(row: Case, reception: Reception | None, names: dict[str, str], full: bool) -> CaseRecord:
+    """The case as the current user sees it: the visitor's phone masked unless ``full`` (privacy)."""
     return CaseRecord(
         id=row.id, uid=row.uid, station_code=row.station_code, number=row.number,
         reception_uid=row.reception_uid, registered_at=row.registered_at, category=row.category,
@@ -116,7 +126,7 @@ def _record(row: Case, reception: Reception | None, names: dict[str, str]) -> Ca
         co_departments=tuple(row.co_departments or ()), deadline=_d(row.deadline), status=row.status,
         evaluation=row.evaluation, rounds=row.rounds, resolved_at=row.resolved_at,
         visitor_name=reception.visitor_name if reception else "",
-        visitor_phone=reception.visitor_phone if reception else "",
+        visitor_phone=policy.phone(reception.visitor_phone if reception else "", full),
         village=reception.village if reception else "",
         deputy_names=tuple(names.get(u, "") for u in (reception.deputy_uids if reception else ()) if u in names),
         updated_at=row.updated_at)
@@ -127,7 +137,8 @@ def _records(rows: list[Case]) -> list[CaseRecord]:
     receptions: dict[str | None, Reception] = (
         {r.uid: r for r in Reception.select().where(Reception.uid.in_(rec_uids))} if rec_uids else {})
     names = _names(u for r in receptions.values() for u in (r.deputy_uids or ()))
-    return [_record(r, receptions.get(r.reception_uid), names) for r in rows]
+    full = privacy.revealed()  # once for the rows
+    return [_record(r, receptions.get(r.reception_uid), names, full) for r in rows]
 
 
 def _row(uid_or_number: str, station_code: str | None = None) -> Case:
@@ -364,8 +375,7 @@ def delete(uid: str) -> None:
 
 # --- lists ------------------------------------------------------------------------------------
 
-OPEN_STATUSES = (CaseStatus.REGISTERED.value, CaseStatus.ASSIGNED.value, CaseStatus.IN_PROGRESS.value,
-                 CaseStatus.REPLIED.value)
+OPEN_STATUSES = case_rules.OPEN
 
 
 def _day_bounds(date_from: dt.date | None, date_to: dt.date | None):
@@ -409,10 +419,11 @@ def _filtered(status: str | None = None, category: str | None = None, department
         q = q.where(Case.registered_at >= lo)
     if hi:
         q = q.where(Case.registered_at < hi)
+    # domain/cases.is_overdue and is_due_soon, in SQL
     if overdue:
         q = q.where(Case.status.in_(tuple(WAITING)), Case.deadline < today.isoformat())
     if due_within is not None:
-        last = add_working_days(today, due_within, is_workday)
+        last = case_rules.due_soon_until(today, due_within, is_workday)
         q = q.where(Case.status.in_(tuple(WAITING)), Case.deadline >= today.isoformat(),
                     Case.deadline <= last.isoformat())
     return q
@@ -558,7 +569,6 @@ def sheet_data(uid: str, kind: str, station_code: str | None = None) -> CaseShee
     if kind == "feedback" and not replies:
         raise ValidationError({"kind": f"{rec.number} 还没有答复，不能打印反馈单"})
     st = printing.resolve_station(rec.station_code)
-    show = bool(settings.get("privacy.show_full_numbers"))
     timeline = tuple((clock.to_local(e.at).strftime("%Y-%m-%d %H:%M"), CaseAction.label_of(e.action), e.actor,
                       "；".join(x for x in (e.note, f"承办单位：{e.department}，期限 {e.deadline}" if e.department else "") if x))
                      for e in evs) if kind == "feedback" else ()
@@ -567,7 +577,7 @@ def sheet_data(uid: str, kind: str, station_code: str | None = None) -> CaseShee
         registered_at=clock.to_local(rec.registered_at).date(), category_label=Category.label_of(rec.category),
         urgency_label=Urgency.label_of(rec.urgency), handling_label=Handling.label_of(rec.handling),
         content=rec.content, visitor_name=rec.visitor_name,
-        visitor_phone=rec.visitor_phone if show else mask_phone(rec.visitor_phone),
+        visitor_phone=rec.visitor_phone,  # as get() shows it to the current user (privacy)
         village=rec.village, deputy_names=rec.deputy_names, department=rec.department,
         co_departments=rec.co_departments, assigned_at=clock.to_local(assigns[-1].at).date() if assigns else None,
         deadline=rec.deadline, round=rec.rounds, reply=replies[-1].note if replies else "",
@@ -579,6 +589,9 @@ def print_sheet(uid: str, kind: str, out, station_code: str | None = None) -> ob
     """Write the case's sheet of ``kind`` (交办单, 督办单 …) as PDF to ``out``."""
     from station_app.printing.case_docs import render_case_sheet
 
-    return render_case_sheet(sheet_data(uid, kind, station_code), out)
+    data = sheet_data(uid, kind, station_code)
+    path = render_case_sheet(data, out)
+    audit.event("print", f"打印意见建议 {data.number} 的{'交办通知单' if kind == 'assign' else '办理情况反馈单'}", "case", uid)
+    return path
 
 

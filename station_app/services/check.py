@@ -69,7 +69,17 @@ def run_check() -> list[CheckFinding]:
             warn(f"{who} 的照片文件不见了：{d.photo}")
     _check_activity_days(err, warn)
     _check_receptions_and_cases(err, warn)
+    _check_audit_chain(err)
     return out
+
+
+def _check_audit_chain(err) -> None:
+    """The audit log's hash chain: the first entry edited, deleted or inserted (issue 19 item 3)."""
+    from station_app.services.audit import verify_chain
+
+    finding = verify_chain()
+    if finding is not None:
+        err(finding.message)
 
 
 def _check_activity_days(err, warn) -> None:

@@ -8,6 +8,19 @@ The reading itself is db/'s (db/maintenance.py); this is the services' name for 
 
 from __future__ import annotations
 
-from station_app.db.maintenance import HEADER, _header_findings, findings, reason
+from pathlib import Path
+
+from station_app.db.connection import is_open_here, remembered_key
+from station_app.db.maintenance import HEADER, _header_findings, reason
+from station_app.db.maintenance import findings as _file_findings
 
 __all__ = ["HEADER", "findings", "reason", "_header_findings"]
+
+
+def findings(file: str | Path, full: bool = False, key: bytes | None = None, live: bool | None = None) -> list[str]:
+    """What is wrong with the database file (db/maintenance.findings); an encrypted file is read
+    with ``key``, by default the key it was opened with in this process (before the login: its
+    size only)."""
+    if live is None:  # the open database is read only through its own SQLite library (is_open_here)
+        live = is_open_here(file)
+    return _file_findings(file, full, key if key is not None else remembered_key(str(file)), live=live)

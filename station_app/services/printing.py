@@ -8,9 +8,10 @@ atomically and returns the renderer's :class:`~station_app.printing.jobs.Layout`
 Where the data comes from: the home station, or ``station_code`` (a county database holds
 many); the station's active deputies in roster order; their photos from the attachments
 folder; the settings ``qr.mode``, ``qr.deputy_template``, ``qr.station_template``,
-``station.reception_rule`` and ``privacy.show_full_numbers``. Explicit arguments (the CLI's
-flags) override the settings. Cards, 三亮 cards and name plates can be limited to chosen
-deputies (``deputy_uids``, in roster order whatever order they are given in).
+``station.reception_rule``; full phone numbers as the privacy policy allows the current user
+(services/privacy.py). Explicit arguments (the CLI's flags) override the settings. Cards, 三亮
+cards and name plates can be limited to chosen deputies (``deputy_uids``, in roster order
+whatever order they are given in).
 
 The print centre (GUI) goes through :data:`PRINTOUTS` (what each printout offers) and
 :func:`render` / :func:`render_bytes` with a :class:`PrintOptions`.
@@ -27,9 +28,10 @@ from pathlib import Path
 
 from station_app.domain.qrcontent import QrOptions
 from station_app.domain.records import StationProfile
+from station_app.domain.roles import Permission
 from station_app.errors import KnownError, ValidationError
 from station_app.printing.jobs import Layout, PrintJob
-from station_app.services import deputies, settings, station
+from station_app.services import context, deputies, privacy, station
 from station_app.services.deputies import DeputyFilter
 from station_app.services.qr_settings import qr_options  # its home; importable from here too
 
@@ -178,10 +180,18 @@ def build_job(paper: str = "A3", qr: QrOptions | None = None, station_code: str 
         rule=st.reception_rule.strip(),
         next_dates=tuple(upcoming_reception_dates(station_code=st.code) if next_dates is None else next_dates),
         qr=qr or qr_options(),
-        show_full_numbers=bool(settings.get("privacy.show_full_numbers") if show_full_numbers is None
-                               else show_full_numbers),
+        show_full_numbers=_full_numbers(show_full_numbers),
         paper=paper,
     )
+
+
+def _full_numbers(asked: bool | None) -> bool:
+    """Print deputies' full phone numbers? As the privacy policy has it for the current user
+    (services/privacy.py); ``asked`` True (the CLI's ``--full-numbers``, the print centre's box) is
+    refused for a role that may not show full numbers, ``None`` is the user's session choice."""
+    if asked:
+        context.require(Permission.UNMASK, "印出完整电话号码")
+    return privacy.revealed(asked)
 
 
 def _need_deputies(job: PrintJob, what: str) -> None:

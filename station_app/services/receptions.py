@@ -21,8 +21,16 @@ from station_app.db.connection import database
 from station_app.db.models import ActivityDay, Case, Deputy, Duty, Reception, ReceptionDeputy, new_uid
 from station_app.db.rows import tuples
 from station_app.domain import clock
+from station_app.domain import privacy as policy
 from station_app.domain.codes import ActivityStatus, Channel
-from station_app.domain.records import OpinionData, Page, ReceptionData, ReceptionRecord, VisitorHistory
+from station_app.domain.records import (
+    OpinionData,
+    Page,
+    ReceptionData,
+    ReceptionRecord,
+    VisitorHistory,
+    VisitorMatch,
+)
 from station_app.domain.validators import (
     check_date_range,
     check_id_number,
@@ -32,7 +40,7 @@ from station_app.domain.validators import (
 )
 from station_app.errors import NotFoundError, ValidationError, check_not_stale
 from station_app.printing.fonts import name_problem
-from station_app.services import audit, cases
+from station_app.services import audit, cases, privacy
 from station_app.services.station import SOLE, home_code, in_view, require_writable
 
 FTS = "reception_fts"
@@ -60,15 +68,17 @@ def search_text(row) -> str:
     return " ".join((row.visitor_name or "", row.visitor_phone or "", row.village or "", row.summary or ""))
 
 
-def _record(row: Reception, names: dict[str, str], case_counts: dict[str, int]) -> ReceptionRecord:
+def _record(row: Reception, names: dict[str, str], case_counts: dict[str, int],
+            full: bool | None = None) -> ReceptionRecord:
+    """The record as the current user sees it (privacy.shown); ``full`` True: unmasked (the edit form)."""
     uids = tuple(row.deputy_uids or ())
-    return ReceptionRecord(
+    return privacy.shown(ReceptionRecord(
         received_at=row.received_at, channel=row.channel, visitor_name=row.visitor_name,
         visitor_phone=row.visitor_phone, visitor_id_number=row.visitor_id_number, village=row.village,
         visitor_count=row.visitor_count, deputy_uids=uids, activity_day_uid=row.activity_day_uid,
         summary=row.summary, id=row.id, uid=row.uid, station_code=row.station_code,
         deputy_names=tuple(names[u] for u in uids if u in names), case_count=case_counts.get(row.uid, 0),
-        created_at=getattr(row, "created_at", None), updated_at=getattr(row, "updated_at", None))
+        created_at=getattr(row, "created_at", None), updated_at=getattr(row, "updated_at", None)), full=full)
 
 
 # What a list row needs: plain named tuples of these, not model objects (a page of 256 rows is
@@ -103,14 +113,16 @@ def _list_records(rows: list[tuple]) -> list[ReceptionRecord]:
     parse = clock.parse_ts
     lists = [_uid_list(r[11]) for r in rows]
     names = cases._names(u for uids in lists for u in uids)
-    return [ReceptionRecord(received_at=parse(r[3]), channel=r[5], visitor_name=r[6], visitor_phone=r[7],
-                            visitor_id_number=r[8], village=r[9], visitor_count=r[10], deputy_uids=uids,
+    shown_phone, shown_id = policy.phone, policy.id_number
+    full = privacy.revealed()  # once a page, not once a row
+    return [ReceptionRecord(received_at=parse(r[3]), channel=r[5], visitor_name=r[6],
+                            visitor_phone=shown_phone(r[7], full), visitor_id_number=shown_id(r[8], full), village=r[9], visitor_count=r[10], deputy_uids=uids,
                             activity_day_uid=r[12], summary=r[13], id=r[0], uid=r[1], station_code=r[2],
                             deputy_names=tuple(names[u] for u in uids if u in names), case_count=r[14])
             for r, uids in zip(rows, lists, strict=True)]
 
 
-def _records(rows: list[Reception]) -> list[ReceptionRecord]:
+def _records(rows: list[Reception], full: bool | None = None) -> list[ReceptionRecord]:
     names = cases._names(u for r in rows for u in (r.deputy_uids or ()))
     uids = [r.uid for r in rows]
     counts: dict[str, int] = {}
@@ -118,15 +130,26 @@ def _records(rows: list[Reception]) -> list[ReceptionRecord]:
         q = (Case.select(Case.reception_uid, pw.fn.COUNT(Case.id)).where(Case.reception_uid.in_(uids),
              Case.deleted_at.is_null()).group_by(Case.reception_uid))
         counts = dict(tuples(q))
-    return [_record(r, names, counts) for r in rows]
+    full = privacy.revealed() if full is None else full
+    return [_record(r, names, counts, full) for r in rows]
 
 
 def get(uid: str) -> ReceptionRecord:
-    """The reception ``uid``; :class:`NotFoundError` when it is gone."""
+    """The reception ``uid`` as the current user sees it (numbers masked unless revealed);
+    :class:`NotFoundError` when it is gone."""
     row = Reception.alive().where(Reception.uid == uid).first()
     if row is None:
         raise NotFoundError("找不到这次接待记录（可能已被删除）")
     return _records([row])[0]
+
+
+def get_for_edit(uid: str) -> ReceptionRecord:
+    """The reception ``uid`` for its edit form: the full phone and ID number for a user who may
+    change records (so the form does not save stars over them), masked as :func:`get` for anyone else."""
+    row = Reception.alive().where(Reception.uid == uid).first()
+    if row is None:
+        raise NotFoundError("找不到这次接待记录（可能已被删除）")
+    return _records([row], full=True if privacy.for_editing() else None)[0]
 
 
 # --- defaults for the form --------------------------------------------------------------------
@@ -170,8 +193,10 @@ def villages(prefix: str = "", limit: int = 30, station_code: str | None = SOLE)
     return sorted(counts, key=lambda v: (-counts[v], v))[:limit]
 
 
-def find_visitors(text: str, limit: int = 10) -> list[tuple[str, str, str]]:
-    """(name, phone, village) of earlier visitors whose name or phone starts with ``text``, newest first."""
+def find_visitors(text: str, limit: int = 10) -> list[VisitorMatch]:
+    """(name, phone, village, shown phone) of earlier visitors whose name or phone starts with
+    ``text``, newest first: the phone in full for a user who may register visits (it fills the
+    form), the shown phone as the privacy policy has it."""
     text = (text or "").strip()
     if not text:
         return []
@@ -186,7 +211,8 @@ def find_visitors(text: str, limit: int = 10) -> list[tuple[str, str, str]]:
         seen.setdefault((r.visitor_name, r.visitor_phone, r.village), None)
         if len(seen) >= limit:
             break
-    return list(seen)
+    fill, full = privacy.for_editing(), privacy.revealed()
+    return [VisitorMatch(n, p if fill else policy.phone(p, full), v, policy.phone(p, full)) for n, p, v in seen]
 
 
 def same_id_other_name(id_number: str, name: str, *, station_code: str | None,
@@ -223,7 +249,7 @@ def visitor_history(name: str = "", phone: str = "", limit: int = 10) -> Visitor
         open_rows = list(Case.alive().where(Case.reception_uid.in_(all_uids), Case.status.in_(cases.OPEN_STATUSES))
                          .order_by(Case.registered_at.desc()).limit(50))
     first = rows[0] if rows else None
-    return VisitorHistory(first.visitor_name if first else name, first.visitor_phone if first else phone,
+    return VisitorHistory(first.visitor_name if first else name, privacy.phone(first.visitor_phone if first else phone),
                           first.village if first else "", visits, tuple(cases._records(open_rows)))
 
 
@@ -282,6 +308,7 @@ def record_visit(data: ReceptionData, opinions: Sequence[OpinionData] = ()) -> R
     if errors:
         raise ValidationError(errors)
     code = home_code()
+    require_writable(code, "保存接待登记")
     values = _clean(data)
     with database.atomic():
         fields = {"uid": new_uid(), "station_code": code, "sort_key": free_sort_key(values["received_at"]), **values}
@@ -295,7 +322,8 @@ def record_visit(data: ReceptionData, opinions: Sequence[OpinionData] = ()) -> R
                      {"visitor_name": row.visitor_name, "channel": row.channel, "cases": numbers},
                      summary=f"接待登记：{row.visitor_name}" + (f"，意见建议 {'、'.join(numbers)}" if numbers else ""),
                      station_code=code)
-    return _record(row, cases._names(values["deputy_uids"]), {row.uid: len(numbers)})
+    # the user who just typed the numbers may change records: they get back what they typed
+    return _record(row, cases._names(values["deputy_uids"]), {row.uid: len(numbers)}, full=True)
 
 
 def add_opinion(reception_uid: str, op: OpinionData) -> str:
@@ -343,7 +371,7 @@ def update(uid: str, data: ReceptionData, expected_updated_at=None) -> Reception
         audit.record("update", "reception", uid, {k: v[0] for k, v in changed.items()},
                      {k: v[1] for k, v in changed.items()}, summary=f"修改接待登记：{fresh.visitor_name}",
                      station_code=row.station_code)
-    return get(uid)
+    return get_for_edit(uid)
 
 
 def delete(uid: str) -> int:

@@ -46,10 +46,10 @@ from station_app.db.models import (
     new_uid,
 )
 from station_app.db.rows import tuples
+from station_app.domain import attendance as attendance_rule
 from station_app.domain import clock
 from station_app.domain.codes import (
     ActivityKind,
-    ActivityStatus,
     AttendanceStatus,
     CaseStatus,
     Channel,
@@ -57,6 +57,7 @@ from station_app.domain.codes import (
 )
 from station_app.domain.name_order import name_key
 from station_app.domain.records import ArchiveData, ArchiveLine, RankingRow, RankingSheetData
+from station_app.domain.roles import Permission
 from station_app.domain.scoring import (
     AUTO_SOURCES,
     MANUAL,
@@ -78,12 +79,13 @@ from station_app.domain.scoring import (
 from station_app.domain.validators import check_date_range
 from station_app.errors import KnownError, NotFoundError, ValidationError
 from station_app.fileio import atomic_write, atomic_write_bytes
-from station_app.services import audit
+from station_app.services import audit, context
 from station_app.services.context import current_actor
 from station_app.services.deputies import names_order
 from station_app.services.station import SOLE, home_code, home_station, in_view, require_writable
 
-EVIDENCE_TYPES = {".jpg", ".jpeg", ".png", ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".txt"}
+# only what the app's own viewer shows and a package may carry (EXCHANGE_FORMAT §2.4), checked by the bytes
+EVIDENCE_TYPES = {".jpg", ".jpeg", ".png", ".pdf"}
 EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
 
 
@@ -188,7 +190,8 @@ def rules_pending(year: int) -> bool:
 
 
 def save_rules(new: RuleSet) -> None:
-    """Store edited rules for their year. Scores do not change until :func:`recompute`."""
+    """Store edited rules for their year. Scores do not change until :func:`recompute`. 管理员 only."""
+    context.require(Permission.MANAGE_RULES, "修改履职积分指标")
     text = new.to_json()
     ruleset_from_json(text)  # the same checks an imported file gets
     code = home_code()
@@ -248,15 +251,17 @@ def facts(date_from: dt.date, date_to: dt.date, code: str | None = None) -> list
                            ActivityDay.kind, ActivityDay.theme)
          .join(ActivityDay, on=(ActivityDay.uid == Attendance.activity_day_uid))
          .where(Attendance.deleted_at.is_null(), ActivityDay.deleted_at.is_null(), ActivityDay.station_code == code,
-                ActivityDay.status == ActivityStatus.HELD.value, ActivityDay.date >= lo, ActivityDay.date < hi))
+                ActivityDay.status == attendance_rule.COUNTED_DAY, ActivityDay.date >= lo, ActivityDay.date < hi))
     for uid, deputy, status, day, kind, theme in tuples(q):
         label = f"{ActivityKind.label_of(kind)}：{theme}" if theme else ActivityKind.label_of(kind)
-        if status in ("present", "late"):
+        if attendance_rule.counts(status):  # at a held day (the query's)
             out.append(_Fact(deputy, _d(day), "attendance", uid, note=label))
             if kind == ActivityKind.STUDY.value:
                 out.append(_Fact(deputy, _d(day), "attendance_study", uid, note=label))
             if kind == ActivityKind.REPORT.value:
                 out.append(_Fact(deputy, _d(day), "attendance_report", uid, note=label))
+            if kind == ActivityKind.LIVELIHOOD.value:
+                out.append(_Fact(deputy, _d(day), "attendance_livelihood", uid, note=label))
         elif status == "absent":
             out.append(_Fact(deputy, _d(day), "absence", uid, note=label))
     rq = (ReceptionDeputy.select(ReceptionDeputy.deputy_uid, Reception.uid, Reception.received_at, Reception.channel,
@@ -279,6 +284,9 @@ def facts(date_from: dt.date, date_to: dt.date, code: str | None = None) -> list
     for uid, number, reg, _r, _st, _h, deputy in tuples(base.where(
             Case.handling == Handling.DEPUTY_PROPOSAL.value, Case.registered_at >= lo, Case.registered_at < hi)):
         out.append(_Fact(deputy, _d(reg), "deputy_proposal", uid, note=f"意见建议 {number} 形成代表建议"))
+    from station_app.services import livelihood
+
+    out += [_Fact(*f) for f in livelihood.duty_facts(date_from, date_to, code)]
     return out
 
 
@@ -442,11 +450,15 @@ def store_evidence(source: str | Path) -> str:
     src = Path(source)
     ext = src.suffix.lower()
     if ext not in EVIDENCE_TYPES:
-        raise ValidationError({"evidence": "佐证材料请用照片（JPG、PNG）、PDF、Word、Excel 或文本文件"})
+        raise ValidationError({"evidence": "佐证材料请用照片（JPG、PNG）或 PDF 文件（Word、Excel 请先另存为 PDF）"})
     try:
         data = src.read_bytes()
     except OSError:
         raise ValidationError({"evidence": f"找不到或无法读取文件：{source}"}) from None
+    from station_app.domain.package_safety import attachment_fault
+
+    if attachment_fault("x" + ('.jpg' if ext == '.jpeg' else ext), data[:16]):
+        raise ValidationError({"evidence": f"{src.name} 的内容不是它的扩展名所说的类型（JPG、PNG 或 PDF），请选原始文件"})
     if len(data) > EVIDENCE_MAX_BYTES:
         raise ValidationError({"evidence": "佐证材料太大（最多 20 MB）"})
     name = f"attachments/{hashlib.sha256(data).hexdigest()}{'.jpg' if ext == '.jpeg' else ext}"
@@ -866,7 +878,7 @@ def quota_shortfalls(today: dt.date | None = None, *, station_code: str = SOLE) 
     return out
 
 
-_PRESENT = (AttendanceStatus.PRESENT.value, AttendanceStatus.LATE.value)
+_PRESENT = attendance_rule.COUNTED
 
 
 def quota_units(code: str, sources: Iterable[str], date_from: dt.date, date_to: dt.date) -> dict[str, int]:
@@ -879,7 +891,8 @@ def quota_units(code: str, sources: Iterable[str], date_from: dt.date, date_to: 
     att = []
     if "attendance" in wanted:
         att.append(Attendance.status.in_(_PRESENT))
-    for source, kind in (("attendance_study", ActivityKind.STUDY.value), ("attendance_report", ActivityKind.REPORT.value)):
+    for source, kind in (("attendance_study", ActivityKind.STUDY.value), ("attendance_report", ActivityKind.REPORT.value),
+                         ("attendance_livelihood", ActivityKind.LIVELIHOOD.value)):
         if source in wanted:
             att.append(Attendance.status.in_(_PRESENT) & (ActivityDay.kind == kind))
     if "absence" in wanted:
@@ -889,7 +902,7 @@ def quota_units(code: str, sources: Iterable[str], date_from: dt.date, date_to: 
         q = (Attendance.select(Attendance.deputy_uid, pw.fn.COUNT(Attendance.uid.distinct()))
              .join(ActivityDay, on=(ActivityDay.uid == Attendance.activity_day_uid))
              .where(Attendance.deleted_at.is_null(), ActivityDay.deleted_at.is_null(), ActivityDay.station_code == code,
-                    ActivityDay.status == ActivityStatus.HELD.value, ActivityDay.date >= lo, ActivityDay.date < hi,
+                    ActivityDay.status == attendance_rule.COUNTED_DAY, ActivityDay.date >= lo, ActivityDay.date < hi,
                     reduce(operator.or_, att))
              .group_by(Attendance.deputy_uid))
         out.update(dict(tuples(q)))
@@ -917,6 +930,13 @@ def quota_units(code: str, sources: Iterable[str], date_from: dt.date, date_to: 
              .where(Case.deleted_at.is_null(), Case.station_code == code, reduce(operator.or_, case))
              .group_by(ReceptionDeputy.deputy_uid))
         out.update(dict(tuples(q)))
+    yearly = wanted & {"livelihood_vote", "livelihood_rating"}
+    if yearly:  # a 票决 or two and a few hundred 评单 a year: counted from the facts themselves
+        from station_app.services import livelihood
+
+        units = {(dep, uid) for dep, _day, src, uid, _qty, _note in livelihood.duty_facts(date_from, date_to, code)
+                 if src in yearly}
+        out.update(Counter(dep for dep, _uid in units))
     return dict(out)
 
 
@@ -930,8 +950,7 @@ def archive_data(deputy_uid: str, year: int) -> ArchiveData:
     """What the 履职档案 PDF of one deputy and year shows (the automatic records brought up to
     date first)."""
     from station_app.domain.codes import Gender, levels_label
-    from station_app.domain.masking import mask_phone
-    from station_app.services import deputies, printing, settings
+    from station_app.services import deputies, printing, privacy
 
     person = deputies.get(deputy_uid)
     _sync_if_home(person.station_code, year)
@@ -959,12 +978,11 @@ def archive_data(deputy_uid: str, year: int) -> ArchiveData:
             quotas.append((f"{quota.name}（达标季度数）", sum(n >= quota.minimum for n in per_q), 4))
         else:
             quotas.append((quota.name, len({u for _q, u in hits}), quota.minimum))
-    show = bool(settings.get("privacy.show_full_numbers"))
     photo = str(deputies.photo_path(person.photo)) if person.photo else None
     return ArchiveData(
         station_name=printing.resolve_station(person.station_code).name, year=year, name=person.name,
         levels=levels_label(person.levels), gender=Gender.label_of(person.gender), party=person.party,
-        sector=person.sector, group=person.group, phone=person.phone if show else mask_phone(person.phone),
+        sector=person.sector, group=person.group, phone=privacy.phone(person.phone),
         term=person.term, commitment=person.commitment, photo=photo if photo and Path(photo).is_file() else None,
         raw=total.raw, score100=total.score100, grade=total.grade, rank=total.rank, of_total=len(ranks),
         full_marks=rs.full_marks,
@@ -1043,7 +1061,9 @@ def print_archive(deputy_uid: str, year: int, out) -> Path:
     """Write the deputy's 履职档案 of ``year`` as PDF to ``out``."""
     from station_app.printing.archive_docs import render_archive
 
-    return render_archive(archive_data(deputy_uid, year), out)
+    path = render_archive(archive_data(deputy_uid, year), out)
+    audit.event("print", f"打印{year}年履职档案", "deputy", deputy_uid)
+    return path
 
 
 def print_ranking(year: int, out, station_code: str = SOLE) -> Path:

@@ -12,13 +12,21 @@ import peewee as pw
 from station_app.db import connection
 from station_app.db.instance import Holder, lock_path
 
-__all__ = ["open_database", "close_database", "close_thread_connection", "current_url", "Holder", "lock_path"]
+__all__ = ["open_database", "close_database", "close_thread_connection", "current_url", "forget_key", "Holder",
+           "lock_path"]
 
 
-def open_database(url_or_path: str, migrate: bool = True, backup: bool = True) -> pw.Database:
+def open_database(url_or_path: str, migrate: bool = True, backup: bool = True,
+                  key: bytes | None = None) -> pw.Database:
     """Open the database (a SQLite path or URL, or ``postgresql://…``), migrating it after a backup
-    (:func:`station_app.db.connection.open_database`)."""
-    return connection.open_database(url_or_path, migrate=migrate, backup=backup)
+    (:func:`station_app.db.connection.open_database`). ``key`` opens an encrypted SQLite file (the
+    login unwraps it: db/keyslots.unlock); it is remembered for this file in this process."""
+    return connection.open_database(url_or_path, migrate=migrate, backup=backup, key=key)
+
+
+def forget_key(url_or_path: str = "") -> None:
+    """Forget the remembered key of ``url_or_path`` (every file's when empty): log-out, lock."""
+    connection.forget_key(url_or_path)
 
 
 def close_database() -> None:

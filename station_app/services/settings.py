@@ -8,7 +8,8 @@ from typing import Any
 from station_app.db.connection import database, db_cache
 from station_app.db.models import Setting
 from station_app.domain import name_order
-from station_app.services import audit
+from station_app.domain.roles import Permission
+from station_app.services import audit, context
 
 
 @dataclass(frozen=True)
@@ -22,13 +23,13 @@ class SettingSpec:
 
 SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("timezone", "Asia/Shanghai", "时区"),
-    SettingSpec("privacy.show_full_numbers", False, "列表和打印中显示完整电话、身份证号（默认遮挡）"),
+    SettingSpec("privacy.show_full_numbers", False,
+                "未启用用户登录时，列表和打印中显示完整电话、身份证号（默认遮挡；登录后由管理员在本次登录中选择）"),
     SettingSpec("names.order", name_order.STROKE, "名册和打印名单中姓名的排列顺序", name_order.ORDERS),
     SettingSpec("qr.mode", "text", "二维码内容", (("text", "文字（离线可读）"), ("url", "网址"), ("mecard", "名片（可存通讯录）"))),
     SettingSpec("qr.deputy_template", "", "代表二维码网址模板（如 https://…/d/{deputy_uid}）"),
     SettingSpec("qr.station_template", "", "联络站二维码网址模板（如 https://…/s/{station_code}）"),
     SettingSpec("station.reception_rule", "每月15日", "接待日规则（印在公示栏上）"),
-    SettingSpec("export.password", "", "导出数据包加密密码（留空则不加密）"),
     SettingSpec("schedule.rules", ["每月15日"], "活动日规则（每行一条，如 每月15日、每月第一个周二、每周三）"),
     SettingSpec("schedule.shift_policy", "next_workday", "活动日遇法定节假日",
                 (("next_workday", "顺延至下一个工作日"), ("previous_workday", "提前至上一个工作日"), ("keep", "不调整"))),
@@ -44,8 +45,10 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("input.past_days_confirm", 365, "录入早于多少天前的日期时先确认（天）", bounds=(1, 3650)),
     SettingSpec("backup.auto", True, "自动备份（每天一次和退出时；保留7天、4周、12个月）"),
     SettingSpec("backup.second_place", "", "备份的第二存放位置（U盘或网络文件夹，留空则不用）"),
+    SettingSpec("security.idle_lock_minutes", 10, "无操作多少分钟后锁定窗口（分钟）", bounds=(1, 240)),
 )
 _BY_KEY = {s.key: s for s in SPECS}
+ADMIN_PREFIXES = ("schedule.", "cases.", "backup.", "security.", "privacy.", "timezone")
 
 
 def spec(key: str) -> SettingSpec:
@@ -64,8 +67,10 @@ def get(key: str) -> Any:
 
 
 def set(key: str, value: Any) -> None:  # noqa: A001 - module-level API: settings.set(...)
-    """Store ``value`` for setting ``key`` (checked against its declaration)."""
+    """Store ``value`` for setting ``key`` (checked against its declaration). The rules of the
+    house (schedule, deadlines, backups, security) are the 管理员's; the rest any user who may change."""
     spec(key)
+    context.require(Permission.MANAGE_RULES if key.startswith(ADMIN_PREFIXES) else Permission.CHANGE, "修改设置")
     if key.startswith("schedule."):
         db_cache().pop("holiday_calendar", None)
     with database.atomic():
@@ -77,9 +82,7 @@ def set(key: str, value: Any) -> None:  # noqa: A001 - module-level API: setting
             Setting.create(key=key, value=value)
         else:
             Setting.update(value=value).where(Setting.key == key).execute()
-        shown_before = "***" if key == "export.password" and before else before
-        shown_after = "***" if key == "export.password" and value else value
-        audit.record("update", "setting", key, {"value": shown_before}, {"value": shown_after},
+        audit.record("update", "setting", key, {"value": before}, {"value": value},
                      summary=f"设置 {spec(key).label}")
 
 

@@ -15,12 +15,14 @@ import peewee as pw
 
 from station_app.db.models import ActivityDay, Attendance, Case, Deputy, Reception, Station
 from station_app.db.rows import tuples
+from station_app.domain import attendance as attendance_rule
+from station_app.domain import periods
 from station_app.domain.cases import GOOD
-from station_app.domain.codes import ActivityStatus, AttendanceStatus, CaseStatus, Category
+from station_app.domain.codes import CaseStatus, Category
 from station_app.domain.records import PeriodReportData, Statistics, StatsFigures
 from station_app.domain.validators import check_date_range
 from station_app.errors import ValidationError
-from station_app.services import station
+from station_app.services import livelihood, station
 
 RESOLVED, CLOSED = CaseStatus.RESOLVED.value, CaseStatus.CLOSED_UNRESOLVED.value
 
@@ -70,6 +72,7 @@ class _Parts:
     by_cat: Counter = field(default_factory=Counter)
     resolved: int = 0
     deputies: set = field(default_factory=set)
+    livelihood: Counter = field(default_factory=Counter)  # livelihood_projects (services.livelihood)
 
     def add(self, other: _Parts) -> None:
         self.receptions += other.receptions
@@ -79,6 +82,7 @@ class _Parts:
         self.by_cat.update(other.by_cat)
         self.resolved += other.resolved
         self.deputies |= other.deputies
+        self.livelihood.update(other.livelihood)
 
     @classmethod
     def total(cls, parts) -> _Parts:
@@ -94,7 +98,8 @@ class _Parts:
             cases_collected=n_cases, cases_resolved=self.resolved,
             completion_rate=_rate(self.by_status[RESOLVED] + self.by_status[CLOSED], n_cases),
             satisfaction_rate=_rate(sum(n for e, n in self.by_eval.items() if e in GOOD), sum(self.by_eval.values())),
-            by_category={c: self.by_cat[c] for c in Category.codes() if self.by_cat.get(c)})
+            by_category={c: self.by_cat[c] for c in Category.codes() if self.by_cat.get(c)},
+            livelihood_projects={k: self.livelihood[k] for k in livelihood.FIGURE_KEYS})
 
 
 def _parts(lo: str, hi: str, code: str | None, deputy_lists: list | None = None) -> dict[str, _Parts]:
@@ -124,13 +129,14 @@ def _parts(lo: str, hi: str, code: str | None, deputy_lists: list | None = None)
     held = (Attendance.select(ActivityDay.station_code, Attendance.deputy_uid).distinct()
             .join(ActivityDay, on=(ActivityDay.uid == Attendance.activity_day_uid))
             .where(Attendance.deleted_at.is_null(), ActivityDay.deleted_at.is_null(),
-                   ActivityDay.status == ActivityStatus.HELD.value,
-                   Attendance.status.in_([AttendanceStatus.PRESENT.value, AttendanceStatus.LATE.value]),
+                   ActivityDay.status == attendance_rule.COUNTED_DAY, Attendance.status.in_(attendance_rule.COUNTED),
                    ActivityDay.date >= lo, ActivityDay.date < hi))
     for c, uid in tuples(held.where(ActivityDay.station_code == code) if code else held):
         at(c).deputies.add(uid)
     for c, uids, _n in _deputy_lists(rec) if deputy_lists is None else deputy_lists:
         at(c).deputies.update(uids or ())
+    for c, counts in livelihood.figures_by_station(lo, hi, code).items():
+        at(c).livelihood.update(counts)
     return out
 
 
@@ -214,26 +220,8 @@ def _months(date_from: dt.date, date_to: dt.date) -> list[str]:
 
 # --- periods and the report -------------------------------------------------------------------
 
-QUARTERS = ("一", "二", "三", "四")
-
-
-def period(kind: str, year: int, index: int = 1) -> tuple[dt.date, dt.date, str]:
-    """(from, to, name) of a month (index 1–12), quarter (1–4) or year: ``2026年第三季度``."""
-    if kind == "month":
-        if not 1 <= index <= 12:
-            raise ValidationError({"month": f"没有这个月份：{index}"})
-        start = dt.date(year, index, 1)
-        end = (dt.date(year + (index == 12), index % 12 + 1, 1) - dt.timedelta(days=1))
-        return start, end, f"{year}年{index}月"
-    if kind == "quarter":
-        if not 1 <= index <= 4:
-            raise ValidationError({"quarter": f"没有这个季度：{index}"})
-        start = dt.date(year, 3 * index - 2, 1)
-        end = dt.date(year + (index == 4), (3 * index) % 12 + 1, 1) - dt.timedelta(days=1)
-        return start, end, f"{year}年第{QUARTERS[index - 1]}季度"
-    if kind == "year":
-        return dt.date(year, 1, 1), dt.date(year, 12, 31), f"{year}年"
-    raise ValidationError({"kind": f"不认识的期间：{kind}"})
+QUARTERS = periods.QUARTERS
+period = periods.period  # (from, to, name) of a month, quarter or year (domain/periods.py)
 
 
 def _pct(rate: float | None) -> str:
@@ -252,22 +240,20 @@ def headline(f: StatsFigures, scope: str = "本期") -> str:
 
 
 def report_data(date_from: dt.date, date_to: dt.date, station_code: str | None = station.SOLE,
-                name: str | None = None, today: dt.date | None = None) -> PeriodReportData:
+                name: str | None = None, today: dt.date | None = None, kind: str | None = None) -> PeriodReportData:
     """What the 月报/季报/年报 PDF of a station (None: 全县, every station of the database; default:
-    the database's only station) shows; ``name`` like ``2026年第三季度`` picks the title."""
+    the database's only station) shows; ``name`` like ``2026年第三季度`` is the title, ``kind`` (a code
+    of domain/periods.py) the report and scope words — from a free ``name`` when not given."""
     from station_app.services import cases, printing
 
     station_code = station.in_view(station_code)
     s = statistics(date_from, date_to, station_code)
     label = f"{date_from.year}年{date_from.month}月{date_from.day}日至{date_to.year}年{date_to.month}月{date_to.day}日"
-    kind = "报告"
-    scope = "本期"
-    if name:
-        kind = "年报" if name.endswith("年") else "季报" if "季度" in name else "月报"
-        scope = {"年报": "本年度", "季报": "本季度", "月报": "本月"}[kind]
+    code = kind if kind in periods.KINDS else periods.kind_of_title(name)
+    report, scope = periods.REPORT[code], periods.SCOPE[code]
     st_name = printing.resolve_station(station_code).name if station_code \
         else "全县各联络站"
-    title = f"{name or label}接待工作{kind}"
+    title = f"{name or label}接待工作{report}"
     rows = tuple(sorted(((Category.label_of(c), n) for c, n in s.figures.by_category.items()), key=lambda t: -t[1]))
     overdue: tuple[tuple[str, str, str, str], ...] = ()
     overdue_total = 0
@@ -276,12 +262,15 @@ def report_data(date_from: dt.date, date_to: dt.date, station_code: str | None =
                         for c in cases.overdue(today, station_code=station_code))
         overdue_total = cases.overdue_count(today, station_code=station_code) if len(overdue) >= cases.OVERDUE_LISTED \
             else len(overdue)
-    return PeriodReportData(st_name, title, label, headline(s.figures, scope), s, rows, overdue, overdue_total)
+    text = headline(s.figures, scope)
+    if any(s.figures.livelihood_projects.values()):  # 民生实事项目票决制: 票决民生实事X件、已完成Y件
+        text += f"{scope}{livelihood.headline(s.figures.livelihood_projects)}。"
+    return PeriodReportData(st_name, title, label, text, s, rows, overdue, overdue_total)
 
 
 def print_report(date_from: dt.date, date_to: dt.date, out, station_code: str | None = station.SOLE,
-                 name: str | None = None):
+                 name: str | None = None, kind: str | None = None):
     """Write the period report (接待工作报告) as PDF to ``out``."""
     from station_app.printing.case_docs import render_period_report
 
-    return render_period_report(report_data(date_from, date_to, station_code, name), out)
+    return render_period_report(report_data(date_from, date_to, station_code, name, kind=kind), out)

@@ -79,8 +79,9 @@ def write_xlsx(path: str | os.PathLike, title: str, headers: Sequence[str], rows
 
 
 def write_sheets(path: str | os.PathLike, sheets: Sequence[Sheet], progress: Callable[[int], None] | None = None,
-                 cancel: threading.Event | None = None) -> ExportResult:
-    """Write ``sheets`` to ``path`` (.xlsx) atomically.
+                 cancel: threading.Event | None = None, audited: bool = False) -> ExportResult:
+    """Write ``sheets`` to ``path`` (.xlsx) atomically; ``audited``: a user's export from the open
+    database (personal data: receptions, cases, deputies), written to the audit log when done.
 
     ``progress(rows_written)`` is called every :data:`PROGRESS_EVERY` rows and at the end (from
     the thread that writes: the GUI polls, it never touches widgets from here); when ``cancel`` is
@@ -91,10 +92,16 @@ def write_sheets(path: str | os.PathLike, sheets: Sequence[Sheet], progress: Cal
         raise KnownError("没有可以导出的内容。")
     wb = Workbook(write_only=True)
     try:
-        return _write(wb, path, sheets, progress, cancel)
+        result = _write(wb, path, sheets, progress, cancel)
     except BaseException:
         _discard(wb)
         raise
+    if audited:
+        from station_app.services import audit
+
+        titles = "、".join(s.title for s in sheets)
+        audit.event("export", f"导出Excel：{titles}（{result.rows} 行）", "xlsx", os.path.basename(result.path))
+    return result
 
 
 def _discard(wb) -> None:

@@ -136,7 +136,7 @@ class ExcelExport(QObject):
         self._timer.start()
 
         def work():  # rows are counted as they are written (_counted): only a number crosses over
-            return xlsx_export.write_sheets(path, sheets, None, cancel)
+            return xlsx_export.write_sheets(path, sheets, None, cancel, audited=True)
 
         def done(result) -> None:
             self.last_path = result.path

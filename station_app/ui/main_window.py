@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import threading
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QSettings, Qt, QThreadPool, QTimer
@@ -26,9 +27,10 @@ from PySide6.QtWidgets import (
 )
 
 from station_app import APP_TITLE, __version__
-from station_app.domain import clock
+from station_app.domain import clock, name_order
+from station_app.domain.roles import Permission
 from station_app.errors import KnownError
-from station_app.services import station
+from station_app.services import context, secret_store, station
 from station_app.ui import style
 from station_app.ui.dialogs.station_dialog import StationDialog
 from station_app.ui.errors import report
@@ -54,6 +56,7 @@ PAGES = (
     ("activities", "活动日", None),
     ("reception", "接待登记", None),
     ("cases", "意见办理", None),
+    ("livelihood", "民生实事", None),
     ("stats", "统计分析", None),
     ("deputies", "代表档案", None),
     ("points", "履职积分", None),
@@ -61,6 +64,7 @@ PAGES = (
     ("exchange", "数据交换", None),
     ("backups", "备份与恢复", None),
     ("settings", "设置", None),
+    ("audit", "审计日志", None),
 )
 
 log = logging.getLogger(__name__)
@@ -71,6 +75,7 @@ PAGE_CLASSES = {
     "activities": ("station_app.ui.pages.activities", "ActivitiesPage"),
     "reception": ("station_app.ui.pages.receptions", "ReceptionsPage"),
     "cases": ("station_app.ui.pages.cases", "CasesPage"),
+    "livelihood": ("station_app.ui.pages.livelihood", "LivelihoodPage"),
     "stats": ("station_app.ui.pages.stats", "StatsPage"),
     "deputies": ("station_app.ui.pages.deputies", "DeputiesPage"),
     "points": ("station_app.ui.pages.points", "PointsPage"),
@@ -78,8 +83,35 @@ PAGE_CLASSES = {
     "exchange": ("station_app.ui.pages.exchange", "ExchangePage"),
     "backups": ("station_app.ui.pages.backup_page", "BackupPage"),
     "settings": ("station_app.ui.pages.settings_page", "SettingsPage"),
+    "audit": ("station_app.ui.pages.audit", "AuditPage"),
 }
 EAGER_PAGES = ("home", "backups")  # 首页 is shown first; 备份与恢复 runs the daily backup's timer
+_warming: list[threading.Thread] = []
+
+
+def _warm_pages() -> None:
+    """Import the other pages' modules (and the stroke table villages and names sort by) on a
+    background thread once the window is up, so a page's first showing does not spend a quarter of
+    a second importing on the GUI thread (tests/ui/test_stall_guard.py)."""
+    if _warming:
+        return
+
+    def work() -> None:
+        name_order.table()
+        secret_store.available()  # the OS keyring is probed once (数据交换 asks it on showing)
+        for module, _name in PAGE_CLASSES.values():
+            try:
+                importlib.import_module(module)
+            except Exception:  # the page's own showing reports it; the others still warm
+                log.exception("warming %s", module)
+
+    _warming.append(threading.Thread(target=work, name="warm-pages", daemon=True))
+    _warming[0].start()
+
+
+def pages_warm() -> bool:
+    """True once :func:`_warm_pages` has imported every page (tests wait for it as a clerk would)."""
+    return bool(_warming) and not _warming[0].is_alive()
 
 
 class PageStack(QStackedWidget):
@@ -144,6 +176,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.station_status, 1)
         self.statusBar().addPermanentWidget(self.db_status)
         self._build_menus()
+        self._build_user_bar()
 
         self.view = None
         self._starting = True  # the pages made now ask for the view; the chrome follows below
@@ -155,6 +188,9 @@ class MainWindow(QMainWindow):
         self.set_view_code(self._start_code())
         self._starting = False
         self._restore_state()
+        self.idle_lock = None
+        self._show_user()
+        QTimer.singleShot(300, self, _warm_pages)  # after the first paint
 
     # -- pages --------------------------------------------------------------------------------
     def page(self, key: str) -> QWidget:
@@ -186,7 +222,7 @@ class MainWindow(QMainWindow):
             page.cases_requested.connect(self._show_cases)
             page.stats_requested.connect(lambda: self.show_page("stats"))
             page.quota_requested.connect(self.show_quota_shortfalls)
-        elif key in ("deputies", "activities", "cases", "points"):
+        elif key in ("deputies", "activities", "cases", "points", "livelihood"):
             page.changed.connect(home)
         elif key == "reception":
             page.saved.connect(lambda: self._refresh_made("cases"))
@@ -256,6 +292,87 @@ class MainWindow(QMainWindow):
     @property
     def exchange(self) -> ExchangePage:
         return self.page("exchange")
+
+    # -- the logged-in user (issue 19) ---------------------------------------------------------
+    def _build_user_bar(self) -> None:
+        """The status bar's right end: who is logged in, 锁定, 注销/切换用户 (hidden with nobody)."""
+        from PySide6.QtWidgets import QPushButton
+
+        self.user_status = QLabel()
+        self.user_status.setObjectName("userStatus")
+        self.lock_button = QPushButton(self.tr("锁定"))
+        self.lock_button.clicked.connect(self.lock_now)
+        self.logout_button = QPushButton(self.tr("注销/切换用户"))
+        self.logout_button.clicked.connect(self.switch_user)
+        for w in (self.user_status, self.lock_button, self.logout_button):
+            self.statusBar().addPermanentWidget(w)
+        # a database nobody logs into (made before users existed): anyone at the PC, or with a copy
+        # of the file, reads everything. Said in red, with the way out one click away.
+        self.no_admin_button = QPushButton(self.tr("未设置管理员：任何人都能查看数据。设置管理员…"))
+        self.no_admin_button.setObjectName("noAdminButton")
+        self.no_admin_button.setFlat(True)
+        style.set_text(self.no_admin_button, style.RED)
+        self.no_admin_button.clicked.connect(self._create_admin)
+        self.statusBar().addPermanentWidget(self.no_admin_button)
+
+    def _create_admin(self) -> None:
+        from station_app.ui.dialogs.login_dialog import create_admin
+
+        create_admin(self, self.db_url)
+
+    def _show_user(self) -> None:
+        """Show who is logged in; start the idle lock for them (nobody: a plain database)."""
+        from station_app.services import settings, users
+
+        user = context.current_user()
+        for w in (self.user_status, self.lock_button, self.logout_button):
+            w.setVisible(user is not None)
+        self.no_admin_button.setVisible(user is None and users.may_create_first_admin(self.db_url))
+        self.act_users.setVisible(user is not None and context.may(Permission.MANAGE_USERS))
+        self.act_password.setVisible(user is not None)
+        for row in range(self.nav.count()):  # 审计日志: an administrator's (anyone's without users)
+            item = self.nav.item(row)
+            item.setHidden(item.data(Qt.ItemDataRole.UserRole) == "audit" and not context.may(Permission.READ_AUDIT))
+        if user is None:
+            return
+        self.user_status.setText(self.tr("用户：{0}（{1}）").format(user.display_name or user.username, user.role.label))
+        if self.idle_lock is None:
+            from station_app.ui.idle_lock import IdleLock
+
+            self.idle_lock = IdleLock(self, settings.get("security.idle_lock_minutes"))
+
+    def lock_now(self) -> None:
+        if self.idle_lock is not None:
+            self.idle_lock.lock_now()
+
+    def switch_user(self) -> None:
+        """注销/切换用户: the content is hidden until someone logs in; cancelled → the window closes."""
+        from station_app.services import users
+        from station_app.ui.dialogs.login_dialog import LoginDialog
+
+        users.logout()
+        if self.idle_lock is not None:
+            self.idle_lock.stop()
+            self.idle_lock = None
+        self.centralWidget().hide()
+        dlg = LoginDialog(self)
+        if not dlg.exec():
+            self.close()
+            return
+        self.centralWidget().show()
+        self._show_user()
+        self.set_view_code(self._start_code())
+
+    def manage_users(self) -> None:
+        from station_app.ui.dialogs.users_dialog import UsersDialog
+
+        UsersDialog(self).exec()
+
+    def change_password(self) -> None:
+        from station_app.ui.dialogs.login_dialog import PasswordDialog
+
+        if PasswordDialog(self).exec():
+            QMessageBox.information(self, self.tr("修改密码"), self.tr("密码已修改。"))
 
     # -- the station in view ------------------------------------------------------------------
     def _build_station_bar(self) -> None:
@@ -389,6 +506,9 @@ class MainWindow(QMainWindow):
         self._action(m, self.tr("备份数据库…"), self.backup_database)
         self._action(m, self.tr("从备份恢复…"), self.restore_database)
         m.addSeparator()
+        self.act_users = self._action(m, self.tr("用户管理…"), self.manage_users)
+        self.act_password = self._action(m, self.tr("修改密码…"), self.change_password)
+        m.addSeparator()
         self._action(m, self.tr("退出"), self.close, QKeySequence.StandardKey.Quit)
         m = bar.addMenu(self.tr("编辑(&E)"))
         self.act_find = self._action(m, self.tr("查找代表"), self.find, QKeySequence.StandardKey.Find)
@@ -511,4 +631,7 @@ class MainWindow(QMainWindow):
         qs.setValue("main/state", self.saveState())
         qs.setValue("main/page", PAGES[self.nav.currentRow()][0])
         self.page("backups").backup_on_exit()
+        if self.idle_lock is not None:  # its filter sits on the application, not on this window
+            self.idle_lock.stop()
+            self.idle_lock = None
         super().closeEvent(event)

@@ -94,7 +94,7 @@ def check_in_background(window, url: str) -> None:
             "后台完整性检查发现数据库文件有损坏：\n{0}\n\n请尽快在“备份与恢复”页选择一个完好的备份恢复。")
             .format("\n".join("· " + f for f in found)))
 
-    run_task(lambda: health.findings(file, full=True), done,
+    run_task(lambda: health.findings(file, full=True, live=True), done,
              lambda exc: log.warning("background integrity check failed: %s", exc))
 
 
@@ -114,7 +114,14 @@ def start_window(url: str):
         _release(lock)
         return None
     try:
+        if not log_in(url):  # an encrypted file opens at the login; a plain one just below
+            _release(lock)
+            return None
+        new_database = file is not None and not file.exists()
         open_database(url)
+        if not log_in(url):  # a plain database with users
+            _release(lock)
+            return None
     except KnownError as exc:
         QMessageBox.critical(None, APP_TITLE, _tr("无法打开数据库：\n{0}").format(exc.message))
         _release(lock)
@@ -123,8 +130,51 @@ def start_window(url: str):
     window.instance_lock = lock
     window.show()
     window.ensure_station_profile()
+    if new_database:
+        from station_app.ui.dialogs.login_dialog import create_admin
+
+        create_admin(window, url)
     check_in_background(window, url)
     return window
+
+
+def log_in(url: str) -> bool:
+    """The login at a start (issue 19): before opening an encrypted file (its key is unwrapped with
+    the password), after opening a plain database that has users. False: the user gave up."""
+    from station_app.services import users
+    from station_app.ui.dialogs.login_dialog import LoginDialog
+
+    if not users.needs_login(url):
+        return True
+    dlg = LoginDialog(None, url)
+    if not dlg.exec():
+        return False
+    if dlg.password_for_encryption:
+        offer_encryption(url, dlg.password_for_encryption)
+    return True
+
+
+def offer_encryption(url: str, password: str) -> None:
+    """A 管理员 logged into a plain database file: encrypt it now (issue 19)? Yes gives a new
+    one-time recovery code; No asks again at the next login."""
+    from station_app.services import users
+    from station_app.ui.dialogs.login_dialog import RecoveryCodeDialog
+
+    box = QMessageBox(QMessageBox.Icon.Warning, APP_TITLE, _tr(
+        "这个数据库文件还没有加密：拷走文件的人能读到选民的姓名、电话和身份证号。\n\n"
+        "现在加密吗？加密后要用户名和密码登录才能打开，备份也一样加密。"))
+    box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+    box.button(QMessageBox.StandardButton.Yes).setText(_tr("现在加密"))
+    box.button(QMessageBox.StandardButton.No).setText(_tr("下次再说"))
+    box.setObjectName("encryptOfferBox")
+    if box.exec() != QMessageBox.StandardButton.Yes:
+        return
+    try:
+        code = users.convert_to_protected(url, password)
+    except KnownError as exc:
+        QMessageBox.critical(None, APP_TITLE, _tr("加密失败：{0}").format(exc.message))
+        return
+    RecoveryCodeDialog(code).exec()
 
 
 def _release(lock) -> None:

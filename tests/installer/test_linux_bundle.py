@@ -11,10 +11,10 @@ import sqlite3
 import subprocess
 import sys
 import tarfile
-import zipfile
 from pathlib import Path
 
 import pytest
+import pyzipper
 
 from station_app import __version__
 
@@ -39,10 +39,10 @@ def bundle(tmp_path_factory) -> Path:
     return unpacked / "station-app"
 
 
-def frozen(app: Path, *args, tmp: Path, timeout: int = 600) -> subprocess.CompletedProcess:
+def frozen(app: Path, *args, tmp: Path, timeout: int = 600, **extra_env: str) -> subprocess.CompletedProcess:
     """Run the frozen program with a clean environment: no PYTHONPATH, its own data dir."""
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp), "LANG": "C.UTF-8",
-           "STATION_APP_DATA_DIR": str(tmp / "appdata"), "QT_QPA_PLATFORM": "offscreen"}
+           "STATION_APP_DATA_DIR": str(tmp / "appdata"), "QT_QPA_PLATFORM": "offscreen", **extra_env}
     return subprocess.run([str(app / "station-app"), *args], capture_output=True, text=True, env=env,
                           timeout=timeout, cwd=tmp)
 
@@ -140,17 +140,22 @@ def test_frozen_program_exports_and_imports_more_than_50000_records(bundle, tmp_
     assert res.returncode == 0, res.stderr
     out = tmp_path / "usb"
     out.mkdir()
-    res = frozen(bundle, "export", "--db", str(big), "--out", str(out), "--full", tmp=tmp_path)
+    refused = frozen(bundle, "export", "--db", str(big), "--out", str(out), "--full", tmp=tmp_path)
+    assert refused.returncode == 2 and "STATION_APP_EXPORT_PASSWORD" in refused.stderr  # no one to ask: said
+    secret = {"STATION_APP_EXPORT_PASSWORD": "县人大代表工委数据包2026"}  # encrypted, as by default
+    res = frozen(bundle, "export", "--db", str(big), "--out", str(out), "--full", tmp=tmp_path, **secret)
     assert res.returncode == 0, res.stderr
     package = Path(res.stdout.strip().splitlines()[-1])
-    with zipfile.ZipFile(package) as z:
+    with pyzipper.AESZipFile(package) as z:  # AES-256, as 7-Zip opens it
+        z.setpassword(secret["STATION_APP_EXPORT_PASSWORD"].encode("utf-8"))
         manifest = json.loads(z.read("manifest.json"))
         names = z.namelist()
     counts = {name: entry["count"] for name, entry in manifest["files"].items() if name.endswith(".jsonl")}
     total = sum(counts.values())
     assert total > PARALLEL_MIN_RECORDS and max(counts.values()) >= PARALLEL_MIN_RECORDS
     assert any(n.startswith("reports/") for n in names)  # written by the export's child process
-    res = frozen(bundle, "import", "--db", str(tmp_path / "county.db"), "--json", str(package), tmp=tmp_path)
+    res = frozen(bundle, "import", "--db", str(tmp_path / "county.db"), "--enroll", "--json", str(package),
+                 tmp=tmp_path, **secret)
     assert res.returncode == 0, res.stderr
     (report,) = json.loads(res.stdout)
     assert report["status"] == "imported" and report["inserted"] == total

@@ -51,7 +51,9 @@ def test_demo_is_deterministic_and_checks_clean(tmp_path):
     assert res.returncode == 0, res.stderr
     assert _activity_content(a) == _activity_content(b)
     days, marks = _activity_content(a)
-    assert len(days) == 12 and any(reason for *_x, reason in days)  # some moved off a holiday
+    kinds = sqlite3.connect(a).execute("SELECT kind, count(*) FROM activity_day GROUP BY kind").fetchall()
+    assert dict(kinds) == {"reception": 12, "livelihood": 3}  # the monthly days and the 民生实事督查 visits
+    assert len(days) == 15 and any(reason for *_x, reason in days)  # some moved off a holiday
     import datetime as dt
 
     past_days = [d for d in days if d[0] <= dt.date.today().isoformat() and d[1] != "cancelled"]

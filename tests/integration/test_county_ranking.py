@@ -26,7 +26,7 @@ def _rows(ranking) -> list[tuple]:
 def _check_county_ranking(packages) -> None:
     """Run on an open, empty county database."""
     station.save_home_station(COUNTY)
-    reports = exchange.import_packages([str(p) for p in packages], password="")
+    reports = exchange.import_packages([str(p) for p in packages], password="", enroll=True)
     assert [r.status for r in reports] == ["imported", "imported"], [r.reason for r in reports]
 
     # never applied at the county: the default set (full marks 60); E02 counts its 6 points
@@ -88,7 +88,7 @@ def test_county_ranking_across_stations_on_postgres(packages, pg_url):
 def test_a_county_database_without_a_profile_ranks_by_the_default_rules(packages, tmp_path):
     open_database(str(tmp_path / "county.db"))
     try:
-        assert [r.status for r in exchange.import_packages([str(p) for p in packages], password="")] == \
+        assert [r.status for r in exchange.import_packages([str(p) for p in packages], password="", enroll=True)] == \
             ["imported", "imported"]
         assert station.home_station() is None
         assert scoring.county_rules(YEAR).full_marks == 60.0
@@ -103,7 +103,7 @@ def test_the_station_ranking_is_unchanged(packages, tmp_path):
     open_database(str(tmp_path / "county.db"))
     try:
         station.save_home_station(COUNTY)
-        exchange.import_packages([str(p) for p in packages], password="")
+        exchange.import_packages([str(p) for p in packages], password="", enroll=True)
         assert scoring.ranking(YEAR, "C00") == []  # the county's own station has no deputies
         at_county = [(s.rank, s.name, s.raw, s.pending) for s in scoring.ranking(YEAR, "T01")]
         with pytest.raises(station.StationChoiceError, match="T01 测试镇人大代表联络站"):

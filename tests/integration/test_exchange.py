@@ -41,9 +41,10 @@ from station_app.db.models import (
     Station,
 )
 from station_app.domain import package as pk
+from station_app.domain import package_signing as signing
 from station_app.domain.records import OpinionData, ReceptionData, StationProfile
 from station_app.errors import StorageError
-from station_app.services import cases, exchange, receptions, settings, station, stats
+from station_app.services import cases, exchange, receptions, station, stats
 from station_app.services.check import run_check
 from station_app.services.demo import make_demo
 from tests.conftest import TEST_STATION
@@ -112,11 +113,19 @@ def _period(result) -> tuple[dt.date, dt.date]:
     return result.period_from, result.period_to
 
 
-def rewrite(src: Path, dst: Path, edit=None, manifest_edit=None, rehash: bool = True, drop=(), add=None) -> Path:
+# the key rewrite() signs its altered packages with: the county enrols it (import ``enroll=True``),
+# so the check that must catch the alteration is the one under test, not the signature
+FORGER = signing.new_key_pair()
+
+
+def rewrite(src: Path, dst: Path, edit=None, manifest_edit=None, rehash: bool = True, drop=(), add=None,
+            sign: signing.KeyPair | None = FORGER) -> Path:
     """A copy of a plain package with members edited (and, with ``rehash``, the manifest's hashes and
-    counts made to match again, so the check that must catch it is the one under test)."""
+    counts made to match again, so the check that must catch it is the one under test), signed by
+    ``sign`` (None: unsigned)."""
     members = _members(src)
     manifest = json.loads(members.pop("manifest.json"))
+    members.pop(signing.SIGNATURE_MEMBER, None)
     if edit:
         edit(members)
     if rehash:
@@ -133,7 +142,10 @@ def rewrite(src: Path, dst: Path, edit=None, manifest_edit=None, rehash: bool = 
                 zf.writestr(name, data)
         for name, data in (add or {}).items():
             zf.writestr(zipfile.ZipInfo(name), data, compress_type=zipfile.ZIP_DEFLATED)
-        zf.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False))
+        raw = json.dumps(manifest, ensure_ascii=False).encode("utf-8")
+        zf.writestr("manifest.json", raw)
+        if sign is not None:
+            zf.writestr(signing.SIGNATURE_MEMBER, signing.signature_bytes(raw, sign))
     return dst
 
 
@@ -204,7 +216,8 @@ def test_round_trip_into_an_empty_county_database(tmp_path, capsys):
     counts = {m: len(before[m]) for m in before}
 
     members = _members(path)
-    assert set(manifest["files"]) == {n for n in members if n != "manifest.json" and not n.startswith("reports/")}
+    assert set(manifest["files"]) == {n for n in members if n not in ("manifest.json", "signature.json")
+                                      and not n.startswith("reports/")}
     assert {"reports/台账.xlsx", "reports/汇总.pdf"} <= set(members)
     for name, entry in manifest["files"].items():
         assert hashlib.sha256(members[name]).hexdigest() == entry["sha256"]
@@ -224,9 +237,9 @@ def test_round_trip_into_an_empty_county_database(tmp_path, capsys):
     close_database()
 
     county_db = tmp_path / "county" / "county.db"  # does not exist yet: a new, empty county database
-    assert cli.main(["import", "--db", str(county_db), "--json", str(path)]) == 0
+    assert cli.main(["import", "--db", str(county_db), "--json", "--enroll", str(path)]) == 0
     (report,) = json.loads(capsys.readouterr().out)
-    assert set(report) == {"package", "status", "reason", "inserted", "updated", "unchanged"}
+    assert set(report) == {"package", "status", "reason", "inserted", "updated", "unchanged", "enrolled_fingerprint"}
     assert report["status"] == "imported" and report["updated"] == 0 and report["unchanged"] == 0
     assert report["inserted"] == sum(manifest["files"][pk.data_member(t)]["count"] for t in pk.TABLES)
     open_database(str(county_db))
@@ -259,7 +272,9 @@ def _check_ledger(data: bytes) -> None:
     from openpyxl import load_workbook
 
     wb = load_workbook(io.BytesIO(data), read_only=True)
-    assert wb.sheetnames == ["代表", "活动日", "签到", "接待登记", "意见建议", "办理记录", "履职记录"]
+    assert wb.sheetnames == ["代表", "活动日", "签到", "接待登记", "意见建议", "办理记录", "履职记录",
+                             "民生实事项目", "民生实事票决", "民生实事表决票", "民生实事实施节点", "民生实事督查",
+                             "民生实事评单"]
     rows = list(wb["接待登记"].iter_rows(values_only=True))
     assert rows[0][:3] == ("接待时间", "来访方式", "来访人") and len(rows) > 1
     phones = [r[3] for r in rows[1:] if r[3]]
@@ -321,7 +336,7 @@ def test_incremental_carries_only_the_changes_and_chains(tmp_path):
     assert exchange.last_export().package_id == first.package_id
     # changes after the first package
     rec = Reception.alive().order_by(Reception.id).first()
-    old = receptions.get(rec.uid)
+    old = receptions.get_for_edit(rec.uid)  # the form's record: full numbers, for one who may change
     data = ReceptionData(**{f.name: getattr(old, f.name) for f in dataclasses.fields(ReceptionData)})
     receptions.update(rec.uid, dataclasses.replace(data, visitor_name="改名人", village="新村社区"))
     gone = Case.alive().where(Case.reception_uid != rec.uid).order_by(Case.id).first()
@@ -349,7 +364,7 @@ def test_incremental_carries_only_the_changes_and_chains(tmp_path):
     close_database()
 
     open_database(str(tmp_path / "county.db"))
-    r1, r2 = exchange.import_packages([first.path, second.path])
+    r1, r2 = exchange.import_packages([first.path, second.path], enroll=True)
     assert (r1.status, r2.status) == ("imported", "imported"), (r1.reason, r2.reason)
     assert r2.tables["receptions"] == {"inserted": 1, "updated": 1, "unchanged": 0}
     assert r2.tables["cases"] == {"inserted": 1, "updated": 1, "unchanged": 0}
@@ -370,11 +385,11 @@ def test_incremental_carries_only_the_changes_and_chains(tmp_path):
     assert third.previous_package_id == second.package_id and third.counts["deputies"] == 1
     close_database()
     open_database(str(tmp_path / "county2.db"))
-    reports = exchange.import_packages([third.path, first.path])  # any order
+    reports = exchange.import_packages([third.path, first.path], enroll=True)  # any order
     assert [r.status for r in reports] == ["imported", "imported"], [r.reason for r in reports]
     (status,) = exchange.county_stations()
     assert status.gap and status.packages == 2 and "之前的数据包" in status.gap_note
-    assert exchange.import_packages([second.path])[0].status == "imported"
+    assert exchange.import_packages([second.path], enroll=True)[0].status == "imported"
     (status,) = exchange.county_stations()
     assert not status.gap and status.packages == 3
 
@@ -448,7 +463,7 @@ def test_a_bad_package_is_rejected_and_changes_nothing(case, check_mode, good_pa
     make, words = REJECTIONS[case]
     bad = make(good_package, tmp_path / f"T01_20260101-20260131_20260201T090000-{abs(hash(case))}.zip")
     fp = fingerprint(county)
-    (report,) = exchange.import_packages([bad])
+    (report,) = exchange.import_packages([bad], enroll=True)
     assert report.status == "rejected", case
     assert report.reason and re.search(r"[\u4e00-\u9fff]", report.reason)
     if words:
@@ -460,30 +475,29 @@ def test_a_bad_package_is_rejected_and_changes_nothing(case, check_mode, good_pa
 
 
 def test_the_good_package_itself_imports(good_package, county):
-    (report,) = exchange.import_packages([good_package])
+    (report,) = exchange.import_packages([good_package], enroll=True)
     assert report.status == "imported" and report.inserted > 0, report.reason
 
 
 def test_wrong_or_missing_password_is_rejected(tmp_path):
     _station_db(tmp_path / "station.db", deputies_n=4, receptions_n=10)
-    result = exchange.export_package(tmp_path / "stick", full=True, password="机密2026")
+    result = exchange.export_package(tmp_path / "stick", full=True, password="机密2026-县人大代表工委")
     close_database()
     county_db = tmp_path / "county.db"
     open_database(str(county_db))
     fp = fingerprint(county_db)
-    (wrong,) = exchange.import_packages([result.path], password="wrong")
+    (wrong,) = exchange.import_packages([result.path], password="wrong", enroll=True)
     assert wrong.status == "rejected" and wrong.reason == "密码不正确"
-    (none,) = exchange.import_packages([result.path])
+    (none,) = exchange.import_packages([result.path], enroll=True)
     assert none.status == "rejected" and "密码" in none.reason
     assert fingerprint(county_db) == fp
-    (ok,) = exchange.import_packages([result.path], password="机密2026")
+    (ok,) = exchange.import_packages([result.path], password="机密2026-县人大代表工委", enroll=True)
     assert ok.status == "imported" and ok.inserted > 0
 
 
 def test_the_encrypted_package_opens_with_pyzipper_and_the_password_only(tmp_path):
     _station_db(tmp_path / "station.db", deputies_n=4, receptions_n=10)
-    settings.set("export.password", "县里给的密码")
-    result = exchange.export_package(tmp_path / "stick", full=True)  # password from the setting
+    result = exchange.export_package(tmp_path / "stick", full=True, password="县里给的密码-2026年上半年")
     with zipfile.ZipFile(result.path) as zf:  # the directory is readable, the contents are not
         assert "manifest.json" in zf.namelist()
         assert all(i.flag_bits & 1 and i.compress_type == 99 for i in zf.infolist())  # WinZip AES
@@ -495,7 +509,7 @@ def test_the_encrypted_package_opens_with_pyzipper_and_the_password_only(tmp_pat
         zf.setpassword(b"wrong")
         with pytest.raises(RuntimeError):
             zf.read("data/deputies.jsonl")
-        zf.setpassword("县里给的密码".encode())
+        zf.setpassword("县里给的密码-2026年上半年".encode())
         assert len(_lines(zf.read("data/deputies.jsonl"))) == 4
         assert all((i.wz_aes_strength, i.wz_aes_version) == (3, 2) for i in zf.infolist())  # AES-256, AE-2
     plain = exchange.export_package(tmp_path / "stick2", full=True, password="")
@@ -661,7 +675,7 @@ def test_packages_of_many_stations_merge_in_any_order(check_mode, tmp_path):
     results = {}
     for name, order in (("forward", [a_old.path, b.path, a_new.path]), ("backward", [a_new.path, b.path, a_old.path])):
         open_database(str(tmp_path / f"{name}.db"))
-        reports = exchange.import_packages(order)
+        reports = exchange.import_packages(order, enroll=True)
         assert all(r.status == "imported" for r in reports), [r.reason for r in reports]
         results[name] = (_snapshot("T01"), _snapshot("T02"), stats.statistics(*WIDE).to_json())
         assert [f.message for f in run_check() if f.severity == "error"] == []
@@ -686,7 +700,7 @@ def test_import_into_postgresql(pg_url, check_mode, tmp_path):
     expected = stats.statistics(*WIDE, "T01").to_json()
     snap = _snapshot()
     rec = Reception.alive().first()
-    old = receptions.get(rec.uid)
+    old = receptions.get_for_edit(rec.uid)
     data = ReceptionData(**{f.name: getattr(old, f.name) for f in dataclasses.fields(ReceptionData)})
     receptions.update(rec.uid, dataclasses.replace(data, village="改过的村"))
     second = exchange.export_package(tmp_path / "stick", password="")
@@ -695,18 +709,18 @@ def test_import_into_postgresql(pg_url, check_mode, tmp_path):
     bad = rewrite(Path(second.path), tmp_path / "bad.zip", edit=_edit_line("receptions", _set("station_code", "X9")))
 
     open_database(pg_url)
-    (r1,) = exchange.import_packages([first.path])
+    (r1,) = exchange.import_packages([first.path], enroll=True)
     assert r1.status == "imported", r1.reason
     assert stats.statistics(*WIDE, "T01").to_json() == expected
     assert _snapshot() == snap
     counts = {m.__name__: m.select().count() for m in TRAVEL}
-    (rejected,) = exchange.import_packages([bad])
+    (rejected,) = exchange.import_packages([bad], enroll=True)
     assert rejected.status == "rejected"
     assert {m.__name__: m.select().count() for m in TRAVEL} == counts and _snapshot() == snap
-    (r2,) = exchange.import_packages([second.path])
+    (r2,) = exchange.import_packages([second.path], enroll=True)
     assert r2.status == "imported" and r2.tables["receptions"]["updated"] == 1, r2.reason
     assert _snapshot() == snap2
-    (again,) = exchange.import_packages([first.path, ])
+    (again,) = exchange.import_packages([first.path, ], enroll=True)
     assert again.inserted == 0 and again.updated == 0
     assert [f.message for f in run_check() if f.severity == "error"] == []
     (status,) = exchange.county_stations()
@@ -730,7 +744,7 @@ def test_a_postgresql_station_exports_with_its_reports_written_by_a_child(pg_url
     assert len(_ledger_rows(members["reports/台账.xlsx"])["接待登记"]) == 1 + live
     assert TEST_STATION.name in _pdf_text(members["reports/汇总.pdf"], tmp_path)
     open_database(str(tmp_path / "county.db"))
-    (report,) = exchange.import_packages([result.path])
+    (report,) = exchange.import_packages([result.path], enroll=True)
     assert report.status == "imported", report.reason
     assert stats.statistics(*WIDE, "T01").to_json() == expected
     close_database()
@@ -756,7 +770,7 @@ def test_receptions_at_the_same_moment_in_two_stations_get_free_keys_in_their_se
                 manifest_edit=lambda m: m.update(package_id=str(uuid.uuid4()), station={
                     "code": "T02", "name": SECOND.name, "township": SECOND.township, "county": SECOND.county}))
     open_database(str(tmp_path / "county.db"))
-    assert [r.status for r in exchange.import_packages([a.path, b])] == ["imported", "imported"]
+    assert [r.status for r in exchange.import_packages([a.path, b], enroll=True)] == ["imported", "imported"]
     rows = list(Reception.select(Reception.station_code, Reception.received_at, Reception.sort_key).tuples())
     assert len({k for _c, _t, k in rows}) == len(rows) == 80
     for _code, at, key in rows:
@@ -772,6 +786,6 @@ def test_receptions_at_the_same_moment_in_two_stations_get_free_keys_in_their_se
     assert [f.message for f in run_check() if f.severity == "error"] == []  # index rowids = keys
     name = Reception.get(Reception.station_code == "T02").visitor_name
     assert receptions.count(name, station_code="T02") == receptions.count(name, station_code="T01") >= 1
-    (again,) = exchange.import_packages([b])
+    (again,) = exchange.import_packages([b], enroll=True)
     assert again.status == "imported" and again.inserted == again.updated == 0
     close_database()

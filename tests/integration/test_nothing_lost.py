@@ -79,10 +79,20 @@ def test_clashing_packages_are_refused_each_alone_and_the_batch_goes_on(tmp_path
     stolen = rewrite(Path(a), tmp_path / "stolen.zip", edit=edit, manifest_edit=manifest)  # T01's uids as T09's
 
     open_database(str(tmp_path / "county.db"))
-    reports = exchange.import_packages([a, rebuilt, str(stolen), b])
+    reports = exchange.import_packages([a, rebuilt, str(stolen), b], enroll=True)
     assert [r.status for r in reports] == ["imported", "rejected", "rejected", "imported"]
-    assert "可能是重装后重新建立的" in reports[1].reason and "同一日期的代表活动日" in reports[1].reason
+    # the rebuilt station signs with its new PC's key: refused until the admin re-enrols it
+    assert "与已登记的站点 T01 的密钥" in reports[1].reason
     assert "已属于数据库中的另一个联络站" in reports[2].reason
+    import zipfile
+
+    from station_app.services.exchange import keys
+    with zipfile.ZipFile(rebuilt) as zf:
+        new_key = json.loads(zf.read("signature.json"))["public_key"]
+    keys.reenroll(TEST_STATION.code, new_key)
+    (again,) = exchange.import_packages([rebuilt])
+    assert again.status == "rejected"
+    assert "可能是重装后重新建立的" in again.reason and "同一日期的代表活动日" in again.reason
     assert not Deputy.select().where(Deputy.station_code == "T09").exists()
     assert ActivityDay.select().where(ActivityDay.station_code == TEST_STATION.code).count() > 0
     assert Deputy.select().where(Deputy.station_code == SECOND.code).count() == 5

@@ -140,3 +140,22 @@ def test_receptions_cases_search_and_stats_on_postgres(pg_url):
     assert (f.receptions, f.visitors, f.cases_collected, f.cases_resolved, f.satisfaction_rate) == (1, 3, 2, 2, 1.0)
     assert f.deputies_in_station == 1
     assert [x.message for x in run_check() if x.severity == "error"] == []
+
+
+def test_audit_chain_on_postgres(pg_url):
+    """The hash chain on the county server: entries chain under the advisory lock, an edited and a
+    deleted entry are named."""
+    from station_app.db.connection import database
+    from station_app.services import audit
+
+    open_database(pg_url)
+    station.save_home_station(TEST_STATION)
+    for i in range(30):
+        audit.record("update", "reception", f"r{i}", {"n": 0}, {"n": i}, summary=f"接待{i}")
+    assert audit.verify_chain() is None
+    database.execute_sql("UPDATE audit_log SET summary = '改' WHERE seq = 7")
+    assert (audit.verify_chain().kind, audit.verify_chain().seq) == ("edited", 7)
+    database.execute_sql("UPDATE audit_log SET summary = '接待5' WHERE seq = 7")
+    database.execute_sql("DELETE FROM audit_log WHERE seq = 12")
+    assert audit.verify_chain().message == "审计日志第 11 条之后缺少第 12 条（被删除）"
+    close_database()

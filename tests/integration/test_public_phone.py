@@ -148,7 +148,7 @@ def test_the_public_number_travels_in_the_package(two, tmp_path):
     assert {r["uid"]: r["public_phone"] for r in lines} == {a.uid: PUBLIC, b.uid: ""}
     close_database()
     open_database(str(tmp_path / "county.db"))
-    (report,) = exchange.import_packages([result.path])
+    (report,) = exchange.import_packages([result.path], enroll=True)
     assert report.status == "imported", report.reason
     got = {d.uid: (d.phone, d.public_phone) for d in deputies.all_deputies(
         deputies.DeputyFilter(active=None, station_code=TEST_STATION.code))}

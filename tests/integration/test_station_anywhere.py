@@ -174,7 +174,7 @@ def _compare(home: dict, there: dict, where: str) -> None:
 
 
 def _county(url: str, homes: dict) -> None:
-    rc, out, err = run_cli("import", "--db", url, *[h["package"] for h in homes.values()])
+    rc, out, err = run_cli("import", "--db", url, "--enroll", *[h["package"] for h in homes.values()])
     assert rc == 0, err
 
 
@@ -217,7 +217,7 @@ def test_a_station_restored_from_its_own_package_is_as_at_home(stations_at_home,
     homes, views = stations_at_home["homes"], stations_at_home["views"]
     for code, home in homes.items():
         restored = str(tmp_path / f"{code}-new-pc.db")
-        rc, out, err = run_cli("import", "--db", restored, home["package"])
+        rc, out, err = run_cli("import", "--db", restored, "--enroll", home["package"])
         assert rc == 0, err
         _check_everywhere(restored, {code: home}, views, tmp_path / f"restored-{code}", named=False)
 
@@ -251,7 +251,7 @@ def test_printing_and_statistics_never_end_in_an_internal_error(stations_at_home
         close_database()
     else:
         packages = [h["package"] for h in homes.values()][: 1 if where == "one imported station" else None]
-        assert run_cli("import", "--db", db, *packages)[0] == 0
+        assert run_cli("import", "--db", db, "--enroll", *packages)[0] == 0
     first = next(iter(homes))
     seen = set()
     for flag in ([], ["--station", first], ["--station", "NOPE-99"]):

@@ -43,6 +43,33 @@ def open_window(app, qtbot):
     close_database()
 
 
+@pytest.fixture
+def started(app, qtbot):
+    """``started(url)`` starts the program on ``url`` as ``station-app`` does (ui/startup.start_window:
+    lock, health, login, window); the window (or None) it gave. Everything is closed afterwards."""
+    from station_app.db import connection
+    from station_app.services import context
+    from station_app.ui.startup import start_window
+
+    windows = []
+
+    def _start(url):
+        win = start_window(url)
+        if win is not None:
+            qtbot.addWidget(win)
+            windows.append(win)
+        return win
+
+    yield _start
+    for win in windows:
+        win.close()
+        if win.instance_lock:
+            win.instance_lock.unlock()
+    close_database()
+    context.set_user(None)
+    connection.forget_key()
+
+
 def type_text(qtbot, widget, text: str) -> None:
     """Type like a clerk: ASCII as key presses, Chinese as an input method commits it
     (QTest cannot press keys for non-ASCII characters)."""

@@ -42,25 +42,6 @@ def click(button):
     return lambda box: box.button(button).click()
 
 
-@pytest.fixture
-def started(app, qtbot):
-    windows = []
-
-    def _start(url):
-        win = start_window(url)
-        if win is not None:
-            qtbot.addWidget(win)
-            windows.append(win)
-        return win
-
-    yield _start
-    for win in windows:
-        win.close()
-        if win.instance_lock:
-            win.instance_lock.unlock()
-    close_database()
-
-
 @pytest.mark.parametrize("damage", [damage_pages, truncate], ids=["pages", "truncated"])
 def test_a_damaged_database_at_start_offers_the_newest_good_backup_and_the_data_comes_back(
         started, qtbot, tmp_path, damage):

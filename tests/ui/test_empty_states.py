@@ -82,7 +82,7 @@ def test_error_under_a_narrow_field_wraps_across_the_form(db, db_path, open_wind
     make_demo(receptions=5)
     win = open_window(db_path)
     rec = receptions.page(limit=1, station_code=None).rows[0]
-    dlg = ReceptionDialog(receptions.get(rec.uid), win)
+    dlg = ReceptionDialog(receptions.get_for_edit(rec.uid), win)
     qtbot.addWidget(dlg)
     dlg.show()
     qtbot.waitExposed(dlg)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
 from station_app.db import close_database
 from station_app.db.models import Station
@@ -100,6 +101,19 @@ def test_linux_rule_takes_media_mounts_and_removable_disks(tmp_path):
     assert drives.format_bytes(1536) == "2 KB" and drives.format_bytes(3 * 1024 ** 3) == "3.0 GB"
 
 
+@pytest.fixture(autouse=True)
+def _enrol_every_station(monkeypatch):
+    """The county's admin confirms each new station's fingerprint (tests/ui/test_enrol_gui.py shows
+    the dialog itself); every other question goes to Qt as usual."""
+    real = QMessageBox.question
+
+    def question(parent, title, text, *args):
+        if title == "登记新的联络站":
+            return QMessageBox.StandardButton.Yes
+        return real(parent, title, text, *args)
+    monkeypatch.setattr(QMessageBox, "question", question)
+
+
 # -- the page ---------------------------------------------------------------------
 
 def test_page_builds_on_a_station_database(open_window, qtbot, db_path):
@@ -111,9 +125,9 @@ def test_page_builds_on_a_station_database(open_window, qtbot, db_path):
     assert not page.is_county() and page.county_mode.isEnabled()
     assert page.tab_order() == ["export", "import", "county"] and page.current_tab() == "export"
     assert "测试镇人大代表联络站" in page.mode_label.text()
-    # no package yet: 全部数据 ticked; no password in 设置: 加密 off
+    # no package yet: 全部数据 ticked; 加密 on by default, the password asked each time (no keyring here)
     assert page.full.isChecked() and not page.date_from.isEnabled()
-    assert not page.encrypt.isChecked() and "未设置" in page.password_state.text()
+    assert page.encrypt.isChecked() and "每次导出时输入" in page.password_state.text()
     assert page.volume_list.count() == len(page.volumes)
     assert page.no_volume.isHidden() == bool(page.volumes)
     page.set_folder(str(db_path + ".dir"))
@@ -270,6 +284,9 @@ def test_encrypting_without_a_password_is_stopped_at_the_page(open_window, qtbot
     page.encrypt.setChecked(True)
     page.export_to(str(tmp_path / "out"))
     assert "密码" in page.message.text() and page.message.property("kind") == "error"
+    page.export_password.setText("短密码2026")  # 6 characters: refused at the field
+    page.export_to(str(tmp_path / "out"))
+    assert "至少 12 个字符" in page.message.text() and page.message.property("kind") == "error"
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
 
 
@@ -277,6 +294,8 @@ def test_encrypting_without_a_password_is_stopped_at_the_page(open_window, qtbot
 
 def _export_through_page(page, out: Path) -> Path:
     out.mkdir(exist_ok=True)
+    if page.encrypt.isChecked() and not page.export_password.text():
+        page.encrypt.setChecked(False)  # as before encryption became the default (no confirmation: not a click)
     page.export_to(str(out))
     zips = list(out.glob("*.zip"))
     assert len(zips) == 1, page.message.text()
@@ -387,6 +406,7 @@ def test_cancel_in_the_progress_dialog_stops_the_export(open_window, qtbot, tmp_
     page.progressed.connect(cancel)
     out = tmp_path / "stick"
     out.mkdir()
+    page._on_generate()  # an encrypted export, with a generated passphrase
     page.export_to(str(out))
     assert steps and "取消" in page.message.text() and not list(out.iterdir())
     assert page.progress_dialog is None and page.export_button.isEnabled()
@@ -395,6 +415,7 @@ def test_cancel_in_the_progress_dialog_stops_the_export(open_window, qtbot, tmp_
     page.progressed.disconnect(cancel)
     pkg = _export_through_page(page, tmp_path / "good")
     page.progressed.connect(cancel)
+    page.import_password.setText(page.export_password.text())
     page.import_files([str(pkg)])
     rows = page.result_rows()
     assert rows[0][1] == "已拒绝" and "取消" in rows[0][2]
@@ -405,10 +426,8 @@ def test_an_encrypted_package_needs_its_password_at_the_county(open_window, qtbo
     fill_station()
     win.show_page("exchange")
     page = win.exchange
-    assert not page.export_password.isEnabled()
-    page.encrypt.setChecked(True)
-    assert page.export_password.isEnabled()
-    page.export_password.setText("县里给的密码2026")
+    assert page.export_password.isEnabled() and page.encrypt.isChecked()
+    page.export_password.setText("县里给的密码2026-上半年")
     pkg = _export_through_page(page, tmp_path / "stick")
     with zipfile.ZipFile(pkg) as zf:
         assert all(info.flag_bits & 0x1 for info in zf.infolist())  # every member encrypted
@@ -422,7 +441,7 @@ def test_an_encrypted_package_needs_its_password_at_the_county(open_window, qtbo
     rows = page2.result_rows()
     assert rows[0][1] == "已拒绝" and "密码" in rows[0][2] and page2.import_message.property("kind") == "error"
     assert "T01" not in [r[0] for r in page2.station_rows()]
-    page2.import_password.setText("县里给的密码2026")
+    page2.import_password.setText("县里给的密码2026-上半年")
     page2.import_files([str(pkg)])
     rows = page2.result_rows()
     assert rows[0][1] == "已导入" and int(rows[0][3]) > 0
@@ -472,6 +491,7 @@ def test_export_and_import_run_on_a_worker_thread(open_window, qtbot, tmp_path, 
     steps = []
     page.progressed.connect(lambda done, total: steps.append((done, total)))
     out = tmp_path / "stick"
+    page.encrypt.setChecked(False)
     with qtbot.waitSignal(page.exported, timeout=30000) as sig:
         page.export_to(str(out))
         assert page._busy and not page.export_button.isEnabled()

@@ -61,7 +61,7 @@ def _open_points(win, qtbot):
 
 
 def _pending_row(page) -> int:
-    return next(r for r in range(page.records_table.rowCount()) if page.records_table.item(r, R_STATE).text() == "待审核")
+    return next(r for r in range(page.records_model.rowCount()) if page.record_cell(r, R_STATE) == "待审核")
 
 
 def test_a_manual_credit_counts_only_once_reviewed(open_window, qtbot, db_path, frozen_clock, tmp_path, monkeypatch):
@@ -105,30 +105,37 @@ def test_a_manual_credit_counts_only_once_reviewed(open_window, qtbot, db_path, 
 
     # shown 待审核, counting nothing yet: the ranking has not moved, it only says one is pending
     r = _pending_row(page)
-    assert page.records_table.item(r, R_COUNTED).text() == "0"
-    assert page.records_table.item(r, R_EVIDENCE).text() == "查看"
+    assert page.record_cell(r, R_COUNTED) == "0"
+    assert page.record_cell(r, R_COUNTED, Qt.ItemDataRole.ToolTipRole) == "审核通过后计入"
+    assert page.record_cell(r, R_STATE, Qt.ItemDataRole.FontRole).bold()  # pending rows stand out
+    assert page.record_cell(r, R_EVIDENCE) == "查看"
+    assert page.record_cell(r, R_EVIDENCE, Qt.ItemDataRole.ToolTipRole) == "双击打开佐证材料"
     assert page.explain.text() == "合计 1 分 = 年度积分 1 分"
     assert "待审核 1 条" in page.score_line.text()
     assert page.ranking_rows()[:2] == before[:2] and page.ranking_rows()[2] == ("3", "张伟", "1", "1.7", "6%", "1")
     assert "已录入" in page.message_text()
 
-    # the evidence opens from the row (double-click) with the system viewer
+    # the evidence opens from the row (double-click) in the app's own PDF viewer, never the system's
     opened: list[QUrl] = []
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
-    item = page.records_table.item(r, R_EVIDENCE)
-    page.records_table.scrollToItem(item)
-    where = page.records_table.visualItemRect(item).center()
+    cell = page.records_model.index(r, R_EVIDENCE)
+    page.records_table.scrollTo(cell)
+    where = page.records_table.visualRect(cell).center()
     qtbot.mouseClick(page.records_table.viewport(), LEFT, pos=where)  # QTest's double-click needs the press before it
     qtbot.mouseDClick(page.records_table.viewport(), LEFT, pos=where)
-    assert len(opened) == 1 and opened[0].isLocalFile()
-    assert opened[0].toLocalFile() == str(scoring.evidence_path(rec.evidence))
+    assert opened == []
+    viewer = page.evidence_viewer
+    assert viewer.isVisible() and viewer.path == str(scoring.evidence_path(rec.evidence))
+    viewer.close()
     assert scoring.evidence_path(rec.evidence).read_bytes() == proof.read_bytes()
 
     # 审核通过: now it counts, and 张伟 moves from last to first
     page.records_table.selectRow(r)
     assert page.approve_button.isEnabled() and page.reject_button.isEnabled() and page.delete_button.isEnabled()
     qtbot.mouseClick(page.approve_button, LEFT)
-    assert page.records_table.item(_row_of(page, rec.uid), R_STATE).text() == "已审核"
+    assert page.record_cell(_row_of(page, rec.uid), R_STATE) == "已审核"
+    assert page.selected_record().uid == rec.uid  # the row stays selected through the refresh
+    assert not page.record_cell(_row_of(page, rec.uid), R_STATE, Qt.ItemDataRole.FontRole)
     assert page.ranking_rows() == [("1", "张伟", "7", "11.7", "43%", ""), ("2", "王建国", "3", "5.0", "18%", ""),
                                    ("3", "李秀英", "2", "3.3", "12%", "")]
     s = page.archive_score()

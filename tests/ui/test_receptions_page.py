@@ -66,8 +66,9 @@ def test_record_a_visit_with_the_keyboard(open_window, qtbot, db_path):
     qtbot.keyClick(page.summary, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)  # Ctrl+S
 
     assert receptions.count() == 1 and saved == [True]
-    rec = receptions.page().rows[0]
+    rec = receptions.get_for_edit(receptions.page().rows[0].uid)  # what was stored, unmasked
     assert (rec.visitor_name, rec.visitor_phone, rec.village, rec.visitor_count) == ("张大爷", "13812341234", "前进村", 3)
+    assert receptions.page().rows[0].visitor_phone == "138****1234"  # the list shows it masked
     assert rec.deputy_names == ("王建国",) and rec.summary == "反映村道破损" and rec.case_count == 1
     year = clock.today().year
     assert page.status_label.text() == f"已保存：张大爷，意见建议 {year}-0001"

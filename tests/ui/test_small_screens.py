@@ -134,7 +134,7 @@ def test_dialogs_keep_save_in_view_at_1024x700(demo_window, qtbot, tmp_path):
     dlg = DeputyDialog(demo_window)
     _check_small_dialog(qtbot, dlg, dlg.save_button, dlg.note, tmp_path, "deputy_dialog")
     rec = receptions.page(limit=1, station_code=None).rows[0]
-    dlg = ReceptionDialog(receptions.get(rec.uid), demo_window)
+    dlg = ReceptionDialog(receptions.get_for_edit(rec.uid), demo_window)
     _check_small_dialog(qtbot, dlg, dlg.save_button, dlg.summary, tmp_path, "reception_dialog")
 
 

@@ -207,3 +207,47 @@ def test_cycle_detector_sees_a_lazy_circle_and_skips_type_checking(tmp_path):
                               encoding="utf-8")
     (pkg / "e.py").write_text("import pkgx.d\n", encoding="utf-8")
     assert import_cycles(import_graph(pkg)) == [["pkgx.a", "pkgx.c", "pkgx.sub.b"]]
+
+
+MASKING_NAMES = {"mask_phone", "mask_id_number", "masked", "reveal"}
+
+
+def _masking_decisions(path: Path) -> list[str]:
+    """What in ``path`` decides masking itself: importing the policy or the masking functions,
+    calling a ``mask_*`` function, or reading the privacy setting."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names = {node.module} | {f"{node.module}.{a.name}" for a in node.names}
+            found += sorted(n for n in names if n in ("station_app.domain.masking", "station_app.domain.privacy"))
+        elif isinstance(node, ast.Import):
+            found += [a.name for a in node.names if a.name.startswith(("station_app.domain.masking",
+                                                                         "station_app.domain.privacy"))]
+        elif isinstance(node, ast.Call):
+            f = node.func
+            name = f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else ""
+            if name.startswith("mask_") or (name in MASKING_NAMES and isinstance(f, ast.Name)):
+                found.append(f"{name}()")
+        elif isinstance(node, ast.Constant) and node.value == "privacy.show_full_numbers":
+            found.append(node.value)
+    return found
+
+
+def test_ui_never_decides_masking():
+    """Services return records already masked for the user (services/privacy.py); ui shows them."""
+    files = sorted((PKG / "ui").rglob("*.py"))
+    assert files
+    bad = {str(f.relative_to(PKG)): hits for f in files if (hits := _masking_decisions(f))}
+    assert bad == {}
+
+
+def test_masking_detector_sees_each_kind_of_decision(tmp_path):
+    probe = tmp_path / "probe.py"
+    probe.write_text("from station_app.domain.masking import mask_phone\n"
+                     "from station_app.domain import privacy\n"
+                     "def f(r, settings):\n"
+                     "    return mask_phone(r.phone), settings.get('privacy.show_full_numbers')\n",
+                     encoding="utf-8")
+    assert _masking_decisions(probe) == ["station_app.domain.masking", "station_app.domain.privacy",
+                                         "mask_phone()", "privacy.show_full_numbers"]

@@ -129,7 +129,7 @@ def test_visitor_history_shows_earlier_visits_and_open_cases(people):
     h = receptions.visitor_history(phone="138 1234 1234")
     assert len(h.visits) == 2 and h.village == "前进村"
     assert [c.content for c in h.open_cases] == [ASSIGNED.content]
-    assert receptions.find_visitors("1381")[0] == ("张大爷", "13812341234", "前进村")
+    assert receptions.find_visitors("1381")[0] == ("张大爷", "13812341234", "前进村", "138****1234")
     assert receptions.find_visitors("张")[0][0] == "张大爷"
     assert receptions.villages("前") == ["前进村"]
 

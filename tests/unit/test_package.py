@@ -152,7 +152,10 @@ def test_the_schema_files_are_what_the_specs_generate():
 def test_lengths_follow_the_models():
     model_of = {"deputies": models.Deputy, "activity_days": models.ActivityDay, "attendances": models.Attendance,
                 "receptions": models.Reception, "cases": models.Case, "case_events": models.CaseEvent,
-                "duty_records": models.DutyRecord}
+                "duty_records": models.DutyRecord, "livelihood_projects": models.LivelihoodProject,
+                "livelihood_sessions": models.LivelihoodSession, "livelihood_votes": models.LivelihoodVote,
+                "livelihood_milestones": models.LivelihoodMilestone,
+                "livelihood_inspections": models.LivelihoodInspection, "livelihood_ratings": models.LivelihoodRating}
     rename = {"group": "group_name"}
     for table, spec in pk.SPECS.items():
         for f in spec:

@@ -61,11 +61,11 @@ def test_settings_defaults_store_and_audit(station_db):
     assert settings.all_values()["privacy.show_full_numbers"] is False
     settings.set("qr.mode", "url")
     settings.set("qr.mode", "url")  # unchanged: no second audit entry
-    settings.set("export.password", "机密123")
-    assert settings.get("qr.mode") == "url" and settings.get("export.password") == "机密123"
+    settings.set("names.order", "pinyin")
+    assert settings.get("qr.mode") == "url" and settings.get("names.order") == "pinyin"
     rows = list(AuditLog.select().where(AuditLog.table_name == "setting").order_by(AuditLog.id))
-    assert [r.record_uid for r in rows] == ["qr.mode", "export.password"]
-    assert "机密" not in str(rows[1].after) and "***" in str(rows[1].after)
+    assert [r.record_uid for r in rows] == ["qr.mode", "names.order"]
+    assert rows[1].after == {"value": "pinyin"}
     with pytest.raises(KeyError):
         settings.get("no.such.setting")
 

@@ -54,9 +54,34 @@ def _raw(db_path: str, lo: D, hi: D, code: str) -> dict:
             "satisfaction_rate": round(sum(c["evaluation"] in ("satisfied", "basically_satisfied") for c in evaluated)
                                        / len(evaluated), 4) if evaluated else None,
             "by_category": by_cat,
+            "livelihood_projects": _raw_livelihood(con, lo, hi, code),
         }
     finally:
         con.close()
+
+
+def _raw_livelihood(con, lo: D, hi: D, code: str) -> dict:
+    """§3 ``livelihood_projects`` from the raw rows (definitions in docs/exchange-format.md)."""
+    def day_in(text):
+        return text is not None and lo.isoformat() <= text[:10] <= hi.isoformat()
+
+    projects = list(con.execute("SELECT * FROM livelihood_project WHERE deleted_at IS NULL AND station_code=?", (code,)))
+    held = {r["uid"] for r in con.execute("SELECT uid, date FROM livelihood_session WHERE deleted_at IS NULL AND "
+                                          "station_code=? AND status='held'", (code,)) if day_in(r["date"])}
+    voted = [p for p in projects if p["session_uid"] in held]
+    ratings: dict[str, list[str]] = {}
+    for r in con.execute("SELECT * FROM livelihood_rating WHERE deleted_at IS NULL AND station_code=?", (code,)):
+        if day_in(r["rated_on"]) and any(p["uid"] == r["project_uid"] for p in projects):
+            ratings.setdefault(r["project_uid"], []).append(r["rating"])
+    return {
+        "candidates": sum(day_in(p["registered_on"]) for p in projects),
+        "voted": len(voted),
+        "approved": sum(p["status"] in ("approved", "in_progress", "completed") for p in voted),
+        "completed": sum(p["status"] == "completed" and day_in(p["completed_at"]) for p in projects),
+        "rated": len(ratings),
+        "rated_satisfied": sum(2 * sum(x in ("satisfied", "basically_satisfied") for x in rs) > len(rs)
+                               for rs in ratings.values()),
+    }
 
 
 def _raw_breakdowns(db_path: str, lo: D, hi: D) -> tuple[tuple, tuple]:
@@ -179,7 +204,7 @@ def test_stats_cli_json_matches_the_service(people, db_path, capsys):
     out = json.loads(capsys.readouterr().out)
     assert out == expected
     assert set(out) == {"deputies_in_station", "receptions", "visitors", "cases_collected", "cases_resolved",
-                        "completion_rate", "satisfaction_rate", "by_category"}
+                        "completion_rate", "satisfaction_rate", "by_category", "livelihood_projects"}
     assert out["receptions"] == 2 and out["visitors"] == 3 and out["satisfaction_rate"] == 1.0
     assert main(["stats", "--db", db_path, "--from", "2026-05-01", "--to", "2026-04-30", "--json"]) == 1
     assert "结束日期不能早于开始日期" in capsys.readouterr().err
@@ -195,3 +220,24 @@ def test_a_report_whose_overdue_list_is_cut_short_knows_how_many_there_are(peopl
     monkeypatch.setattr(cases, "OVERDUE_LISTED", 5)
     data = stats.report_data(BASE.date(), today, today=today)
     assert len(data.overdue_rows) == 3 and data.overdue_total == 3
+
+
+@pytest.mark.parametrize("months", [(1, 12), (1, 3), (4, 6), (7, 12)])
+def test_livelihood_figures_equal_the_raw_rows_on_a_year_of_demo_projects(db, db_path, months):
+    """票决民生实事 (§3 ``livelihood_projects``) on the demo's year of projects: every figure, for the
+    year and for parts of it, equals the count taken from the raw rows."""
+    from station_app.demo import make as demo_make
+    from station_app.services import station
+
+    demo_make.make_demo(seed=5, deputies=20, receptions=60)
+    year = clock.today().year
+    lo, hi = D(year, months[0], 1), D(year, months[1], 28 if months[1] == 2 else 30)
+    got = stats.statistics(lo, hi).to_json()["livelihood_projects"]
+    con = sqlite3.connect(db_path)
+    con.row_factory = sqlite3.Row
+    try:
+        assert got == _raw_livelihood(con, lo, hi, station.home_code())
+    finally:
+        con.close()
+    if months == (1, 12):
+        assert got["approved"] > 0 and got["voted"] >= got["approved"] and got["rated"] > 0

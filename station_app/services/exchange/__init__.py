@@ -97,6 +97,7 @@ from station_app.services.exchange.results import (
     SentPackage,
     StationStatus,
 )
+from station_app.services.exchange.signers import PackageSigner, package_signers, reenroll_from_package
 from station_app.services.exchange.sources import (
     SOURCES,
     _changed_day_uids,
@@ -127,10 +128,11 @@ from station_app.services.exchange.verify import (
 MERGE_COLUMNS = {name: codec.row_columns for name, codec in BY_MODEL.items()}
 MODELS = {table: codec.model for table, codec in CODECS.items()}
 ROWS = {table: codec.to_row for table, codec in CODECS.items() if table != "receptions"}
+_V1 = ("deputies", "activity_days", "attendances", "receptions", "cases", "case_events", "duty_records")
 _deputy_row, _day_row, _attendance_row, _reception_row, _case_row, _event_row, _duty_record_row = (
-    CODECS[t].to_row for t in CODECS)
+    CODECS[t].to_row for t in _V1)
 _deputy_record, _day_record, _attendance_record, _reception_record, _case_record, _event_record, _duty_record = (
-    CODECS[t].to_record for t in CODECS)
+    CODECS[t].to_record for t in _V1)
 
 class _Package(types.ModuleType):
     """This package as a module whose tunables, when set here, are set where they are read."""
@@ -144,4 +146,4 @@ class _Package(types.ModuleType):
 sys.modules[__name__].__class__ = _Package
 
 __all__ = ["ExportCancelled", "ExportResult", "ImportReport", "StationStatus", "SentPackage", "county_stations",
-           "export_package", "import_packages", "last_export"]
+           "export_package", "import_packages", "last_export", "package_signers", "PackageSigner"]

@@ -36,6 +36,12 @@ from station_app.db.models import (
     Deputy,
     Duty,
     DutyRecord,
+    LivelihoodInspection,
+    LivelihoodMilestone,
+    LivelihoodProject,
+    LivelihoodRating,
+    LivelihoodSession,
+    LivelihoodVote,
     Reception,
 )
 from station_app.domain import package as pk
@@ -261,6 +267,32 @@ CODECS: dict[str, Codec] = {
         Col("deputy_uid"), Col("date"), Col("indicator_code"), Col("quantity"), Col("points"), Col("source"),
         Col("source_uid"), Col("note", to_row=text), Col("evidence"), Col("verified", to_record=flag),
         Col("reviewer", to_row=text), Col("reviewed_at", to_row=ts),
+    )),
+    # 民生实事项目票决制 (v1.1, additive; docs/exchange-format.md §2.3)
+    "livelihood_projects": Codec("livelihood_projects", LivelihoodProject, COMMON + (
+        Col("year"), Col("title"), Col("description", to_row=text), Col("village", to_row=text),
+        Col("estimated_cost"), Col("department", to_row=text), Col("source"), Col("status"), Col("registered_on"),
+        Col("session_uid"), Col("budget"), Col("progress"), Col("completed_at", to_row=ts),
+        Col("carried_from_uid"), Col("case_uids", to_row=list_to_column, to_record=list_to_record),
+        Col("note", to_row=text),
+    )),
+    "livelihood_sessions": Codec("livelihood_sessions", LivelihoodSession, COMMON + (
+        Col("date"), Col("meeting_name"), Col("deputies_total"),
+        Col("present_deputy_uids", to_row=list_to_column, to_record=list_to_record),
+        Col("project_uids", to_row=list_to_column, to_record=list_to_record), Col("quota"), Col("status"),
+    )),
+    "livelihood_votes": Codec("livelihood_votes", LivelihoodVote, COMMON + (
+        Col("session_uid"), Col("project_uid"), Col("deputy_uid"), Col("choice"), Col("count_for"),
+        Col("count_against"), Col("count_abstain"),
+    )),
+    "livelihood_milestones": Codec("livelihood_milestones", LivelihoodMilestone, COMMON + (
+        Col("project_uid"), Col("title"), Col("planned_date"), Col("actual_date"), Col("note", to_row=text),
+    )),
+    "livelihood_inspections": Codec("livelihood_inspections", LivelihoodInspection, COMMON + (
+        Col("activity_day_uid"), Col("project_uid"), Col("findings", to_row=text),
+    )),
+    "livelihood_ratings": Codec("livelihood_ratings", LivelihoodRating, COMMON + (
+        Col("project_uid"), Col("deputy_uid"), Col("year"), Col("rating"), Col("rated_on"), Col("note", to_row=text),
     )),
 }
 

@@ -25,7 +25,9 @@ from pathlib import Path
 
 import pyzipper
 
+import station_app.services.exchange.keys as keys
 from station_app import __version__
+from station_app.core.fileio import open_private
 from station_app.db.connection import database
 from station_app.db.models import (
     ActivityDay,
@@ -40,9 +42,11 @@ from station_app.db.models import (
 )
 from station_app.domain import clock
 from station_app.domain import package as pk
+from station_app.domain import package_safety as safety
+from station_app.domain import package_signing as signing
 from station_app.errors import KnownError, StorageError, storage_error_from_oserror
 from station_app.fileio import fsync_dir
-from station_app.services import audit, settings
+from station_app.services import audit
 from station_app.services.exchange.common import (
     BUFFER,
     COMPRESS_LEVEL,
@@ -56,7 +60,7 @@ from station_app.services.exchange.common import (
 from station_app.services.exchange.ledger import _Reports
 from station_app.services.exchange.results import ExportCancelled, ExportResult, SentPackage
 from station_app.services.exchange.sources import SOURCES, _changed_day_uids, _count, _duties_of, _read_rows
-from station_app.services.exchange.verify import _check_hashes, _check_members, _open_zip, _read_manifest
+from station_app.services.exchange.verify import _check_hashes, _check_members, _open_zip, _read_signed
 
 
 class _Sink:
@@ -204,8 +208,10 @@ def export_package(out_dir, date_from: dt.date | None = None, date_to: dt.date |
     Incremental (default): the records changed since the last package this database exported (all
     of them before the first); ``full``: every record. The period (``date_from``–``date_to``)
     labels the package and its 汇总 report: by default from the day after the last package's end
-    (or the first record's date) to today. ``password`` None takes the setting ``export.password``;
-    "" means no encryption. Raises :class:`StorageError` (disk full, read-only, stick removed) or
+    (or the first record's date) to today. ``password``: the AES-256 password (at least
+    :data:`~station_app.domain.passphrase.MIN_LENGTH` characters); None or "" writes an unencrypted
+    package (the faces encrypt by default and ask before not encrypting). The package is signed by
+    the station's own key, made here at the first export (EXCHANGE_FORMAT §2.3a). Raises :class:`StorageError` (disk full, read-only, stick removed) or
     :class:`ExportCancelled` (``progress`` returned False); either way nothing is left under the
     final name."""
     from station_app.services.station import home_station
@@ -214,8 +220,12 @@ def export_package(out_dir, date_from: dt.date | None = None, date_to: dt.date |
     if home is None:
         raise KnownError("请先填写联络站信息（设置 → 站点信息），再导出数据包")
     code = home.code
-    if password is None:
-        password = settings.get("export.password") or ""
+    password = password or ""
+    if password:
+        from station_app.domain import passphrase
+
+        passphrase.check(password)
+    pair = keys.own_key(code)
     created = clock.now()
     created_ts = clock.format_ts(created)
     previous = _last_sent(code)
@@ -263,11 +273,11 @@ def export_package(out_dir, date_from: dt.date | None = None, date_to: dt.date |
     counts: dict[str, int] = {}
     try:
         try:
-            with open(tmp, "wb") as handle:
+            with open_private(tmp, "wb") as handle:  # 0600 on POSIX, and so is the package
                 sink = _Sink(handle)
                 manifest = _write_zip(sink, code, home, package_id, previous, kind, created_ts, date_from, date_to,
                                       since, extra_days, password, work, counts, step,
-                                      total_rows >= tunable("PARALLEL_MIN_RECORDS"))
+                                      total_rows >= tunable("PARALLEL_MIN_RECORDS"), pair)
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(tmp, final)
@@ -275,7 +285,7 @@ def export_package(out_dir, date_from: dt.date | None = None, date_to: dt.date |
         except OSError as exc:
             raise storage_error_from_oserror(exc, out) from exc
         try:
-            _verify_written(final, password, manifest, lambda n: step(n))
+            _verify_written(final, password, manifest, lambda n: step(n), pair.public_b64)
         except BaseException:
             with contextlib.suppress(OSError):
                 final.unlink()
@@ -319,7 +329,8 @@ def _clean_parts(out: Path, code: str) -> None:
 
 
 def _write_zip(sink, code, home, package_id, previous, kind, created_ts, date_from, date_to, since, extra_days,
-               password, work: Path, counts: dict, step, parallel: bool) -> pk.Manifest:
+               password, work: Path, counts: dict, step, parallel: bool,
+               pair: signing.KeyPair | None = None) -> pk.Manifest:
     if password:
         zf = pyzipper.AESZipFile(sink, "w", compression=pyzipper.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL,
                                  encryption=pyzipper.WZ_AES)
@@ -330,6 +341,7 @@ def _write_zip(sink, code, home, package_id, previous, kind, created_ts, date_fr
                              allowZip64=True)
     files: dict[str, dict] = {}
     attachments: set[str] = set()
+    sendable: dict[str, bool] = {}
     member = None
     writer = _Writer()
     reports = _Reports((code, date_from, date_to, since, extra_days, str(work)), parallel)
@@ -341,9 +353,10 @@ def _write_zip(sink, code, home, package_id, previous, kind, created_ts, date_fr
             for rows in _read_rows(src, code, since, extra):
                 ctx = {"duties": _duties_of([r[0] for r in rows])} if table == "activity_days" else {}
                 records = [src.to_record(r, ctx) for r in rows]
-                member.add_many([_encode(rec) + "\n" for rec in records])
                 for f in pk.ATTACHMENT_FIELDS.get(table, ()):
+                    _sendable_attachments(records, f, sendable)
                     attachments.update(rec[f] for rec in records if rec.get(f))
+                member.add_many([_encode(rec) + "\n" for rec in records])
                 step(len(rows))
             files[pk.data_member(table)] = member.close()
             member = None
@@ -371,7 +384,11 @@ def _write_zip(sink, code, home, package_id, previous, kind, created_ts, date_fr
                                kind=kind, created_at=created_ts, app_version=__version__,
                                station=_station_object(home),
                                period_from=date_from, period_to=date_to, files=files)
-        zf.writestr("manifest.json", json.dumps(manifest.to_json(), ensure_ascii=False, indent=2).encode("utf-8"))
+        manifest_bytes = json.dumps(manifest.to_json(), ensure_ascii=False, indent=2).encode("utf-8")
+        zf.writestr("manifest.json", manifest_bytes)
+        if pair is None:
+            pair = keys.own_key(code)
+        zf.writestr(signing.SIGNATURE_MEMBER, signing.signature_bytes(manifest_bytes, pair))
         zf.close()
         writer.stop()
     except BaseException:
@@ -389,13 +406,35 @@ def _write_zip(sink, code, home, package_id, previous, kind, created_ts, date_fr
     return manifest
 
 
-def _verify_written(path: Path, password: str, manifest: pk.Manifest, step) -> None:
-    """Open the package as written and check the manifest, every hash and every count."""
+def _sendable_attachments(records: list[dict], f: str, cache: dict[str, bool]) -> None:
+    """Leave out of the package (the field set to null) an attachment the import would refuse:
+    any type but jpg/png/pdf, or bytes not of its type (evidence stored by an older version)."""
+    from station_app.services.deputies import photo_path
+
+    for rec in records:
+        ref = rec.get(f)
+        if not ref:
+            continue
+        if ref not in cache:
+            ok = safety.attachment_type_fault(ref) is None
+            if ok:
+                try:
+                    with open(photo_path(ref), "rb") as fh:
+                        ok = safety.attachment_fault(ref, fh.read(16)) is None
+                except OSError:
+                    ok = True  # missing: as before, the import looks beside its own database
+            cache[ref] = ok
+        if not cache[ref]:
+            rec[f] = None
+
+
+def _verify_written(path: Path, password: str, manifest: pk.Manifest, step, public: str | None = None) -> None:
+    """Open the package as written and check the manifest, its signature, every hash and every count."""
     try:
         zf = _open_zip(path, password or None)
         with zf:
-            got = _read_manifest(zf, bool(password))
-            if got.to_json() != manifest.to_json():
+            got, signer = _read_signed(zf, bool(password))
+            if got.to_json() != manifest.to_json() or (public is not None and signer != public):
                 raise _Reject("清单与写入的内容不一致")
             _check_members(zf, got)
             _check_hashes(zf, got.files, step, reopen=lambda: _open_zip(path, password or None))

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Collection
 from pathlib import Path
 
+import station_app.services.exchange.keys as keys
 from station_app.db.connection import database
 from station_app.db.models import ExchangeImported, ScoreYearClosing, ScoreYearGrade, ScoringRules, Station
 from station_app.domain import clock
 from station_app.domain import package as pk
 from station_app.errors import KnownError, StorageError, os_reason
-from station_app.services import audit, settings
+from station_app.services import audit
 from station_app.services.exchange.codecs import ts as _ts
 from station_app.services.exchange.common import ProgressFn, _Cancelled, _Reject
 from station_app.services.exchange.merge import _merge
@@ -27,6 +29,7 @@ from station_app.services.exchange.verify import (
     _CheckPool,
     _open_zip,
     _read_manifest,
+    _read_signed,
     _resolve_in_database,
     _Verdict,
 )
@@ -117,7 +120,26 @@ def _upsert_station(manifest: pk.Manifest) -> None:
                                 updated_at=clock.now_ts()).where(ScoringRules.id == row.id).execute()
 
 
-def _import_one(path: str, password: str | None, step, checks: _CheckPool, index: int) -> ImportReport:
+def _unencrypted_member(zf) -> str | None:
+    """A member stored without encryption (a package re-zipped after it was altered), or None."""
+    for info in zf.infolist():
+        if not info.flag_bits & 0x1 and not info.filename.endswith("/"):
+            return info.filename
+    return None
+
+
+def _signer_verdict(zf, manifest: pk.Manifest, public: str, enroll) -> str | None:
+    """The registry's word on the package's key (§2.3a): None (known), "enrol", or a rejection."""
+    try:
+        return keys.registry_verdict(manifest.station_code, public, enroll)
+    except keys.UnknownStation as exc:
+        raise _Reject(keys.unknown_reason(exc.code, exc.fingerprint)) from None
+    except KnownError as exc:
+        raise _Reject(exc.message) from None
+
+
+def _import_one(path: str, password: str | None, step, checks: _CheckPool, index: int,
+                enroll=False) -> ImportReport:
     report = ImportReport(package=str(path), status="rejected")
     try:
         zf = _open_zip(path, password)
@@ -129,8 +151,13 @@ def _import_one(path: str, password: str | None, step, checks: _CheckPool, index
         return report
     try:
         with zf:
-            manifest = _read_manifest(zf, bool(password))
+            if password and (plain := _unencrypted_member(zf)):
+                raise _Reject(f"输入了密码，但数据包没有加密（{plain} 未加密）：加密的数据包被解开改动后可能以"
+                              "不加密的方式重新打包，已拒绝。请向联络站核实")
+            manifest, public = _read_signed(zf, bool(password))
             report.package_id, report.station_code = manifest.package_id, manifest.station_code
+            report.fingerprint = keys.sig.key_fingerprint(public)
+            enrolment = _signer_verdict(zf, manifest, public, enroll)
             _check_members(zf, manifest)
             parallel = checks.parallel(index)
             if not parallel:  # checked completely before anything is written
@@ -138,6 +165,9 @@ def _import_one(path: str, password: str | None, step, checks: _CheckPool, index
                 if verdict.reason:
                     raise _Reject(verdict.reason)
             with database.atomic():
+                if enrolment == "enrol":
+                    keys.enrol(manifest.station_code, public)
+                    report.enrolled = True
                 try:
                     tally = _merge(zf, manifest, step)
                 except _Cancelled:
@@ -174,15 +204,19 @@ def _import_one(path: str, password: str | None, step, checks: _CheckPool, index
                                  station_code=manifest.station_code)
     except _Reject as exc:
         report.reason = exc.reason
+        report.enrolled = False
         return report
     except OSError as exc:
         report.reason = f"读取数据包时出错：{os_reason(exc)}，数据库没有改动"
+        report.enrolled = False
         return report
     except StorageError as exc:
         report.reason = exc.message
+        report.enrolled = False
         return report
     except KnownError as exc:  # database locked, disk full…: this package not imported, the batch goes on
         report.reason = f"{exc.message}（这个数据包没有导入）"
+        report.enrolled = False
         return report
     except Exception as exc:
         if type(exc).__name__ in ("IntegrityError", "UniqueViolation"):  # peewee, sqlite3 or psycopg2
@@ -217,13 +251,14 @@ def _clash_reason(text: str, code: str) -> str:
             "重新建立的。这个数据包被拒绝，数据库没有改动，同批的其他数据包照常导入。请与该站核实后由管理员处理。")
 
 
-def import_packages(paths, password: str | None = None, progress: ProgressFn | None = None) -> list[ImportReport]:
-    """Verify and merge each package; a report per package, in the order given. ``password`` None
-    takes the setting ``export.password`` (the county usually sets the same one). A package is
-    imported whole or not at all."""
+def import_packages(paths, password: str | None = None, progress: ProgressFn | None = None,
+                    enroll: bool | Collection[str] = False) -> list[ImportReport]:
+    """Verify and merge each package; a report per package, in the order given. A package is
+    imported whole or not at all, and only when signed by its station's enrolled key (§2.3a).
+    ``enroll``: True enrols every station not yet enrolled (CLI ``--enroll``), a collection of
+    fingerprints only those (the GUI's confirmed ones); enrolling needs the admin's permission.
+    Given a ``password``, a package that is not encrypted is rejected."""
     paths = [str(p) for p in paths]
-    if password is None:
-        password = settings.get("export.password") or None
     reports: list[ImportReport] = []
     unit = 1000
     total = unit * len(paths)
@@ -248,7 +283,7 @@ def import_packages(paths, password: str | None = None, progress: ProgressFn | N
                     cancelled = True
                     raise _Cancelled()
 
-            reports.append(_import_one(path, password, step, checks, n))
+            reports.append(_import_one(path, password, step, checks, n, enroll))
             if progress is not None and not cancelled:
                 progress((n + 1) * unit, total)
     finally:

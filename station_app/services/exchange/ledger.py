@@ -30,6 +30,13 @@ from station_app.domain.codes import (
     Handling,
     levels_label,
 )
+from station_app.domain.livelihood import (
+    ProjectRating,
+    ProjectSource,
+    ProjectStatus,
+    SessionStatus,
+    VoteChoice,
+)
 from station_app.domain.masking import mask_id_number, mask_phone
 from station_app.services.exchange.common import _in, _p, _q, _table, tunable
 from station_app.services.exchange.sources import SOURCES, _duties_of, _read_rows, _where
@@ -41,6 +48,10 @@ def _t(ts) -> str:
 
 def _yes(v) -> str:
     return "是" if v else "否"
+
+
+def _yuan(fen) -> str:
+    return "" if fen is None else f"{fen / 100:.2f}"
 
 
 # how a value is shown: None as it is, a function of the value, or the name of one of the ledger's
@@ -79,6 +90,25 @@ LEDGER: dict[str, tuple[tuple[str, str, Show], ...]] = {
         ("数量", "quantity", None), ("分值", "points", None),
         ("来源", "source", lambda v: "自动" if v == "auto" else "手工"), ("说明", "note", None),
         ("已审核", "verified", _yes)),
+    "livelihood_projects": (
+        ("年度", "year", None), ("项目名称", "title", None), ("村（社区）", "village", None),
+        ("估算资金（元）", "estimated_cost", _yuan), ("责任单位", "department", None),
+        ("来源", "source", ProjectSource.label_of), ("状态", "status", ProjectStatus.label_of),
+        ("进度（%）", "progress", None), ("完成时间", "completed_at", _t)),
+    "livelihood_sessions": (
+        ("日期", "date", None), ("会议", "meeting_name", None), ("全体代表", "deputies_total", None),
+        ("出席代表", "present_deputy_uids", "names"), ("拟确定项目数", "quota", None),
+        ("状态", "status", SessionStatus.label_of)),
+    "livelihood_votes": (
+        ("代表", "deputy_uid", "name"), ("表决意见", "choice", VoteChoice.label_of), ("赞成", "count_for", None),
+        ("反对", "count_against", None), ("弃权", "count_abstain", None)),
+    "livelihood_milestones": (
+        ("节点", "title", None), ("计划完成", "planned_date", None), ("实际完成", "actual_date", None),
+        ("说明", "note", None)),
+    "livelihood_inspections": (("督查活动日", "activity_day_uid", "day"), ("督查发现", "findings", None)),
+    "livelihood_ratings": (
+        ("年度", "year", None), ("代表", "deputy_uid", "name"), ("评价", "rating", ProjectRating.label_of),
+        ("评价日期", "rated_on", None), ("说明", "note", None)),
 }
 
 _unknown = [f"{t}.{key}" for t, cols in LEDGER.items() for _h, key, _s in cols
@@ -202,13 +232,14 @@ def _write_reports(code: str, date_from: dt.date, date_to: dt.date, since: str |
     return str(ledger_path), str(pdf)
 
 
-def _reports_in_child(url: str, data_dir: str | None, *args) -> tuple[str, str]:
-    """:func:`_write_reports` in a spawned process, on its own connection to the same database."""
+def _reports_in_child(url: str, key: bytes | None, data_dir: str | None, *args) -> tuple[str, str]:
+    """:func:`_write_reports` in a spawned process, on its own connection to the same database
+    (an encrypted one with its key, handed over the pool's pipe)."""
     from station_app.db import close_database, open_database
 
     if data_dir:
         os.environ["STATION_APP_DATA_DIR"] = data_dir
-    open_database(url, migrate=False, backup=False)
+    open_database(url, migrate=False, backup=False, key=key)
     try:
         return _write_reports(*args)
     finally:
@@ -220,7 +251,7 @@ class _Reports:
     (openpyxl and ReportLab then take a core of their own), else here when asked for."""
 
     def __init__(self, args: tuple, parallel: bool):
-        from station_app.db.connection import current_url
+        from station_app.db.connection import current_key, current_url
 
         self.args = args
         self.pool = None
@@ -230,7 +261,7 @@ class _Reports:
             try:
                 self.pool = multiprocessing.get_context("spawn").Pool(1)
                 self.job = self.pool.apply_async(_reports_in_child,
-                                                 (url, os.environ.get("STATION_APP_DATA_DIR"), *args))
+                                                 (url, current_key(), os.environ.get("STATION_APP_DATA_DIR"), *args))
             except (OSError, ImportError, RuntimeError):
                 self.close()
 

@@ -268,6 +268,8 @@ def _batches(zf, manifest: pk.Manifest, table: str) -> Iterator[list[dict]]:
     Only for the merge: the per-line rules (one object a line, no BOM) are the checks' (the
     verdict), which decide whether anything merged here is committed."""
     name = pk.data_member(table)
+    if name not in manifest.files:  # an optional table an older package lacks (pk.OPTIONAL_TABLES)
+        return
     lines: list[bytes] = []
     for line in _member_lines(zf, name, manifest.files[name]):
         lines.append(line)

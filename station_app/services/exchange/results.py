@@ -39,11 +39,17 @@ class ImportReport:
     package_id: str | None = None
     station_code: str | None = None
     tables: dict = field(default_factory=dict)  # {table: {"inserted": n, "updated": n, "unchanged": n}}
+    fingerprint: str | None = None  # the signing key's (§2.3a), once the signature verified
+    enrolled: bool = False  # this import enrolled the station's key
 
     def to_json(self) -> dict:
-        """Exactly the keys of EXCHANGE_FORMAT §2.4."""
-        return {"package": self.package, "status": self.status, "reason": self.reason,
-                "inserted": self.inserted, "updated": self.updated, "unchanged": self.unchanged}
+        """The keys of EXCHANGE_FORMAT §2.4 (and ``enrolled_fingerprint`` when this import enrolled
+        the station's key, §2.3a)."""
+        out = {"package": self.package, "status": self.status, "reason": self.reason,
+               "inserted": self.inserted, "updated": self.updated, "unchanged": self.unchanged}
+        if self.enrolled and self.fingerprint:  # §2.3a: the report names the fingerprint enrolled
+            out["enrolled_fingerprint"] = " ".join(self.fingerprint[i:i + 4] for i in range(0, 20, 4))
+        return out
 
 
 @dataclass(frozen=True)

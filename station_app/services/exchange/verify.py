@@ -22,6 +22,8 @@ import pyzipper
 
 from station_app.db.connection import database
 from station_app.domain import package as pk
+from station_app.domain import package_safety as safety
+from station_app.domain import package_signing as signing
 from station_app.errors import os_reason
 from station_app.services.exchange.codecs import CODECS
 from station_app.services.exchange.common import (
@@ -57,26 +59,60 @@ def _open_zip(path, password: str | None):
     return zf
 
 
-def _read_manifest(zf, have_password: bool) -> pk.Manifest:
+def _read_small(zf, name: str, most: int, have_password: bool) -> bytes:
+    """The bytes of the small member ``name`` (manifest.json, signature.json)."""
     try:
-        info = zf.getinfo("manifest.json")
+        info = zf.getinfo(name)
     except KeyError:
-        raise _Reject("数据包中没有 manifest.json，不是联络站数据包") from None
-    if info.file_size > MAX_MANIFEST_BYTES:
-        raise _Reject("manifest.json 过大，已拒绝（疑似压缩炸弹）")
+        if name == "manifest.json":
+            raise _Reject("数据包中没有 manifest.json，不是联络站数据包") from None
+        raise
+    if info.file_size > most:
+        raise _Reject(f"{name} 过大，已拒绝（疑似压缩炸弹）")
     try:
         with zf.open(info) as f:
-            raw = f.read(MAX_MANIFEST_BYTES + 1)
+            return f.read(most + 1)
     except RuntimeError as exc:
         if "password" in str(exc).lower() or "encrypted" in str(exc).lower():
             raise _Reject("密码不正确" if have_password else "数据包已加密，请输入密码") from exc
-        raise _Reject(f"数据包已损坏：manifest.json 无法读取（{exc}）") from exc
+        raise _Reject(f"数据包已损坏：{name} 无法读取（{exc}）") from exc
     except _READ_ERRORS as exc:
-        raise _Reject(f"数据包已损坏：manifest.json 无法读取（{exc}）") from exc
+        raise _Reject(f"数据包已损坏：{name} 无法读取（{exc}）") from exc
+
+
+def _manifest_of(raw: bytes) -> pk.Manifest:
+    """The manifest of §2.2, with the guards of §2.4 on its own text and time."""
     try:
-        return pk.parse_manifest(raw)
+        manifest = pk.parse_manifest(raw)
     except pk.ManifestError as exc:
         raise _Reject(str(exc)) from exc
+    why = safety.text_fault(manifest.to_json())
+    if why:
+        raise _Reject(f"数据包清单（manifest.json）的{why}，已拒绝")
+    if safety.FutureGuard().too_late(manifest.created_at):
+        raise _Reject(f"数据包的导出时间 {manifest.created_at} 晚于现在一天以上：时间不可能在将来，数据包不可信，已拒绝")
+    return manifest
+
+
+def _read_manifest(zf, have_password: bool) -> pk.Manifest:
+    return _manifest_of(_read_small(zf, "manifest.json", MAX_MANIFEST_BYTES, have_password))
+
+
+def _read_signed(zf, have_password: bool) -> tuple[pk.Manifest, str]:
+    """The manifest and the public key (base64) whose signature over its exact bytes verifies
+    (§2.3a); an unsigned, malformed or mismatching signature rejects the package."""
+    raw = _read_small(zf, "manifest.json", MAX_MANIFEST_BYTES, have_password)
+    manifest = _manifest_of(raw)
+    try:
+        signature = _read_small(zf, signing.SIGNATURE_MEMBER, signing.MAX_SIGNATURE_BYTES, have_password)
+    except KeyError:
+        raise _Reject("数据包没有签名（缺少 signature.json）：无法确认它来自哪个联络站，已拒绝。"
+                      "请让联络站用新版程序重新导出") from None
+    try:
+        public = signing.verify(raw, signature)
+    except signing.SignatureError as exc:
+        raise _Reject(str(exc)) from None
+    return manifest, public
 
 
 def _check_members(zf, manifest: pk.Manifest) -> None:
@@ -93,8 +129,11 @@ def _check_members(zf, manifest: pk.Manifest) -> None:
             raise _Reject(f"数据包中有不安全的文件名（{why}）：{name}")
         if name in seen:
             raise _Reject(f"数据包中有重名的文件：{name}")
+        if name.startswith("attachments/") and (why := safety.attachment_type_fault(name)):
+            raise _Reject(why)
         seen.add(name)
-        if name != "manifest.json" and name not in manifest.files and not name.startswith("reports/"):
+        if name not in ("manifest.json", signing.SIGNATURE_MEMBER) and name not in manifest.files \
+                and not name.startswith("reports/"):
             if name.endswith("/") and any(f.startswith(name) for f in manifest.files):
                 continue  # a folder entry of a listed file
             raise _Reject(f"数据包中有清单以外的文件：{name}")
@@ -230,6 +269,8 @@ def _records(zf, manifest: pk.Manifest, table: str) -> Iterator[tuple[int, dict]
     """(line number, record) of a data member. A line that is not JSON rejects the package, but
     only after the whole member was read: a damaged member is reported by its hash."""
     name = pk.data_member(table)
+    if name not in manifest.files:  # an optional table an older package lacks (pk.OPTIONAL_TABLES)
+        return
     bad: _Reject | None = None
     for i, line in enumerate(_member_lines(zf, name, manifest.files[name]), start=1):
         if bad is not None:
@@ -241,6 +282,9 @@ def _records(zf, manifest: pk.Manifest, table: str) -> Iterator[tuple[int, dict]
             rec = json.loads(line)
         except (UnicodeDecodeError, ValueError):
             bad = _Reject(f"{name} 第 {i} 行不是有效的 UTF-8 JSON")
+            continue
+        if safety.line_suspect(line) and (why := safety.text_fault(rec)):
+            bad = _Reject(f"{pk.TABLE_LABELS[table]}（{name} 第 {i} 行）的{why}（可能用来伪装文字），已拒绝")
             continue
         yield i, rec
     if bad is not None:
@@ -270,6 +314,7 @@ class _Checker:
         self.pending: dict[tuple[str, str, tuple[str, ...]], set[str]] = {}
         # attachments named but not in the package → where (they may already be beside the database)
         self.outside: dict[str, str] = {}
+        self.future = safety.FutureGuard()
 
     def run(self) -> None:
         """Check every record and every other listed member; raises :class:`_Reject`."""
@@ -277,7 +322,14 @@ class _Checker:
             for _batch in self.batches(table):
                 pass
         tables = {pk.data_member(t) for t in pk.TABLES}
-        _check_hashes(self.zf, {n: e for n, e in self.manifest.files.items() if n not in tables}, lambda _n: None)
+        others = {n: e for n, e in self.manifest.files.items() if n not in tables}
+        _check_hashes(self.zf, others, lambda _n: None)
+        for name in others:
+            if name.startswith("attachments/"):
+                head = next(_read_member(self.zf, name), b"")[:16]
+                why = safety.attachment_fault(name, head)
+                if why:
+                    raise _Reject(why)
 
     def batches(self, table: str) -> Iterator[list[dict]]:
         """The table's checked records in batches of :data:`CHUNK`."""
@@ -313,6 +365,9 @@ class _Checker:
                 check(rec)
             except pk.RecordError as exc:
                 raise _Reject(f"{label}（{member} 第 {i} 行）：{exc}") from None
+            why = self.future.fault(rec)
+            if why:
+                raise _Reject(f"{label}（{member} 第 {i} 行）的{why}，已拒绝")
             if rec["station_code"] != code:
                 raise _Reject(f"{label}（{member} 第 {i} 行）属于站点 {rec['station_code']}，"
                               f"与数据包的站点 {code} 不一致")
@@ -322,10 +377,12 @@ class _Checker:
             seen.add(uid)
             for path, targets in refs:
                 for v in _ref_values(rec, path):
-                    if not any(v in uids[t] for t in targets):
+                    if not any(v in uids.get(t, ()) for t in targets):  # a later table: resolved after the merge
                         pending.setdefault((table, path, targets), set()).add(v)
             for f in att_fields:
                 ref = rec.get(f)
+                if ref and (why := safety.attachment_type_fault(ref)):
+                    raise _Reject(f"{label}（{member} 第 {i} 行）：{why}")
                 if ref and ref not in files:
                     outside.setdefault(ref, f"{label}（{member} 第 {i} 行）")
             yield rec

@@ -57,6 +57,16 @@ class PagedTableModel(QAbstractTableModel):
         if self.canFetchMore(QModelIndex()):
             self.fetchMore(QModelIndex())
 
+    def set_first_page(self, fetch: Callable[[tuple | None, int], Page], first: Page) -> None:
+        """New filter whose first page (``fetch(None, PAGE)``) was read already, on a worker: show
+        it without a query on the GUI thread; later pages come through fetchMore as usual."""
+        self.beginResetModel()
+        self._fetch = fetch
+        self._rows = list(first.rows)
+        self._next = first.next_key
+        self._more = first.next_key is not None
+        self.endResetModel()
+
     def reload(self) -> None:
         self.set_fetch(self._fetch)
 

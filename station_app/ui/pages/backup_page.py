@@ -195,6 +195,7 @@ class BackupPage(QWidget):
 
     def restore_from(self, path: Path) -> bool:
         """Preview, confirm, restore. True when the database was replaced."""
+        from station_app.services import backup as restore_service
         from station_app.services.backup import restore
 
         url = self.url
@@ -225,6 +226,7 @@ class BackupPage(QWidget):
             QMessageBox.warning(self, self.tr("恢复失败"), exc.message)
             return False
         open_database(url)
+        restore_service.note_restored(path, kept)
         self.refresh()
         self.restored.emit()
         QMessageBox.information(self, self.tr("恢复完成"),

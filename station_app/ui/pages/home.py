@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushBut
 
 from station_app.domain import clock
 from station_app.errors import KnownError
-from station_app.services import cases, deputies, scoring, settings, station, stats
+from station_app.services import cases, deputies, livelihood, scoring, settings, station, stats
 from station_app.services.deputies import DeputyFilter
 from station_app.ui import style, tasks
 from station_app.ui.station_view import StationViewMixin
@@ -229,6 +229,12 @@ class HomePage(StationViewMixin, QWidget):
             line("awaiting_evaluation", self.tr("待群众评价 {0} 件").format(n["awaiting_evaluation"])),
             line("open", self.tr("未办结 {0} 件").format(n["open"])),
         ]
+        late = snap.overdue_milestones
+        if late:
+            first = late[0]
+            text = self.tr("民生实事节点逾期 {0} 个：{1}“{2}”已逾期 {3} 天").format(
+                len(late), first.project_title, first.milestone.title, first.days_late)
+            lines.append(f'<span style="color:{OVERDUE_COLOR}; font-weight:bold;">{text}</span>')
         self.tile_cases.value.setText("<br>".join(lines))
 
     def cases_text(self) -> str:
@@ -294,6 +300,7 @@ class HomeSnapshot:
     month: object
     shortfalls: tuple
     quota_error: str
+    overdue_milestones: tuple = ()  # 民生实事 milestones past their planned date, not done
 
 
 def home_snapshot(code: str | None, writable: bool, today: dt.date) -> HomeSnapshot:
@@ -322,4 +329,5 @@ def home_snapshot(code: str | None, writable: bool, today: dt.date) -> HomeSnaps
         total=deputies.count(DeputyFilter(active=None, station_code=code)), by_level=tuple(by_level),
         next_day=day, next_day_station=where, attention=cases.attention_counts(today, station_code=code),
         due_soon_days=int(settings.get("cases.due_soon_days")),
-        month=stats.figures(today.replace(day=1), today, code), shortfalls=shortfalls, quota_error=quota_error)
+        month=stats.figures(today.replace(day=1), today, code), shortfalls=shortfalls, quota_error=quota_error,
+        overdue_milestones=tuple(livelihood.overdue_milestones(code, today)))

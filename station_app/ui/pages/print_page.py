@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 
 from station_app.domain.qrcontent import QrOptions
 from station_app.errors import KnownError, ValidationError
-from station_app.services import deputies, printing, settings
+from station_app.services import deputies, printing, privacy, settings
 from station_app.services.deputies import DeputyFilter
 from station_app.services.printing import PrintOptions
 from station_app.ui import style, tasks
@@ -67,7 +67,7 @@ STYLE = f"""
 """
 
 PAPER_TEXT = {"A3": "A3（大张，贴墙推荐）", "A4": "A4", "A5": "A5", "A4-landscape": "A4 横向"}
-SETTING_KEYS = ("qr.mode", "qr.deputy_template", "qr.station_template", "privacy.show_full_numbers")
+SETTING_KEYS = ("qr.mode", "qr.deputy_template", "qr.station_template")
 
 
 @dataclass(frozen=True)
@@ -270,12 +270,13 @@ class PrintPage(StationViewMixin, QWidget):
         """Reload the deputies and, when 设置 changed since last time, the default options."""
         values = settings.all_values()
         seen = {k: values[k] for k in SETTING_KEYS}
+        seen["full_numbers"] = privacy.wanted()  # the user's choice (no login: the setting)
         if seen != self._defaults_seen:
             self._defaults_seen = seen
             self.qr_mode.setCurrentIndex(max(0, self.qr_mode.findData(seen["qr.mode"])))
             self.deputy_template.setText(str(seen["qr.deputy_template"] or ""))
             self.station_template.setText(str(seen["qr.station_template"] or ""))
-            self.full_numbers.setChecked(bool(seen["privacy.show_full_numbers"]))
+            self.full_numbers.setChecked(seen["full_numbers"])
         code = self.view_code  # the station in view: a county database holds many stations' deputies
         people = deputies.all_deputies(DeputyFilter(active=True, station_code=code)) if code else []
         self.choice_model.set_items([
@@ -313,7 +314,7 @@ class PrintPage(StationViewMixin, QWidget):
         if p.selectable and self.only_chosen.isChecked():
             uids = self.choice_model.checked_keys()
         return PrintOptions(kind=p.key, paper=self.paper.currentData(), qr=qr,
-                            show_full_numbers=self.full_numbers.isChecked() if p.phones else None,
+                            show_full_numbers=self.full_numbers.isChecked() if p.phones and privacy.may_reveal() else None,
                             deputy_uids=uids, station_code=self.view_code)
 
     def _update_enabled(self) -> None:
@@ -327,6 +328,7 @@ class PrintPage(StationViewMixin, QWidget):
         self.deputy_template.setEnabled(idle and p.deputy_qr)
         self.station_template.setEnabled(idle and p.station_qr)
         self.full_numbers.setEnabled(idle and p.phones)
+        self.form.layout.setRowVisible(self.full_numbers.parentWidget(), privacy.may_reveal())  # 管理员 only
         for w in (self.all_deputies, self.only_chosen, self.chooser):
             w.setVisible(p.selectable)
         self.all_deputies.setEnabled(idle)

@@ -52,6 +52,10 @@ class SettingsPage(QWidget):
         body = QVBoxLayout()
         body.setContentsMargins(0, 0, 0, 0)
         body.addWidget(box)
+        from station_app.ui.key_box import StationKeyBox
+
+        self.key_box = StationKeyBox()
+        body.addWidget(self.key_box)
 
         box = QGroupBox(self.tr("选项"))
         self.form = FieldForm(self)
@@ -94,6 +98,7 @@ class SettingsPage(QWidget):
             self.station_label.setText(self.tr("尚未填写站点信息"))
         else:
             self.station_label.setText(f"{st.name}（{self.tr('编码')} {st.code}）\n{st.county} {st.township}　{st.address}　{st.phone}")
+        self.key_box.refresh()
         values = settings.all_values()
         for key, w in self.editors.items():
             v = values[key]

@@ -569,6 +569,7 @@ class StatsPage(StationViewMixin, QWidget):
         if self._busy:
             return
         date_from, date_to, name = self.current_period()
+        kind = self.kind.currentData()  # the period kind as a code, not read back from its name
         code = self.current_station()
         self._set_busy(True)
 
@@ -584,7 +585,7 @@ class StatsPage(StationViewMixin, QWidget):
             self._set_busy(False)
             report(exc, show=lambda text: self._show_message(text, "error"))
 
-        tasks.run_task(lambda: stats.print_report(date_from, date_to, path, code, name), done, fail)
+        tasks.run_task(lambda: stats.print_report(date_from, date_to, path, code, name, kind), done, fail)
 
     def show_preview(self, path: str) -> None:
         if self.preview_dialog is not None:

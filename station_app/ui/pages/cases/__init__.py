@@ -30,8 +30,9 @@ from station_app.domain.codes import CaseStatus, Category
 from station_app.domain.records import CaseEventRecord, CaseRecord, Page
 from station_app.services import cases, deputies, receptions
 from station_app.services.deputies import DeputyFilter
-from station_app.ui import style
+from station_app.ui import style, tasks
 from station_app.ui.dates import NO_DATE, filter_date_edit
+from station_app.ui.errors import report
 from station_app.ui.excel_export import ExcelExport, paged_sheet
 from station_app.ui.forms import PageSearchKeys, refill_combo
 from station_app.ui.pages.cases.common import (
@@ -81,6 +82,7 @@ class CasesPage(StationViewMixin, PageSearchKeys, CaseList, CaseDetail, QWidget)
         self._events: list[CaseEventRecord] = []
         self.action_buttons: dict[str, QPushButton] = {}
         self.preview_dialog: QDialog | None = None
+        self._work = tasks.OneAtATime()  # the filters' lists and the list's first page, on a worker
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(16, 10, 16, 10)
@@ -88,6 +90,10 @@ class CasesPage(StationViewMixin, PageSearchKeys, CaseList, CaseDetail, QWidget)
         title = QLabel(self.tr("意见建议办理"))
         title.setObjectName("pageTitle")
         head.addWidget(title)
+        self.busy = QLabel(self.tr("正在读取…"))
+        style.set_text(self.busy, style.TAUPE)
+        self.busy.hide()
+        head.addWidget(self.busy)
         head.addStretch(1)
         self.overdue_button = QPushButton(self.tr("超期 0"))
         style.set_text(self.overdue_button, style.RED, bold=True)
@@ -205,10 +211,19 @@ class CasesPage(StationViewMixin, PageSearchKeys, CaseList, CaseDetail, QWidget)
         self.reload()
 
     def _fill_filters(self) -> None:
-        code = self.view_code
-        names = cases.departments(include_inactive=True) if self.writable else cases.used_departments(code)
+        code, writable = self.view_code, self.writable
+        self._work.submit("filters", lambda: _filter_lists(code, writable), self._show_filter_lists, self.busy,
+                          lambda exc: report(exc, show=self.count_label.setText))
+
+    def _show_filter_lists(self, lists: tuple[list[str], list[tuple[str, str]], list[str]]) -> None:
+        names, people, villages = lists
         refill_combo(self.department, self.tr("全部承办单位"), [(d, d) for d in names])
-        refill_combo(self.deputy, self.tr("全部接待代表"),
-               [(p.name, p.uid) for p in deputies.all_deputies(DeputyFilter(active=None, station_code=code))])
-        refill_combo(self.village, self.tr("全部村（社区）"),
-                     [(v, v) for v in receptions.villages(limit=200, station_code=code)])
+        refill_combo(self.deputy, self.tr("全部接待代表"), people)
+        refill_combo(self.village, self.tr("全部村（社区）"), [(v, v) for v in villages])
+
+
+def _filter_lists(code: str | None, writable: bool) -> tuple[list[str], list[tuple[str, str]], list[str]]:
+    """The filter combos' lists (承办单位, 接待代表, 村（社区）) of the station in view, read on a worker."""
+    names = cases.departments(include_inactive=True) if writable else cases.used_departments(code)
+    people = [(p.name, p.uid) for p in deputies.all_deputies(DeputyFilter(active=None, station_code=code))]
+    return names, people, receptions.villages(limit=200, station_code=code)

@@ -29,23 +29,25 @@ class CaseRow:
     due_soon: bool
 
 
-def _deadline_text(rec: CaseRecord, today: dt.date) -> tuple[str, bool, bool]:
+def _deadline_text(rec: CaseRecord, today: dt.date, due_soon_days: int) -> tuple[str, bool, bool]:
+    """The 期限 cell and whether it is overdue / due soon: the state comes from the service."""
     if rec.deadline is None:
         return "", False, False
     text = rec.deadline.isoformat()
-    if rec.status not in ("assigned", "in_progress"):
+    state = cases.deadline_state(rec, today, due_soon_days)
+    if state.days_left is None:
         return text, False, False
-    left = cases.working_days_left(rec.deadline, today)
-    if rec.is_overdue(today):
-        return f"{text}（超期{max(1, -left)}个工作日）", True, False
-    return f"{text}（剩{left}个工作日）", False, left <= int(settings.get("cases.due_soon_days"))
+    if state.overdue:
+        return f"{text}（超期{max(1, -state.days_left)}个工作日）", True, False
+    return f"{text}（剩{state.days_left}个工作日）", False, state.due_soon
 
 
 def case_rows(page: Page) -> Page:
     today = clock.today()
+    due_soon_days = int(settings.get("cases.due_soon_days"))  # once a page, not once a row
     rows = []
     for rec in page.rows:
-        text, overdue, soon = _deadline_text(rec, today)
+        text, overdue, soon = _deadline_text(rec, today, due_soon_days)
         rows.append(CaseRow(rec, text, overdue, soon))
     return Page(tuple(rows), page.next_key)
 

@@ -20,9 +20,8 @@ from PySide6.QtWidgets import (
 
 from station_app.domain import clock
 from station_app.domain.codes import CaseAction, CaseStatus, Category, Evaluation, Handling, Urgency
-from station_app.domain.masking import mask_phone
 from station_app.domain.records import CaseEventRecord, CaseRecord
-from station_app.services import cases, settings
+from station_app.services import cases, livelihood, settings
 from station_app.ui import style, tasks
 from station_app.ui.errors import report
 from station_app.ui.pages.cases.common import (
@@ -61,7 +60,7 @@ class CaseDetail:
         spec = (("registered", "登记时间"), ("status", "状态"), ("category", "类别"), ("urgency", "紧急程度"),
                 ("handling", "办理方式"), ("rounds", "轮次"), ("visitor", "来访人"), ("village", "村（社区）"),
                 ("deputies", "接待代表"), ("evaluation", "群众评价"), ("department", "承办单位"),
-                ("co_departments", "协办单位"), ("deadline", "办理期限"))
+                ("co_departments", "协办单位"), ("deadline", "办理期限"), ("livelihood", "民生实事项目"))
         for i, (key, label) in enumerate(spec):
             r, c = divmod(i, 2)
             name = QLabel(self.tr(label) + "：")
@@ -137,21 +136,21 @@ class CaseDetail:
             self.feedback_pdf_button.setEnabled(False)
             return
         today = clock.today()
-        show_full = bool(settings.get("privacy.show_full_numbers"))
         self.detail_title.setText(self.tr("{0}　{1}").format(rec.number, CaseStatus.label_of(rec.status)))
         self.detail_content.setText(rec.content)
-        phone = rec.visitor_phone if show_full else mask_phone(rec.visitor_phone)
-        text, overdue, soon = _deadline_text(rec, today)
+        text, overdue, soon = _deadline_text(rec, today, int(settings.get("cases.due_soon_days")))
         values = {
             "registered": clock.to_local(rec.registered_at).strftime("%Y-%m-%d %H:%M"),
             "status": CaseStatus.label_of(rec.status), "category": Category.label_of(rec.category),
             "urgency": Urgency.label_of(rec.urgency), "handling": Handling.label_of(rec.handling),
             "rounds": self.tr("第 {0} 轮").format(rec.rounds),
-            "visitor": "　".join(p for p in (rec.visitor_name, phone) if p),
+            "visitor": "　".join(p for p in (rec.visitor_name, rec.visitor_phone) if p),  # masked by the service
             "village": rec.village, "deputies": "、".join(rec.deputy_names),
             "evaluation": Evaluation.label_of(rec.evaluation) or self.tr("（未评价）"),
             "department": rec.department or "—", "co_departments": "、".join(rec.co_departments) or "—",
             "deadline": text or "—",
+            "livelihood": "、".join(f"{p.title}（{p.year}年，{p.status_label}）"
+                                   for p in livelihood.projects_of_case(rec.uid)) or "—",
         }
         for key, value in values.items():
             self.fields[key].setText(value)

@@ -3,16 +3,40 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from functools import partial
 
 from station_app.domain.codes import CaseStatus
-from station_app.domain.records import CaseRecord
+from station_app.domain.records import CaseRecord, Page
 from station_app.errors import KnownError
 from station_app.services import cases, settings
 from station_app.ui.dates import NO_DATE
+from station_app.ui.errors import report
+from station_app.ui.models.paged import PagedTableModel
 from station_app.ui.pages.cases.common import (
     _fetch,
 )
+
+
+@dataclass(frozen=True)
+class _Listing:
+    """What the list shows for a filter, read on a worker."""
+
+    first: Page
+    count: int
+    attention: dict[str, int]
+    current: CaseRecord | None  # the case selected before, as it is now
+
+    @staticmethod
+    def read(fetch, keyword: str, flt: dict, code: str | None, keep: str | None) -> _Listing:
+        current = None
+        if keep:
+            try:
+                current = cases.get(keep)
+            except KnownError:
+                current = None
+        return _Listing(fetch(None, PagedTableModel.PAGE), cases.count(keyword, **flt),
+                        cases.attention_counts(station_code=code), current)
 
 
 class CaseList:
@@ -44,20 +68,22 @@ class CaseList:
         keep = self._current.uid if self._current else None
         keyword = self.search.text().strip()
         flt = self.filters()
-        try:
-            self.model.set_fetch(partial(_fetch, keyword, flt))
-            n = cases.count(keyword, **flt)
-            counts = cases.attention_counts(station_code=self.view_code)
-        except KnownError as exc:
-            self.count_label.setText(exc.message)
-            return
+        fetch, code = partial(_fetch, keyword, flt), self.view_code
+        # the first page, the count and the attention counts: a worker's job (ui/stall_guard)
+        self._work.submit("list", lambda: _Listing.read(fetch, keyword, flt, code, keep),
+                          lambda got: self._show_listing(fetch, got, keep), self.busy,
+                          lambda exc: report(exc, show=self.count_label.setText))
+
+    def _show_listing(self, fetch, got: _Listing, keep: str | None) -> None:
+        self.model.set_first_page(fetch, got.first)
+        n, counts = got.count, got.attention
         self.count_label.setText(self.tr("共 {0} 条").format(n))
         self.overdue_button.setText(self.tr("超期 {0}").format(counts["overdue"]))
         self.due_soon_button.setText(self.tr("即将到期 {0}").format(counts["due_soon"]))
         self.awaiting_button.setText(self.tr("待评价 {0}").format(counts["awaiting_evaluation"]))
         if keep:
             self.select_uid(keep, load_more=False)
-        self._show_case(self._reload_current(keep))
+        self._show_case(got.current)
 
     def _reload_current(self, uid: str | None) -> CaseRecord | None:
         if not uid:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from station_app.domain import clock
 from station_app.errors import KnownError
-from station_app.services import exchange, scoring, station, stats
+from station_app.services import exchange, livelihood, scoring, station, stats
 from station_app.ui import charts, style
 from station_app.ui.dates import limit_date_edit
 from station_app.ui.errors import report
@@ -38,6 +38,9 @@ from station_app.ui.pages.exchange.common import (
     _when,
 )
 from station_app.ui.pages.stats import FIGURES, format_figure
+
+# 民生实事项目票决制 compared across stations: (key of livelihood_projects, column title)
+LIVELIHOOD_COLUMNS = (("approved", "票决民生实事"), ("completed", "民生实事已完成"))
 
 
 class CountyTab:
@@ -83,8 +86,16 @@ class CountyTab:
         bar.addWidget(self.stats_busy)
         bar.addStretch(1)
         lay.addLayout(bar)
-        self.station_stats_table = read_only_table([self.tr("联络站")] + [self.tr(t) for _k, t, _u in FIGURES], stretch=0)
+        self.station_stats_table = read_only_table([self.tr("联络站")] + [self.tr(t) for _k, t, _u in FIGURES]
+                                                   + [self.tr(t) for _k, t in LIVELIHOOD_COLUMNS], stretch=0)
         lay.addWidget(self.station_stats_table)
+        self.livelihood_note = QLabel(self.tr("民生实事（件）——") + self.tr("；").join(
+            livelihood.FIGURE_NOTES[k] for k, _t in LIVELIHOOD_COLUMNS))
+        self.livelihood_note.setObjectName("hint")
+        self.livelihood_note.setWordWrap(True)
+        lay.addWidget(self.livelihood_note)
+        for i, (k, _t) in enumerate(LIVELIHOOD_COLUMNS, start=1 + len(FIGURES)):
+            self.station_stats_table.horizontalHeaderItem(i).setToolTip(livelihood.FIGURE_NOTES[k])
         self.chart_view = charts.chart_view(CHART_HEIGHT)
         lay.addWidget(self.chart_view)
 
@@ -245,10 +256,13 @@ class CountyTab:
         shown = {row.code for row in self.county_rows}  # the county's own empty profile is not a station
         by_station = {code: f for code, f in sorted(s.by_station.items()) if code in shown} \
             or {code: s.figures for code in stats.station_codes() if code in shown}
-        rows = [[names.get(code, code), *(format_figure(k, getattr(f, k)) for k, _t, _u in FIGURES)]
-                for code, f in by_station.items()]
+        def shown(f) -> list[str]:
+            return [*(format_figure(k, getattr(f, k)) for k, _t, _u in FIGURES),
+                    *(str(f.livelihood_projects.get(k, 0)) for k, _t in LIVELIHOOD_COLUMNS)]
+
+        rows = [[names.get(code, code), *shown(f)] for code, f in by_station.items()]
         if len(by_station) > 1:
-            rows.append([self.tr("合计"), *(format_figure(k, getattr(s.figures, k)) for k, _t, _u in FIGURES)])
+            rows.append([self.tr("合计"), *shown(s.figures)])
         t = self.station_stats_table
         t.setRowCount(len(rows))
         for r, row in enumerate(rows):
@@ -265,7 +279,13 @@ class CountyTab:
     def station_stats_rows(self) -> dict[str, list[str]]:
         """{station name (or 合计): the seven figures as shown}."""
         t = self.station_stats_table
-        return {t.item(r, 0).text(): [t.item(r, c).text() for c in range(1, t.columnCount())]
+        return {t.item(r, 0).text(): [t.item(r, c).text() for c in range(1, 1 + len(FIGURES))]
+                for r in range(t.rowCount())}
+
+    def station_livelihood_rows(self) -> dict[str, list[str]]:
+        """{station name (or 合计): 票决民生实事, 民生实事已完成 as shown (LIVELIHOOD_COLUMNS)}."""
+        t = self.station_stats_table
+        return {t.item(r, 0).text(): [t.item(r, c).text() for c in range(1 + len(FIGURES), t.columnCount())]
                 for r in range(t.rowCount())}
 
     def _show_chart(self, by_station: dict, names: dict[str, str]) -> None:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QTableWidget,
     QVBoxLayout,
@@ -29,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from station_app.domain import clock
 from station_app.errors import KnownError
-from station_app.services import exchange, settings
+from station_app.services import exchange
 from station_app.ui import drives, style, tasks
 from station_app.ui.dates import limit_date_edit
 from station_app.ui.errors import report
@@ -113,9 +114,13 @@ class ExportTab:
         self.export_password = QLineEdit()
         self.export_password.setObjectName("exportPassword")
         self.export_password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.export_password.setPlaceholderText(self.tr("本次导出使用的密码（留空则用设置中的密码）"))
+        self.export_password.setPlaceholderText(self.tr("导出密码：至少12个字符，或点“生成口令”"))
         self.export_password.setMinimumWidth(340)
         pw.addWidget(self.export_password)
+        self.generate_button = QPushButton(self.tr("生成口令"))
+        self.generate_button.setObjectName("generatePassphrase")
+        self.generate_button.setToolTip(self.tr("生成一个随机口令（5组4个字符），请抄下来交给县里"))
+        pw.addWidget(self.generate_button)
         pw.addStretch(1)
         grid.addLayout(pw, 3, 1)
         grid.setColumnStretch(1, 1)
@@ -171,6 +176,8 @@ class ExportTab:
         self.volume_list.currentRowChanged.connect(self._on_volume_picked)
         self.full.toggled.connect(self._update_export_state)
         self.encrypt.toggled.connect(self._update_export_state)
+        self.encrypt.clicked.connect(self._on_encrypt_clicked)
+        self.generate_button.clicked.connect(self._on_generate)
         self.export_button.clicked.connect(lambda: self.export_to())
         self.open_folder_button.clicked.connect(self.open_result_folder)
         return self._scrolled(w)
@@ -201,8 +208,35 @@ class ExportTab:
             self.full.setChecked(True)
         self.date_from.setDate(qdate(start))
         self.date_to.setDate(qdate(today))
-        self.encrypt.setChecked(bool(settings.get("export.password")))
+        self.encrypt.setChecked(True)  # encrypted unless the clerk chooses otherwise and confirms the risk
+        if not self.export_password.text():
+            self.export_password.setText(self._kept_password() or "")
         self._update_export_state()
+
+    def _kept_password(self) -> str | None:
+        from station_app.services import secret_store
+        from station_app.services.station import home_station
+
+        home = home_station()
+        return secret_store.get_password(home.code) if home is not None else None
+
+    def _on_generate(self) -> None:
+        from station_app.domain import passphrase
+
+        self.export_password.setEchoMode(QLineEdit.EchoMode.Normal)  # to be copied down for the county
+        self.export_password.setText(passphrase.generate())
+        self.encrypt.setChecked(True)
+
+    def _on_encrypt_clicked(self, checked: bool) -> None:
+        if checked:
+            return
+        answer = QMessageBox.warning(
+            self, self.tr("不加密导出"),
+            self.tr("不加密的数据包中，群众的姓名、电话、身份证号等个人信息以明文存放在U盘上，"
+                    "U盘丢失或被他人拷贝就会泄露。\n\n确定不加密导出吗？"),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            self.encrypt.setChecked(True)
 
     def _update_export_state(self, *_args) -> None:
         full = self.full.isChecked()
@@ -210,10 +244,14 @@ class ExportTab:
         self.date_to.setEnabled(not full)
         self.period_hint.setText(self.tr("全部数据：本站的全部记录，期间从第一条记录算起到今天。") if full
                                  else self._incremental_hint)
-        has_pw = bool(settings.get("export.password"))
-        self.password_state.setText(self.tr("设置中已设置导出密码") if has_pw
-                                    else self.tr("设置中未设置导出密码，请在下面输入"))
-        self.export_password.setEnabled(self.encrypt.isChecked())
+        from station_app.services import secret_store
+
+        encrypted = self.encrypt.isChecked()
+        self.password_state.setText(
+            "" if not encrypted else self.tr("密码保存在系统钥匙串中") if secret_store.available()
+            else self.tr("密码不保存，每次导出时输入"))
+        self.export_password.setEnabled(encrypted)
+        self.generate_button.setEnabled(encrypted)
 
     def refresh_volumes(self) -> None:
         """Look for USB sticks again (刷新)."""
@@ -291,11 +329,14 @@ class ExportTab:
         if not full and date_to < date_from:
             self._show(self.message, self.tr("结束日期不能早于开始日期"), "error")
             return
-        password = ""  # "" : not encrypted (None would take the setting)
+        password = ""  # "": not encrypted (the clerk confirmed the risk)
         if self.encrypt.isChecked():
-            password = self.export_password.text() or settings.get("export.password") or ""
-            if not password:
-                self._show(self.message, self.tr("要加密请输入密码，或在“设置”中设置导出密码"), "error")
+            from station_app.domain import passphrase
+
+            password = self.export_password.text()
+            why = passphrase.problem(password)
+            if why:
+                self._show(self.message, self.tr(why), "error")
                 self.export_password.setFocus()
                 return
         self.result_box.hide()
@@ -317,6 +358,13 @@ class ExportTab:
             self._finish_progress()
             self._set_busy(False)
             self.last_export = result
+            if password:  # kept in the OS keyring where one works (never in the database)
+                from station_app.services import secret_store
+                from station_app.services.station import home_station
+
+                home = home_station()
+                if home is not None:
+                    secret_store.set_password(home.code, password)
             self._refresh_export_defaults()  # the next export starts where this one ended
             QSettings().setValue("exchange/folder", str(Path(result.path).parent))
             self._show(self.message, "", "info")

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -48,10 +49,14 @@ class ImportTab:
         self.import_password = QLineEdit()
         self.import_password.setObjectName("importPassword")
         self.import_password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.import_password.setPlaceholderText(self.tr("数据包加密时填写（留空则用设置中的密码）"))
+        self.import_password.setPlaceholderText(self.tr("数据包加密时填写"))
         self.import_password.setMaximumWidth(320)
         row.addWidget(self.import_password, 1)
         row.addStretch(1)
+        self.reenrol_button = QPushButton(self.tr("重新登记站点密钥…"))
+        self.reenrol_button.setObjectName("reenrolStation")
+        self.reenrol_button.setToolTip(self.tr("联络站换了电脑（密钥变了）时，由管理员核对新指纹后重新登记"))
+        row.addWidget(self.reenrol_button)
         lay.addLayout(row)
         self.import_message = QLabel()
         self.import_message.setObjectName("importMessage")
@@ -63,6 +68,7 @@ class ImportTab:
         self.results_table.setWordWrap(True)
         lay.addWidget(self.results_table, 1)
         self.pick_button.clicked.connect(self.choose_packages)
+        self.reenrol_button.clicked.connect(self.choose_reenrolment)
         return w
 
     # -- import ------------------------------------------------------------------------------------------
@@ -74,12 +80,82 @@ class ImportTab:
             QSettings().setValue("exchange/import_folder", str(Path(paths[0]).parent))
             self.import_files(paths)
 
+    def confirm_enrolment(self, signer) -> bool:
+        """Ask the admin to enrol a station not yet enrolled, showing its fingerprint (§2.3a)."""
+        answer = QMessageBox.question(
+            self, self.tr("登记新的联络站"),
+            self.tr("数据包来自尚未登记的联络站：\n\n{0}（站点编码 {1}）\n密钥指纹：{2}\n\n"
+                    "请与该站核对：指纹应与该站“设置”页显示的完全一致（可电话核对）。"
+                    "一致才登记；不一致说明数据包可能是伪造的。\n\n登记这个联络站并导入？").format(
+                signer.station_name, signer.station_code, signer.grouped),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _enrolments(self, paths: list[str], password: str | None) -> set[str]:
+        """The fingerprints the admin confirms for the packages' stations not yet enrolled (a user
+        who may not enrol is not asked: those packages are refused with the reason)."""
+        from station_app.domain.roles import Permission
+        from station_app.services import context
+
+        if not context.may(Permission.ENROL):
+            return set()
+        confirmed: set[str] = set()
+        asked: set[str] = set()
+        for signer in exchange.package_signers(paths, password):
+            if signer.state == "unknown" and signer.fingerprint not in asked:
+                asked.add(signer.fingerprint)
+                if self.confirm_enrolment(signer):
+                    confirmed.add(signer.fingerprint)
+        return confirmed
+
+    def choose_reenrolment(self) -> None:
+        start = QSettings().value("exchange/import_folder") or self.target_folder() or ""
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择该站新电脑导出的数据包"), str(start),
+                                              self.tr("数据包 (*.zip)"))
+        if path:
+            self.reenrol_from(path)
+
+    def reenrol_from(self, path: str) -> bool:
+        """Re-enrol the station of the package ``path`` with the key that signed it, after the admin
+        compares the old and the new fingerprint (the change is audited by the service)."""
+        from station_app.domain.package_signing import grouped
+        from station_app.errors import KnownError
+        from station_app.services.exchange import keys
+
+        signers = exchange.package_signers([path], self.import_password.text() or None)
+        if not signers:
+            self._show(self.import_message, self.tr("无法读取这个数据包的签名（文件损坏、未签名或密码不对）"), "error")
+            return False
+        signer = signers[0]
+        old = keys.enrolled(signer.station_code)
+        if old is None or signer.state == "known":
+            self._show(self.import_message, self.tr("站点 {0} 的这个密钥不需要重新登记：直接导入即可").format(
+                signer.station_code), "info")
+            return False
+        answer = QMessageBox.question(
+            self, self.tr("重新登记站点密钥"),
+            self.tr("{0}（站点编码 {1}）\n原登记的指纹：{2}\n数据包的新指纹：{3}\n\n"
+                    "只有在该站确实更换了电脑、并且电话核对新指纹一致时才重新登记。重新登记？").format(
+                signer.station_name, signer.station_code, grouped(old.fingerprint), signer.grouped),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        try:
+            exchange.reenroll_from_package(path, self.import_password.text() or None)
+        except KnownError as exc:
+            self._show(self.import_message, exc.message, "error")
+            return False
+        self._show(self.import_message, self.tr("已重新登记站点 {0} 的密钥（指纹 {1}），现在可以导入它的数据包").format(
+            signer.station_code, signer.grouped), "info")
+        return True
+
     def import_files(self, paths: list[str]) -> None:
         """导入: merge ``paths`` in a worker, then show a row per package."""
         if self._busy or not paths:
             return
-        password = self.import_password.text() or None  # None: the service takes the setting
+        password = self.import_password.text() or None
         paths = [str(p) for p in paths]
+        enroll = self._enrolments(paths, password)
         self._show(self.import_message, self.tr("正在导入 {0} 个数据包…").format(len(paths)), "info")
         self._set_busy(True)
         self._cancel = False
@@ -102,7 +178,8 @@ class ImportTab:
             self._set_busy(False)
             report(exc, show=lambda text: self._show(self.import_message, text, "error"))
 
-        tasks.run_task(lambda: exchange.import_packages(paths, password=password, progress=progress), done, fail)
+        tasks.run_task(lambda: exchange.import_packages(paths, password=password, progress=progress, enroll=enroll),
+                       done, fail)
 
     def show_reports(self, reports: list) -> None:
         self.last_reports = reports

@@ -12,6 +12,9 @@ Signals:
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QApplication,
@@ -27,11 +30,12 @@ from PySide6.QtWidgets import (
 
 from station_app.domain import clock
 from station_app.domain.scoring import RuleSet
-from station_app.errors import KnownError
 from station_app.services import scoring
 from station_app.services.scoring import DeputyScore, DutyRecordView, QuotaShortfall
+from station_app.ui import style, tasks
+from station_app.ui.errors import report
 from station_app.ui.forms import show_message
-from station_app.ui.pages.points.archive import ArchiveTab
+from station_app.ui.pages.points.archive import ArchiveData, ArchiveTab, load_archive, picked, roster_order
 from station_app.ui.pages.points.common import (
     CHART_HEIGHT,
     GREEN,
@@ -82,6 +86,37 @@ __all__ = [
 ]
 
 
+@dataclass(frozen=True)
+class _Loaded:
+    """What the page shows of a year, read on a worker."""
+
+    year: int
+    code: str | None
+    ranking: list[DeputyScore]
+    status: scoring.YearStatus
+    rules: RuleSet
+    pending: bool
+    shortfalls: list[QuotaShortfall]
+    roster: tuple[str, ...]  # the active deputies' uids in roster order (the archive's picker)
+    archive: ArchiveData | None  # the archive of the deputy the picker will show
+
+
+def _load(year: int, code: str | None, writable: bool, day: dt.date, keep: str | None) -> _Loaded:
+    """Bring the automatic records up to date (the home station's: another station's records are
+    those its packages brought), then read the year's ranking, status, indicators, the tasks
+    not done by ``day`` (none for a year not begun) and the archive of the deputy ``keep`` (or of
+    the first deputy when ``keep`` is not ranked)."""
+    if writable:
+        scoring.sync_auto(year)
+    shortfalls = scoring.quota_shortfalls(day, station_code=code) if day.year == year else []
+    ranking, roster = scoring.ranking(year, station_code=code), roster_order(code)
+    uid = picked(keep, ranking, roster)
+    return _Loaded(year, code, ranking, scoring.year_status(year, code),
+                   scoring.rules(year) if writable else scoring.applied_rules(year, code),
+                   scoring.rules_pending(year) if writable else False, shortfalls, roster,
+                   load_archive(uid, year, code) if uid is not None else None)
+
+
 class PointsPage(StationViewMixin, RankingTab, ArchiveTab, RecordsTab, QuotasTab, RulesTab, YearClosing,
                  PointsPrintouts, QWidget):
     """Signals:
@@ -103,8 +138,11 @@ class PointsPage(StationViewMixin, RankingTab, ArchiveTab, RecordsTab, QuotasTab
         self._shortfalls: list[QuotaShortfall] = []
         self._score: DeputyScore | None = None
         self._deputy_uid: str | None = None
+        self._archive: ArchiveData | None = None  # the archive read last (ui/pages/points/archive.py)
+        self._select_next: str | None = None  # a record to select once its archive is shown
         self._rules: RuleSet | None = None
         self.preview_dialog: SavedPdfDialog | None = None
+        self._work = tasks.OneAtATime()
         self.month_values: list[float] = []
         self.category_values: dict[str, float] = {}
 
@@ -122,6 +160,10 @@ class PointsPage(StationViewMixin, RankingTab, ArchiveTab, RecordsTab, QuotasTab
         self.year.setValue(today.year)
         self.year.setSuffix(self.tr(" 年"))
         head.addWidget(self.year)
+        self.busy = QLabel(self.tr("正在计算积分…"))
+        style.set_text(self.busy, style.TAUPE)
+        self.busy.hide()
+        head.addWidget(self.busy)
         head.addSpacing(12)
         # 年度未结束 / 已年度评定 and the date the figures run to, on every tab; the 年度评定 step
         self.year_state = QLabel()
@@ -205,31 +247,35 @@ class PointsPage(StationViewMixin, RankingTab, ArchiveTab, RecordsTab, QuotasTab
                                "info" if self.county_view else "error")
             self._ranking, self._records, self._shortfalls = [], [], []
             self.ranking_table.setRowCount(0)
-            self.records_table.setRowCount(0)
+            self._archive = None
+            self.records_model.set_records([], {})
             self.tasks_table.setRowCount(0)
             self.banner.hide()
             self._set_enabled(False)
             return
         self._set_enabled(True)
-        year = self.year.value()
-        code = self.view_code
-        try:
-            if self.writable:  # another station's records are those its packages brought
-                scoring.sync_auto(year)
-            self._ranking = scoring.ranking(year, station_code=code)
-            self._status = scoring.year_status(year, code)
-            self._rules = scoring.rules(year) if self.writable else scoring.applied_rules(year, code)
-            pending = scoring.rules_pending(year) if self.writable else False
-        except KnownError as exc:
-            self._show_message(exc.message, "error")
-            return
-        self.banner_text.setText(self.tr("{0}年的指标已修改，积分尚未重新计算（现在的积分仍按修改前的指标）").format(year))
-        self.banner.setVisible(pending)
+        year, code, writable, day = self.year.value(), self.view_code, self.writable, self._tasks_day()
+        keep = self._deputy_uid or self.deputy.currentData()
+        # the automatic records' sync and the ranking walk the year's sign-ins, visits and cases:
+        # seconds at county size, so on a worker (ui/stall_guard: nothing long on the GUI thread)
+        self._work.submit("points", lambda: _load(year, code, writable, day, keep), self._show_loaded, self.busy,
+                          self._load_failed)
+
+    def _load_failed(self, exc: Exception) -> None:
+        report(exc, show=lambda text: self._show_message(text, "error"))
+
+    def _show_loaded(self, loaded: _Loaded) -> None:
+        if loaded.year != self.year.value() or loaded.code != self.view_code:
+            return  # the year or the station changed meanwhile: a newer refresh is on its way
+        self._ranking, self._status, self._rules = loaded.ranking, loaded.status, loaded.rules
+        self._archive = loaded.archive
+        self.banner_text.setText(self.tr("{0}年的指标已修改，积分尚未重新计算（现在的积分仍按修改前的指标）").format(loaded.year))
+        self.banner.setVisible(loaded.pending)
         self._fill_ranking()
-        self._fill_deputies()
+        self._fill_deputies(loaded.roster)
         self._show_archive()
-        self._fill_tasks()
-        self._fill_rules(pending)
+        self._fill_tasks(loaded.shortfalls)
+        self._fill_rules(loaded.pending)
 
     def _set_enabled(self, on: bool) -> None:
         for b in (self.print_ranking_button, self.print_archive_button, self.add_button, self.import_button,

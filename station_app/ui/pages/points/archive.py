@@ -2,31 +2,75 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QHorizontalBarSeries
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from station_app.domain.codes import levels_label
-from station_app.domain.scoring import CATEGORIES
-from station_app.errors import KnownError
+from station_app.domain.records import DeputyRecord
+from station_app.domain.scoring import CATEGORIES, RuleSet
 from station_app.services import deputies, scoring
 from station_app.services.deputies import DeputyFilter
+from station_app.services.scoring import DeputyScore, DutyRecordView
 from station_app.ui import charts, style
 from station_app.ui.dialogs.duty_record_dialog import fmt_points
-from station_app.ui.forms import read_only_table
+from station_app.ui.models.duty_records import DutyRecordsModel
 from station_app.ui.pages.points.common import (
     CHART_HEIGHT,
+    MUTED,
+    PENDING,
     R_NOTE,
     RED,
 )
+
+
+@dataclass(frozen=True)
+class ArchiveData:
+    """One deputy's archive of a year, read on a worker: the profile, the records behind the score
+    and the rules they count under."""
+
+    uid: str
+    year: int
+    code: str | None
+    person: DeputyRecord
+    records: list[DutyRecordView]
+    rules: RuleSet
+
+
+def load_archive(uid: str, year: int, code: str | None) -> ArchiveData:
+    """Read the deputy's archive (on a worker: a busy deputy has hundreds of records)."""
+    return ArchiveData(uid, year, code, deputies.get(uid), scoring.records(uid, year), scoring.applied_rules(year, code))
+
+
+def roster_order(code: str | None) -> tuple[str, ...]:
+    """The station's active deputies' uids in roster order (the picker's order)."""
+    return tuple(p.uid for p in deputies.all_deputies(DeputyFilter(active=True, station_code=code)))
+
+
+def in_roster_order(ranking: list[DeputyScore], roster: tuple[str, ...]) -> list[DeputyScore]:
+    order = {uid: i for i, uid in enumerate(roster)}
+    return sorted(ranking, key=lambda s: order.get(s.deputy_uid, len(order)))
+
+
+def picked(keep: str | None, ranking: list[DeputyScore], roster: tuple[str, ...]) -> str | None:
+    """The deputy the picker shows: ``keep`` when ranked, else the first in roster order."""
+    people = in_roster_order(ranking, roster)
+    if any(s.deputy_uid == keep for s in people):
+        return keep
+    return people[0].deputy_uid if people else None
 
 
 class ArchiveTab:
@@ -72,10 +116,8 @@ class ArchiveTab:
         bottom = QWidget()
         bl = QVBoxLayout(bottom)
         bl.setContentsMargins(0, 4, 0, 0)
-        self.records_table = read_only_table([self.tr("日期"), self.tr("指标"), self.tr("类别"), self.tr("数量"),
-                                              self.tr("分值"), self.tr("计入"), self.tr("来源"), self.tr("审核状态"),
-                                              self.tr("说明"), self.tr("佐证")], stretch=R_NOTE, single=True)
-        self.records_table.setMinimumHeight(140)
+        self.records_model = DutyRecordsModel(MUTED, PENDING, self)
+        self.records_table = self._records_view(self.records_model)
         bl.addWidget(self.records_table, 1)
         foot = QHBoxLayout()
         self.explain = QLabel()
@@ -98,8 +140,8 @@ class ArchiveTab:
         lay.addWidget(split, 1)
 
         self.deputy.currentIndexChanged.connect(self._on_deputy_changed)
-        self.records_table.itemSelectionChanged.connect(self._update_record_buttons)
-        self.records_table.cellDoubleClicked.connect(self._on_record_double_clicked)
+        self.records_table.selectionModel().selectionChanged.connect(lambda *_a: self._update_record_buttons())
+        self.records_table.doubleClicked.connect(lambda index: self._on_record_double_clicked(index.row(), index.column()))
         self.add_button.clicked.connect(self.add_record)
         self.approve_button.clicked.connect(self.approve_selected)
         self.reject_button.clicked.connect(self.reject_selected)
@@ -108,14 +150,32 @@ class ArchiveTab:
         self.print_archive_button.clicked.connect(self.request_print_archive)
         return w
 
+    def _records_view(self, model: DutyRecordsModel) -> QTableView:
+        """The records as a view of ``model``: whole rows, one at a time, not editable."""
+        t = QTableView()
+        t.setModel(model)
+        t.verticalHeader().setVisible(False)
+        t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        t.setAlternatingRowColors(True)
+        t.setWordWrap(False)
+        header = t.horizontalHeader()
+        # fit the columns to the rows in sight, not to every row (hundreds of records)
+        header.setResizeContentsPrecision(0)
+        for c in range(model.columnCount()):
+            header.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch if c == R_NOTE
+                                        else QHeaderView.ResizeMode.ResizeToContents)
+        t.setMinimumHeight(140)
+        return t
+
     # -- 代表档案 ------------------------------------------------------------------------------------
-    def _fill_deputies(self) -> None:
+    def _fill_deputies(self, roster: tuple[str, ...]) -> None:
+        """The picker: the ranked deputies in roster order; keeps the one picked."""
         keep = self._deputy_uid or self.deputy.currentData()
         self.deputy.blockSignals(True)
         self.deputy.clear()
-        order = {p.uid: i for i, p in enumerate(deputies.all_deputies(DeputyFilter(active=True,
-                                                                                   station_code=self.view_code)))}
-        for s in sorted(self._ranking, key=lambda s: order.get(s.deputy_uid, len(order))):
+        for s in in_roster_order(self._ranking, roster):
             self.deputy.addItem(s.name, s.deputy_uid)
         i = self.deputy.findData(keep)
         self.deputy.setCurrentIndex(i if i >= 0 else (0 if self.deputy.count() else -1))
@@ -127,29 +187,39 @@ class ArchiveTab:
         self._show_archive()
 
     def _show_archive(self) -> None:
-        uid = self._deputy_uid
-        year = self.year.value()
+        """The archive of the deputy picked: at once when it has been read, else read on a worker."""
+        uid, year, code = self._deputy_uid, self.year.value(), self.view_code
         self._score = next((s for s in self._ranking if s.deputy_uid == uid), None)
         if uid is None or self._score is None:
+            self._archive = None
             self._records = []
             self.profile.setText(self.tr("本站还没有在任代表") if not self._ranking else "")
             self.score_line.clear()
-            self.records_table.setRowCount(0)
+            self.records_model.set_records([], {})
             self.explain.clear()
-            self._show_charts({}, [0.0] * 12)
+            self._show_charts({}, [0.0] * 12, None)
             self._update_record_buttons()
             return
-        try:
-            person = deputies.get(uid)
-            self._records = scoring.records(uid, year)
-        except KnownError as exc:
-            self._show_message(exc.message, "error")
+        data = self._archive
+        if data is not None and (data.uid, data.year, data.code) == (uid, year, code):
+            self._show_archive_data(data)
             return
+        self._work.submit("archive", lambda: load_archive(uid, year, code), self._archive_loaded, self.busy,
+                          self._load_failed)
+
+    def _archive_loaded(self, data: ArchiveData) -> None:
+        if (data.uid, data.year, data.code) != (self._deputy_uid, self.year.value(), self.view_code):
+            return  # another deputy, year or station was picked meanwhile: its answer follows
+        self._archive = data
+        self._show_archive()
+
+    def _show_archive_data(self, data: ArchiveData) -> None:
+        person, s = data.person, self._score
+        self._records = data.records
         bits = [levels_label(person.levels) + self.tr("人大代表") if person.levels else "",
                 person.gender_text, person.party, person.sector, person.group, person.term]
         self.profile.setText("　".join(b for b in bits if b))
-        s = self._score
-        grades = scoring.applied_rules(year, self.view_code).grades
+        grades = data.rules.grades
         lowest = min(grades, key=lambda g: g.min_score).name if grades else ""
         grade_color = RED if s.grade == lowest else style.DARK_RED
         if self._final():
@@ -165,15 +235,17 @@ class ArchiveTab:
         if s.pending:
             text += self.tr('　<span style="color:#B35C00;">待审核 {0} 条</span>').format(s.pending)
         self.score_line.setText(text)
-        self._fill_records()
+        self._fill_records(data.rules)
         months = [0.0] * 12
         for r in self._records:
             months[r.date.month - 1] = round(months[r.date.month - 1] + r.counted, 2)
-        self._show_charts(s.by_category, months)
+        self._show_charts(s.by_category, months, data.rules)
         self._update_record_buttons()
 
-    def _show_charts(self, by_category: dict, months: list[float]) -> None:
-        rs = scoring.applied_rules(self.year.value(), self.view_code)
+    def _show_charts(self, by_category: dict, months: list[float], rs: RuleSet | None) -> None:
+        """The two charts; ``rs``: the rules the records count under (their categories; None: no
+        deputy shown, the rules read last)."""
+        rs = rs or self._rules or RuleSet(year=self.year.value(), indicators=(), grades=())
         cats = [c for c in CATEGORIES if any(i.category == c for i in rs.indicators)]
         cats += [c for c in by_category if c not in cats]
         self.category_values = {c: float(by_category.get(c, 0.0)) for c in cats}

@@ -13,8 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from station_app.domain import clock
-from station_app.errors import KnownError
-from station_app.services import scoring
+from station_app.services.scoring import QuotaShortfall
 from station_app.ui.forms import read_only_table, table_item
 from station_app.ui.pages.points.common import (
     RED,
@@ -44,16 +43,10 @@ class QuotasTab:
         year = self.year.value()
         return today if year >= today.year else dt.date(year, 12, 31)
 
-    def _fill_tasks(self) -> None:
+    def _fill_tasks(self, shortfalls: list[QuotaShortfall]) -> None:
+        """Show the tasks not done (read with the rest of the year on the page's worker)."""
         day = self._tasks_day()
-        if day.year != self.year.value():  # a future year: nothing to check yet
-            self._shortfalls = []
-        else:
-            try:
-                self._shortfalls = scoring.quota_shortfalls(day, station_code=self.view_code)
-            except KnownError as exc:
-                self._show_message(exc.message, "error")
-                self._shortfalls = []
+        self._shortfalls = shortfalls
         rows = self._shortfalls
         t = self.tasks_table
         t.setRowCount(len(rows))

@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QColor, QDesktopServices
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QMessageBox,
 )
 
-from station_app.domain.scoring import MANUAL
+from station_app.domain.scoring import MANUAL, RuleSet
 from station_app.errors import KnownError
 from station_app.services import scoring
 from station_app.services.scoring import DeputyScore, DutyRecordView
 from station_app.ui import style
 from station_app.ui.dialogs.duty_record_dialog import fmt_points
-from station_app.ui.forms import table_item
 from station_app.ui.pages.points.common import (
-    MUTED,
-    PENDING,
     R_COUNTED,
-    R_STATE,
     RED,
     _cap_of,
 )
@@ -28,52 +23,18 @@ from station_app.ui.pages.points.common import (
 class RecordsTab:
     """The records table of the 代表档案 tab of :class:`PointsPage`."""
 
-    def _fill_records(self) -> None:
-        t = self.records_table
-        keep = self.selected_record()
-        rs = scoring.applied_rules(self.year.value(), self.view_code)  # once: a row each read it again
-        t.blockSignals(True)
-        t.setRowCount(len(self._records))
-        for r, rec in enumerate(self._records):
-            manual = rec.source == MANUAL
-            pending = manual and not rec.verified
-            state = self.tr("待审核") if pending else (self.tr("已审核") if manual else self.tr("自动计入"))
-            counted_tip = ""
-            counted_color = None
-            if pending:
-                counted_tip = self.tr("审核通过后计入")
-                counted_color = MUTED
-            elif abs(rec.counted - rec.points) > 1e-9:
-                counted_tip = self.tr("本指标年度上限 {0} 分已满，超出部分不计入").format(
-                    fmt_points(_cap_of(rs, rec.indicator_code)))
-                counted_color = MUTED
-            ev_name = self.tr("查看") if rec.evidence else ""
-            values = (
-                table_item(rec.date.isoformat(), True),
-                table_item(rec.indicator_name, tip=f"{rec.indicator_code} {rec.indicator_name}"),
-                table_item(rec.category, True),
-                table_item(fmt_points(rec.quantity), True),
-                table_item(fmt_points(rec.points), True),
-                table_item(fmt_points(rec.counted), True, counted_color, counted_tip),
-                table_item(self.tr("手工") if manual else self.tr("自动"), True),
-                table_item(state, True, PENDING if pending else None),
-                table_item(rec.note, tip=rec.note),
-                table_item(ev_name, True, QColor("#1F5FA8") if rec.evidence else None,
-                           self.tr("双击打开佐证材料") if rec.evidence else ""),
-            )
-            for c, item in enumerate(values):
-                if c == 0:
-                    item.setData(Qt.ItemDataRole.UserRole, rec.uid)
-                t.setItem(r, c, item)
-            if pending:
-                f = t.item(r, R_STATE).font()
-                f.setBold(True)
-                t.item(r, R_STATE).setFont(f)
-        if keep is not None:
-            for r, rec in enumerate(self._records):
-                if rec.uid == keep.uid:
-                    t.selectRow(r)
-        t.blockSignals(False)
+    def _fill_records(self, rs: RuleSet) -> None:
+        """The records of :attr:`_records` (counted under ``rs``), keeping the row selected."""
+        keep = self._select_next or self.selected_record()
+        self._select_next = None
+        caps = {i.code: _cap_of(rs, i.code) for i in rs.indicators}
+        sel = self.records_table.selectionModel()
+        sel.blockSignals(True)
+        self.records_model.set_records(self._records, caps)
+        sel.blockSignals(False)
+        row = -1 if keep is None else self.records_model.row_of(keep if isinstance(keep, str) else keep.uid)
+        if row >= 0:
+            self.records_table.selectRow(row)
         total = round(sum(r.counted for r in self._records), 2)
         score = self._score.raw if self._score else 0.0
         self.explain.setText(self.tr("合计 {0} 分 = 年度积分 {1} 分").format(fmt_points(total), fmt_points(score)))
@@ -82,13 +43,17 @@ class RecordsTab:
 
     def record_rows(self) -> list[tuple[str, ...]]:
         """The records table as shown."""
-        t = self.records_table
-        return [tuple(t.item(r, c).text() for c in range(t.columnCount())) for r in range(t.rowCount())]
+        m = self.records_model
+        return [tuple(self.record_cell(r, c) for c in range(m.columnCount())) for r in range(m.rowCount())]
+
+    def record_cell(self, row: int, column: int, role: Qt.ItemDataRole = Qt.ItemDataRole.DisplayRole):
+        """What the records table shows in a cell (``role``: the text, its tooltip, colour, font…)."""
+        return self.records_model.index(row, column).data(role)
 
     def counted_total(self) -> float:
         """The sum of the 计入 column as shown."""
-        t = self.records_table
-        return round(sum(float(t.item(r, R_COUNTED).text()) for r in range(t.rowCount())), 2)
+        m = self.records_model
+        return round(sum(float(self.record_cell(r, R_COUNTED)) for r in range(m.rowCount())), 2)
 
     def archive_score(self) -> DeputyScore | None:
         return self._score
@@ -97,17 +62,21 @@ class RecordsTab:
         return self._deputy_uid
 
     def select_record(self, uid: str) -> bool:
-        for r, rec in enumerate(self._records):
-            if rec.uid == uid:
-                self.records_table.selectRow(r)
-                return True
-        return False
+        """Select the record ``uid``; one not shown yet (its deputy's archive is being read) is
+        selected when it arrives."""
+        r = self.records_model.row_of(uid)
+        if r < 0:
+            self._select_next = uid
+            return False
+        self.records_table.selectRow(r)
+        self.records_table.scrollTo(self.records_model.index(r, 0))
+        return True
 
     def selected_record(self) -> DutyRecordView | None:
-        rows = self.records_table.selectionModel().selectedRows() if self.records_table.selectionModel() else []
-        if not rows or rows[0].row() >= len(self._records):
+        rows = self.records_table.selectionModel().selectedRows()
+        if not rows or rows[0].row() >= self.records_model.rowCount():
             return None
-        return self._records[rows[0].row()]
+        return self.records_model.record(rows[0].row())
 
     def _update_record_buttons(self) -> None:
         rec = self.selected_record()
@@ -211,14 +180,20 @@ class RecordsTab:
             self.open_evidence(self._records[row])
 
     def open_evidence(self, rec: DutyRecordView | None) -> bool:
-        """Open the record's evidence file with the system's viewer."""
+        """Show the record's evidence in the app's own viewer (an image or a PDF; never handed to
+        the system, whose default program could run a file named .bat)."""
+        from station_app.ui.attachment_viewer import viewer_for
+
         if rec is None or not rec.evidence:
             return False
         path = scoring.evidence_path(rec.evidence)
         if not path.is_file():
             self._show_message(self.tr("找不到佐证材料文件：{0}").format(path), "error")
             return False
-        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
-            self._show_message(self.tr("无法打开佐证材料（没有能打开这种文件的程序）：{0}").format(path), "error")
+        try:
+            self.evidence_viewer = viewer_for(path, self.tr("佐证材料"), self)
+        except KnownError as exc:
+            self._show_message(exc.message, "error")
             return False
+        self.evidence_viewer.open()
         return True

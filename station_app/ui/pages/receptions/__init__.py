@@ -24,6 +24,7 @@ from station_app.services import cases, deputies, receptions
 from station_app.services.deputies import DeputyFilter
 from station_app.ui import style
 from station_app.ui.dates import NO_DATE
+from station_app.ui.errors import report
 from station_app.ui.forms import (
     ERROR_STYLE,
     PageSearchKeys,
@@ -38,7 +39,6 @@ from station_app.ui.pages.receptions.common import (
     OpinionRow,
     SummaryEdit,
     reception_columns,
-    show_full_numbers,
 )
 from station_app.ui.pages.receptions.history import VisitorHistory
 from station_app.ui.pages.receptions.intake import IntakeForm
@@ -57,7 +57,6 @@ __all__ = [
     "SummaryEdit",
     "VISITOR_ROLE",
     "reception_columns",
-    "show_full_numbers",
 ]
 
 
@@ -73,7 +72,6 @@ class ReceptionsPage(StationViewMixin, PageSearchKeys, IntakeForm, IntakeSaving,
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.show_full = False
         self.rows: list[OpinionRow] = []
         self._activity_day_uid: str | None = None
         self._time_touched = False
@@ -137,8 +135,8 @@ class ReceptionsPage(StationViewMixin, PageSearchKeys, IntakeForm, IntakeSaving,
 
     def refresh(self) -> None:
         """Deputies, departments, filters and the list (after a restart or a change elsewhere)."""
-        self.show_full = show_full_numbers()
         ready = self.has_view
+        self.sync_full_numbers()
         self.save_button.setEnabled(self.writable)
         self.intake.setVisible(self.writable or not ready)  # another station's visits: the list only
         if not ready:
@@ -170,7 +168,16 @@ class ReceptionsPage(StationViewMixin, PageSearchKeys, IntakeForm, IntakeSaving,
 
     def _fill_filters(self) -> None:
         code = self.view_code
-        refill_combo(self.village_filter, self.tr("全部村（社区）"),
-                     [(v, v) for v in receptions.villages(limit=200, station_code=code)])
-        refill_combo(self.deputy_filter, self.tr("全部代表"),
-               [(p.name, p.uid) for p in deputies.all_deputies(DeputyFilter(active=None, station_code=code))])
+        self._work.submit("filters", lambda: _filter_lists(code), self._show_filter_lists, self.busy,
+                          lambda exc: report(exc, show=self.count_label.setText))
+
+    def _show_filter_lists(self, lists: tuple[list[str], list[tuple[str, str]]]) -> None:
+        villages, people = lists
+        refill_combo(self.village_filter, self.tr("全部村（社区）"), [(v, v) for v in villages])
+        refill_combo(self.deputy_filter, self.tr("全部代表"), people)
+
+
+def _filter_lists(code: str | None) -> tuple[list[str], list[tuple[str, str]]]:
+    """The filter combos' lists (村（社区）, 代表) of the station in view, read on a worker."""
+    people = [(p.name, p.uid) for p in deputies.all_deputies(DeputyFilter(active=None, station_code=code))]
+    return receptions.villages(limit=200, station_code=code), people

@@ -20,10 +20,9 @@ from PySide6.QtWidgets import (
 
 from station_app.domain import clock
 from station_app.domain.codes import Category, Channel, Handling, Urgency
-from station_app.domain.masking import mask_phone
-from station_app.domain.records import OpinionData, ReceptionRecord
+from station_app.domain.records import OpinionData
 from station_app.errors import KnownError
-from station_app.services import cases, settings
+from station_app.services import cases
 from station_app.ui import style
 from station_app.ui.dates import (
     limit_date_edit,
@@ -45,13 +44,6 @@ SEARCH_DELAY_MS = 250
 
 if TYPE_CHECKING:
     from station_app.ui.pages.receptions import ReceptionsPage
-
-
-def show_full_numbers() -> bool:
-    try:
-        return bool(settings.get("privacy.show_full_numbers"))
-    except KnownError:
-        return False
 
 
 class SummaryEdit(QPlainTextEdit):
@@ -283,13 +275,10 @@ class OpinionRow(QFrame):
 def reception_columns(page: ReceptionsPage) -> list[Column]:
     tr = page.tr
 
-    def phone(r: ReceptionRecord) -> str:
-        return r.visitor_phone if page.show_full else mask_phone(r.visitor_phone)
-
     return [
         Column(tr("时间"), lambda r: clock.to_local(r.received_at).strftime("%Y-%m-%d %H:%M")),
         Column(tr("来访人"), lambda r: r.visitor_name),
-        Column(tr("电话"), phone),
+        Column(tr("电话"), lambda r: r.visitor_phone),  # as the service shows it to the user (privacy)
         Column(tr("村（社区）"), lambda r: r.village),
         Column(tr("人数"), lambda r: str(r.visitor_count), centered=True),
         Column(tr("方式"), lambda r: Channel.label_of(r.channel), centered=True),

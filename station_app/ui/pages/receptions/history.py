@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
 
 from station_app.domain import clock
 from station_app.domain.codes import CaseStatus
-from station_app.domain.masking import mask_phone
 from station_app.services import receptions
 from station_app.ui import style
 from station_app.ui.forms import (
@@ -80,8 +79,7 @@ class VisitorHistory:
         if not hist.visits:
             self.history_title.setText(self.tr("没有查到以往来访记录（首次来访）"))
             return
-        phone = hist.visitor_phone if self.show_full else mask_phone(hist.visitor_phone)
-        who = "，".join(p for p in (phone, hist.village) if p)
+        who = "，".join(p for p in (hist.visitor_phone, hist.village) if p)
         more = self.tr("{0} 次以上").format(len(hist.visits)) if len(hist.visits) >= 10 else str(len(hist.visits))
         self.history_title.setText(self.tr("老朋友：{0}（{1}）以前来过 {2} 次").format(hist.visitor_name, who, more)
                                    if who else self.tr("老朋友：{0} 以前来过 {1} 次").format(hist.visitor_name, more))

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 
 from station_app.domain import clock
 from station_app.domain.codes import Channel
-from station_app.domain.masking import mask_phone
 from station_app.errors import KnownError
 from station_app.services import cases, receptions
 from station_app.ui import style
@@ -238,8 +237,7 @@ class IntakeForm:
             return
         found = receptions.find_visitors(text) if len(text.strip()) >= 1 else []
         self.visitor_model.clear()
-        for name, phone, village in found:
-            shown = phone if self.show_full else mask_phone(phone)
+        for name, phone, village, shown in found:  # the phone to fill in and the one to show (privacy)
             item = QStandardItem("　".join(p for p in (name, shown, village) if p))
             item.setData((name, phone, village), VISITOR_ROLE)
             item.setData(name, NAME_ROLE)

@@ -7,6 +7,7 @@ from functools import partial
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -22,8 +23,8 @@ from station_app.domain import clock
 from station_app.domain.codes import Channel
 from station_app.domain.records import ReceptionRecord
 from station_app.errors import KnownError
-from station_app.services import receptions
-from station_app.ui import style
+from station_app.services import privacy, receptions
+from station_app.ui import style, tasks
 from station_app.ui.dates import NO_DATE, filter_date_edit
 from station_app.ui.dialogs.reception_dialog import (
     ReceptionDialog,
@@ -71,6 +72,10 @@ class ReceptionList:
             self.channel_filter.addItem(c.label, c.value)
         for b in (self.village_filter, self.deputy_filter, self.channel_filter):
             bar.addWidget(b)
+        self.full_numbers = QCheckBox(self.tr("显示完整号码"))
+        self.full_numbers.setToolTip(self.tr("仅管理员可用：本次登录期间在列表中显示完整的电话和身份证号（记入审计日志）"))
+        self.full_numbers.toggled.connect(self._on_full_numbers_toggled)
+        bar.addWidget(self.full_numbers)
         lay.addLayout(bar)
 
         self.model = PagedTableModel(reception_columns(self), self._fetch_for({}), self)
@@ -88,6 +93,11 @@ class ReceptionList:
         foot = QHBoxLayout()
         self.count_label = QLabel()
         foot.addWidget(self.count_label)
+        self._work = tasks.OneAtATime()  # the filters' lists and the list's first page, on a worker
+        self.busy = QLabel(self.tr("正在读取…"))
+        style.set_text(self.busy, style.TAUPE)
+        self.busy.hide()
+        foot.addWidget(self.busy)
         foot.addStretch(1)
         self.edit_button = QPushButton(self.tr("修改所选…"))
         self.delete_button = QPushButton(self.tr("删除所选…"))
@@ -134,18 +144,36 @@ class ReceptionList:
     def _fetch_for(self, filters: dict, keyword: str = ""):
         return partial(receptions.page, keyword=keyword, **filters)
 
+    def sync_full_numbers(self) -> None:
+        """The 显示完整号码 box: offered only to a role that may unmask, checked as the session is."""
+        self.full_numbers.setVisible(privacy.may_reveal())
+        self.full_numbers.blockSignals(True)
+        self.full_numbers.setChecked(privacy.chosen())
+        self.full_numbers.blockSignals(False)
+
+    def _on_full_numbers_toggled(self, on: bool) -> None:
+        try:
+            privacy.set_revealed(on)  # the service checks the role and writes the audit log
+        except KnownError as exc:
+            self.sync_full_numbers()
+            report(exc, self, self.tr("显示完整号码"))
+            return
+        self.reload()
+
     def reload(self, *_args) -> None:
         self._search_timer.stop()
         if not self._ready:
             return
         keyword = self.search.text().strip()
         flt = self.filters()
-        try:
-            self.model.set_fetch(self._fetch_for(flt, keyword))
-            n = receptions.count(keyword, **flt)
-        except KnownError as exc:
-            self.count_label.setText(exc.message)
-            return
+        fetch = self._fetch_for(flt, keyword)
+        # the first page and the count: a worker's job (ui/stall_guard)
+        self._work.submit("list", lambda: (fetch(None, PagedTableModel.PAGE), receptions.count(keyword, **flt)),
+                          lambda got: self._show_listing(fetch, *got), self.busy,
+                          lambda exc: report(exc, show=self.count_label.setText))
+
+    def _show_listing(self, fetch, first, n: int) -> None:
+        self.model.set_first_page(fetch, first)
         self.count_label.setText(self.tr("共 {0} 次接待").format(n))
         self._on_selection_changed()
 
@@ -170,7 +198,7 @@ class ReceptionList:
         rec = self.selected()
         if rec is None:
             return
-        dlg = ReceptionDialog(receptions.get(rec.uid), self)
+        dlg = ReceptionDialog(receptions.get_for_edit(rec.uid), self)
         if dlg.exec() and dlg.saved:
             self.reload()
             self.select_uid(rec.uid)

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
 
 from station_app.domain import clock
 from station_app.domain.codes import Channel
-from station_app.domain.masking import mask_id_number
 from station_app.domain.records import OpinionData, ReceptionData, ReceptionRecord
 from station_app.errors import KnownError, ValidationError
 from station_app.services import cases, receptions
@@ -22,7 +21,6 @@ from station_app.ui.forms import (
 )
 from station_app.ui.pages.receptions.common import (
     OK_STYLE,
-    show_full_numbers,
 )
 
 
@@ -54,8 +52,7 @@ class IntakeSaving:
         box = QMessageBox(QMessageBox.Icon.Warning, self.tr("身份证号已登记过"),
                           self.tr("身份证号 {0} 在 {1} 登记来访时，来访人是“{2}”{3}，与现在填写的“{4}”不同。\n"
                                   "是同一个人吗？").format(
-                              mask_id_number(earlier.visitor_id_number) if not show_full_numbers()
-                              else earlier.visitor_id_number,
+                              earlier.visitor_id_number,  # as the service shows it (privacy)
                               f"{when.year}年{when.month}月{when.day}日", earlier.visitor_name,
                               self.tr("（{0}）").format(earlier.village) if earlier.village else "",
                               data.visitor_name.strip()), QMessageBox.StandardButton.NoButton, self)
