@@ -39,6 +39,7 @@ def run_self_test(gui: bool = True) -> str:
             version = _step("数据库迁移", lambda: _migrate(folder / "station.db"))
             uid = _step("数据库读写", lambda: _write_and_read(folder / "station.db"))
             _step("数据包导出导入", lambda: _export_import(folder, uid))
+            _step("数据库加密", lambda: _encrypted(folder / "protected.db"))
             _step("PDF（中文、二维码）", lambda: _pdf(folder / "selftest.pdf"))
             if gui:
                 _step("主窗口", lambda: _main_window(folder / "station.db"))
@@ -51,7 +52,7 @@ def run_self_test(gui: bool = True) -> str:
             else:
                 os.environ["STATION_APP_DATA_DIR"] = saved
     window = "、主窗口" if gui else ""
-    return (f"自检通过（{__version__}）：数据库（结构版本 {version}）读写、数据包导出导入、"
+    return (f"自检通过（{__version__}）：数据库（结构版本 {version}）读写、数据包导出导入、数据库加密、"
             f"PDF（中文、二维码回读）{window}均正常。")
 
 
@@ -96,6 +97,38 @@ def _write_and_read(db_file: Path) -> str:
         return rec.uid
     finally:
         close_database()
+
+
+def _encrypted(db_file: Path) -> None:
+    """A SQLCipher database under a key slot: written, closed, unlocked by the password, read back;
+    plain SQLite sees noise (the frozen program carries sqlcipher3 and argon2)."""
+    import sqlite3
+    from contextlib import closing
+
+    from station_app.db import close_database, connection, keyslots, open_database
+    from station_app.services import settings
+
+    key = keyslots.protect(str(db_file), "自检管理员", "自检密码12345678")
+    open_database(str(db_file), key=key)
+    try:
+        settings.set("names.order", "stroke")
+    finally:
+        close_database()
+        connection.forget_key()
+    with closing(sqlite3.connect(str(db_file))) as con:
+        try:
+            con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.DatabaseError:
+            pass
+        else:
+            raise KnownError("加密的数据库能被普通 SQLite 读出")
+    open_database(str(db_file), key=keyslots.unlock(str(db_file), "自检管理员", "自检密码12345678"))
+    try:
+        if settings.get("names.order") != "stroke":
+            raise KnownError("加密数据库读回不一致")
+    finally:
+        close_database()
+        connection.forget_key()
 
 
 def _export_import(folder: Path, uid: str) -> None:
