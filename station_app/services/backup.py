@@ -23,6 +23,8 @@ from station_app.db.connection import remembered_key
 from station_app.db.instance import refuse_if_held
 from station_app.db.keyslots import is_protected
 from station_app.db.migrations import latest_version
+from station_app.domain.roles import Permission
+from station_app.services import context
 
 _copy_with_backup_api = copy_with_backup_api  # the old name, still importable
 
@@ -51,6 +53,7 @@ def restore(url_or_path: str, source: str | Path, key: bytes | None = None) -> P
     An encrypted backup needs ``key`` — unlocked from the backup's own ``<source>.keys`` with a
     user's password (keyslots.unlock(source, …)), by default the key this database was opened
     with here (a backup of the same database); its slots become the database's."""
+    context.require(Permission.RESTORE, "从备份恢复")  # 管理员 only
     target = _sqlite_file(url_or_path)
     source = Path(source)
     if not source.is_file():

@@ -69,15 +69,16 @@ def get(key: str) -> Any:
 def set(key: str, value: Any) -> None:  # noqa: A001 - module-level API: settings.set(...)
     """Store ``value`` for setting ``key`` (checked against its declaration). The rules of the
     house (schedule, deadlines, backups, security) are the 管理员's; the rest any user who may change."""
-    spec(key)
-    context.require(Permission.MANAGE_RULES if key.startswith(ADMIN_PREFIXES) else Permission.CHANGE, "修改设置")
-    if key.startswith("schedule."):
-        db_cache().pop("holiday_calendar", None)
+    declared = spec(key)
     with database.atomic():
         row = Setting.get_or_none(Setting.key == key)
         before = None if row is None else row.value
-        if before == value:
-            return
+        if (declared.default if row is None else before) == value:
+            return  # unchanged: nothing to allow, nothing to record
+        context.require(Permission.MANAGE_RULES if key.startswith(ADMIN_PREFIXES) else Permission.CHANGE,
+                        f"修改设置“{declared.label}”")
+        if key.startswith("schedule."):
+            db_cache().pop("holiday_calendar", None)
         if row is None:
             Setting.create(key=key, value=value)
         else:

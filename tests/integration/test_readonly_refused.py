@@ -12,7 +12,7 @@ import pytest
 from station_app.db.connection import database
 from station_app.demo import make as demo_make
 from station_app.domain.roles import Role
-from station_app.services import activity, cases, deputies, livelihood, scoring, settings
+from station_app.services import activity, backup, cases, deputies, exchange, livelihood, scoring, settings
 from station_app.services.context import Actor, PermissionDenied, set_user
 
 
@@ -26,10 +26,15 @@ def _digest() -> str:
     return h.hexdigest()
 
 
+_STICK: list = []
+
+
 @pytest.fixture
-def demo_db(db):
+def demo_db(db, tmp_path):
     demo_make.make_demo(seed=3, deputies=8, receptions=40)
     cases.departments()  # a first reading fills in the common township offices (not a user's change)
+    stick = tmp_path / "stick"
+    _STICK[:] = [stick, exchange.export_package(stick, full=True).path]
     yield db
     set_user(None)
 
@@ -49,6 +54,8 @@ def _changes():
         "积分指标": lambda: scoring.save_rules(scoring.rules(year)),
         "二维码设置": lambda: settings.set("qr.mode", "url"),
         "民生实事": lambda: livelihood.save_project({"year": year, "title": "村道硬化", "source": "opinion"}),
+        "导出数据包": lambda: exchange.export_package(_STICK[0], full=True),
+        "导入数据包": lambda: exchange.import_packages([_STICK[1]]),
     }
 
 
@@ -77,3 +84,12 @@ def test_clerk_changes_records_but_not_the_rules(demo_db):
     with pytest.raises(PermissionDenied, match="联络员"):
         settings.set("security.idle_lock_minutes", 60)
     assert _digest() == before
+
+
+def test_only_the_admin_restores(demo_db, db_path, tmp_path):
+    copy = backup.backup(db_path, tmp_path / "copy.db")
+    for role in (Role.READONLY, Role.CLERK):
+        set_user(Actor("小王", role))
+        with pytest.raises(PermissionDenied, match="从备份恢复"):
+            backup.restore(db_path, copy)
+    set_user(None)

@@ -44,9 +44,10 @@ from station_app.domain import clock
 from station_app.domain import package as pk
 from station_app.domain import package_safety as safety
 from station_app.domain import package_signing as signing
+from station_app.domain.roles import Permission
 from station_app.errors import KnownError, StorageError, storage_error_from_oserror
 from station_app.fileio import fsync_dir
-from station_app.services import audit
+from station_app.services import audit, context
 from station_app.services.exchange.common import (
     BUFFER,
     COMPRESS_LEVEL,
@@ -216,6 +217,7 @@ def export_package(out_dir, date_from: dt.date | None = None, date_to: dt.date |
     final name."""
     from station_app.services.station import home_station
 
+    context.require(Permission.CHANGE, "导出数据包")  # the voters' data leaving on a stick
     home = home_station()
     if home is None:
         raise KnownError("请先填写联络站信息（设置 → 站点信息），再导出数据包")

@@ -18,8 +18,9 @@ from station_app.db.connection import database
 from station_app.db.models import ExchangeImported, ScoreYearClosing, ScoreYearGrade, ScoringRules, Station
 from station_app.domain import clock
 from station_app.domain import package as pk
+from station_app.domain.roles import Permission
 from station_app.errors import KnownError, StorageError, os_reason
-from station_app.services import audit
+from station_app.services import audit, context
 from station_app.services.exchange.codecs import ts as _ts
 from station_app.services.exchange.common import ProgressFn, _Cancelled, _Reject
 from station_app.services.exchange.merge import _merge
@@ -258,6 +259,7 @@ def import_packages(paths, password: str | None = None, progress: ProgressFn | N
     ``enroll``: True enrols every station not yet enrolled (CLI ``--enroll``), a collection of
     fingerprints only those (the GUI's confirmed ones); enrolling needs the admin's permission.
     Given a ``password``, a package that is not encrypted is rejected."""
+    context.require(Permission.CHANGE, "导入数据包")
     paths = [str(p) for p in paths]
     reports: list[ImportReport] = []
     unit = 1000

@@ -24,9 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from station_app.domain import clock
+from station_app.domain.roles import Permission
 from station_app.errors import KnownError
 from station_app.paths import backups_dir, sqlite_file_of
-from station_app.services import backup_store, settings
+from station_app.services import backup_store, context, settings
 from station_app.services.session import close_database, current_url, open_database
 
 log = logging.getLogger(__name__)
@@ -102,6 +103,9 @@ class BackupPage(QWidget):
         sqlite = self.is_sqlite()
         for b in (self.backup_now, self.restore_selected, self.restore_file):
             b.setEnabled(sqlite)
+        if not context.may(Permission.RESTORE):  # restoring is the 管理员's (services/backup refuses too)
+            self.restore_file.setEnabled(False)
+            self.restore_file.setToolTip(self.tr("只有管理员可以从备份恢复"))
         if not sqlite:
             self.note.setText(backup_store.POSTGRES_NOTE)
             self.backups = []
@@ -136,7 +140,8 @@ class BackupPage(QWidget):
     def _on_selection(self) -> None:
         """用所选备份恢复… only with a backup chosen that can be restored."""
         chosen = self.selected()
-        self.restore_selected.setEnabled(self.is_sqlite() and chosen is not None and chosen.ok)
+        self.restore_selected.setEnabled(self.is_sqlite() and chosen is not None and chosen.ok
+                                         and context.may(Permission.RESTORE))
 
     # -- backing up ------------------------------------------------------------------------------
     def on_backup_now(self) -> None:

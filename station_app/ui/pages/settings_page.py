@@ -16,8 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from station_app.domain.roles import Permission
 from station_app.errors import ValidationError
-from station_app.services import settings, station
+from station_app.services import context, settings, station
 from station_app.ui.dialogs.station_dialog import StationDialog
 from station_app.ui.forms import FieldForm
 from station_app.ui.small_screen import scrolling
@@ -112,6 +113,16 @@ class SettingsPage(QWidget):
                 w.setText(str(v))
         self.saved_label.clear()
         self.form.clear_errors()
+        self._allow_by_role()
+
+    def _allow_by_role(self) -> None:
+        """The house's rules are the 管理员's, the rest anyone's who may change (services/settings
+        refuses the same; this only greys out what would be refused)."""
+        rules, change = context.may(Permission.MANAGE_RULES), context.may(Permission.CHANGE)
+        for key, w in self.editors.items():
+            w.setEnabled(rules if key.startswith(settings.ADMIN_PREFIXES) else change)
+            w.setToolTip("" if w.isEnabled() else self.tr("只有管理员可以修改") if change else self.tr("只读用户不能修改设置"))
+        self.save_button.setEnabled(change)
 
     def save(self) -> bool:
         """Save every option, or none of them (the reasons shown at their fields)."""

@@ -39,7 +39,8 @@ from PySide6.QtWidgets import (
 )
 
 from station_app.domain import clock
-from station_app.services import station, stats
+from station_app.domain.roles import Permission
+from station_app.services import context, station, stats
 from station_app.ui import drives, tasks
 from station_app.ui.forms import show_message
 from station_app.ui.pages.exchange.common import (
@@ -223,6 +224,7 @@ class ExchangePage(ExportTab, ImportTab, CountyTab, CountyRanking, QWidget):
         self._update_export_state()
         self.refresh_volumes()
         self.refresh_county()
+        self._allow_by_role()
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
@@ -267,11 +269,22 @@ class ExchangePage(ExportTab, ImportTab, CountyTab, CountyRanking, QWidget):
         self._busy = busy
         for w in (self.export_button, self.pick_button, self.refresh_button, self.folder_button):
             w.setEnabled(not busy)
+        self._allow_by_role()
         if busy:
             QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         else:
             QApplication.restoreOverrideCursor()
             self._update_target()
+
+    def _allow_by_role(self) -> None:
+        """Export and import are changes (a 只读 user neither); re-enrolling a station's key is the
+        管理员's. The services refuse the same; this only greys out what they would refuse."""
+        change = context.may(Permission.CHANGE)
+        for w in (self.export_button, self.pick_button):
+            if not change:
+                w.setEnabled(False)
+                w.setToolTip(self.tr("只读用户不能导出或导入数据包"))
+        self.reenrol_button.setVisible(context.may(Permission.ENROL))
 
     # -- helpers -----------------------------------------------------------------------------------------
     @staticmethod

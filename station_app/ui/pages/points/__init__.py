@@ -29,8 +29,9 @@ from PySide6.QtWidgets import (
 )
 
 from station_app.domain import clock
+from station_app.domain.roles import Permission
 from station_app.domain.scoring import RuleSet
-from station_app.services import scoring
+from station_app.services import context, scoring
 from station_app.services.scoring import DeputyScore, DutyRecordView, QuotaShortfall
 from station_app.ui import style, tasks
 from station_app.ui.errors import report
@@ -286,6 +287,10 @@ class PointsPage(StationViewMixin, RankingTab, ArchiveTab, RecordsTab, QuotasTab
                       self.close_year_button):
                 b.setEnabled(False)
                 b.setToolTip(self.read_only_reason())
+        if on and self.writable and not context.may(Permission.MANAGE_RULES):  # the indicators: 管理员's
+            for b in (self.import_button, self.default_button):
+                b.setEnabled(False)
+                b.setToolTip(self.tr("只有管理员可以修改积分指标"))
         if not on:
             for b in (self.approve_button, self.reject_button, self.delete_button, self.evidence_button):
                 b.setEnabled(False)
