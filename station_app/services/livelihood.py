@@ -429,6 +429,19 @@ def record_votes(session_uid: str, deputy_uid: str, choices: dict[str, str]) -> 
                      summary=f"录入代表表决票 {len(choices)} 项", station_code=s.station_code if choices else "")
 
 
+def save_ballots(session_uid: str, votes: dict[str, dict[str, str]] | None = None,
+                 tallies: dict[str, tuple[int, int, int]] | None = None) -> None:
+    """Every deputy's votes ``{deputy uid: {project uid: choice}}`` and every paper tally
+    ``{project uid: (for, against, abstain)}`` of a session in one transaction: all are saved, or —
+    the first refusal raised — none (the 票决 tab's 保存表决票)."""
+    with database.atomic():
+        for deputy_uid, choices in (votes or {}).items():
+            if choices:
+                record_votes(session_uid, deputy_uid, choices)
+        for project_uid, counts in (tallies or {}).items():
+            record_tally(session_uid, project_uid, *counts)
+
+
 def record_tally(session_uid: str, project_uid: str, for_: int, against: int, abstain: int) -> None:
     """The counts of the paper ballots of one project (replaces an earlier count). Refused when
     votes were entered per deputy for that project, or when the counts exceed those present."""

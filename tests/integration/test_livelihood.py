@@ -246,3 +246,19 @@ def test_votes_inspections_and_ratings_earn_points(station_db):
     scoring.sync_auto(Y)
     by = {r.indicator_code: r.points for r in scoring.records(dep, Y)}
     assert by["E03"] == 2 and by["E04"] == 2 and by["E05"] == 0.5  # 督查, 票决, 评单
+
+
+def test_a_session_ballots_are_saved_whole_or_not_at_all(station_db):
+    """保存表决票: when one deputy's ballot is refused, the others of the same save are not kept."""
+    from station_app.db.models import LivelihoodVote
+
+    deps = _deputies(3)
+    road, well = _project("村道硬化"), _project("水井改造")
+    livelihood.shortlist([road, well])
+    s = _session([road, well], deps[:2], total=3, quota=1)
+    absent = deps[2]  # not present at the session: their ballot is refused
+    with pytest.raises(ValidationError, match="出席"):
+        livelihood.save_ballots(s, {deps[0]: {road: "for"}, absent: {road: "for"}})
+    assert LivelihoodVote.alive().count() == 0  # the first deputy's ballot was not kept either
+    livelihood.save_ballots(s, {deps[0]: {road: "for"}, deps[1]: {well: "against", road: "for"}})
+    assert LivelihoodVote.alive().count() == 3

@@ -348,21 +348,19 @@ class VoteTab(QWidget):
         if s is None:
             return
         projects = list(s.project_uids)
-        try:
-            if self.per_deputy.isChecked():
-                for r, deputy in enumerate(s.present_deputy_uids):
-                    choices = {}
-                    for c, project in enumerate(projects):
-                        choice = self.votes.cellWidget(r, c).currentData()
-                        if choice:
-                            choices[project] = choice
-                    if choices:
-                        livelihood.record_votes(s.uid, deputy, choices)
-            else:
-                for r, project in enumerate(projects):
-                    counts = [self.votes.cellWidget(r, c).value() for c in range(3)]
-                    if any(counts):
-                        livelihood.record_tally(s.uid, project, *counts)
+        votes: dict[str, dict[str, str]] = {}
+        tallies: dict[str, tuple[int, int, int]] = {}
+        if self.per_deputy.isChecked():
+            for r, deputy in enumerate(s.present_deputy_uids):
+                votes[deputy] = {project: self.votes.cellWidget(r, c).currentData()
+                                 for c, project in enumerate(projects) if self.votes.cellWidget(r, c).currentData()}
+        else:
+            for r, project in enumerate(projects):
+                f, a, ab = (self.votes.cellWidget(r, c).value() for c in range(3))
+                if f or a or ab:
+                    tallies[project] = (f, a, ab)
+        try:  # every deputy's ballot, or none (nothing half-saved)
+            livelihood.save_ballots(s.uid, votes, tallies)
         except Exception as exc:  # noqa: BLE001
             self.page.failed(exc)
             self._show_result()
