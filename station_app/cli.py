@@ -141,15 +141,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _open(db_arg: str | None):
+    from station_app.core.paths import default_database
     from station_app.db import open_database
-    from station_app.paths import default_database
 
     return open_database(db_arg or default_database())
 
 
 def cmd_demo(args) -> int:
-    from station_app.paths import sqlite_file_of
-    from station_app.services.demo import make_demo
+    from station_app.core.paths import sqlite_file_of
+    from station_app.demo.make import make_demo
 
     if args.deputies < 1 or args.deputies > 2000:
         raise _ArgumentsWrong("--deputies 代表人数应在 1 到 2000 之间")
@@ -159,14 +159,14 @@ def cmd_demo(args) -> int:
 
     refuse_if_held(args.db, "生成演示数据")
     file = sqlite_file_of(args.db)
-    new_file = file is not None and not file.exists()
+    new_file = file if file is not None and not file.exists() else None  # made by this command
     try:
         with hold(args.db, "生成演示数据"):  # a GUI started meanwhile is refused
             _open(args.db)
             summary = make_demo(seed=args.seed, deputies=args.deputies, receptions=args.receptions)
     except BaseException:
         if new_file:  # a failing demo leaves no database behind
-            _remove_new_database(file)
+            _remove_new_database(new_file)
         raise
     print(f"已生成演示数据：站点 {summary.station_code}，代表 {summary.deputies} 名，"
           f"活动日 {summary.activity_days} 个（签到 {summary.attendances} 人次），"
@@ -177,7 +177,7 @@ def cmd_demo(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from station_app.paths import sqlite_file_of
+    from station_app.core.paths import sqlite_file_of
     from station_app.services import health
     from station_app.services.check import run_check
 
@@ -279,25 +279,25 @@ def _remove_new_database(file: Path) -> None:
 
 
 def cmd_import(args) -> int:
+    from station_app.core.paths import sqlite_file_of
     from station_app.db.instance import hold, refuse_if_held
     from station_app.domain.package_signing import grouped
-    from station_app.paths import sqlite_file_of
     from station_app.services import exchange
 
     refuse_if_held(args.db, "导入数据包")
     password = import_password(args)
     file = sqlite_file_of(args.db)
-    new_file = file is not None and not file.exists()
+    new_file = file if file is not None and not file.exists() else None  # made by this command
     try:
         with hold(args.db, "导入数据包"):  # a GUI started meanwhile is refused
             _open(args.db)
             reports = exchange.import_packages(args.packages, password=password, enroll=args.enroll)
     except BaseException:
         if new_file:
-            _remove_new_database(file)
+            _remove_new_database(new_file)
         raise
     if new_file and not any(r.status == "imported" for r in reports):
-        _remove_new_database(file)  # nothing imported: no empty county database left behind
+        _remove_new_database(new_file)  # nothing imported: no empty county database left behind
     if args.json:
         print(json.dumps([r.to_json() for r in reports], ensure_ascii=False, indent=2))
     else:
@@ -322,7 +322,7 @@ _MAY_CREATE = {"demo", "import", "restore"}
 
 
 def _missing_database(args) -> str | None:
-    from station_app.paths import sqlite_file_of
+    from station_app.core.paths import sqlite_file_of
 
     db = getattr(args, "db", None)
     if args.command is None or args.command in _MAY_CREATE or not db:  # None: the GUI

@@ -29,8 +29,8 @@ def _password(username: str) -> str:
 
 def log_in_for(args) -> None:
     """Log ``args.user`` in on ``args.db`` when the command opens a database that needs it."""
+    from station_app.core.paths import sqlite_file_of
     from station_app.db import close_database
-    from station_app.paths import sqlite_file_of
     from station_app.services import users
 
     db = getattr(args, "db", None)

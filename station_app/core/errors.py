@@ -82,12 +82,12 @@ def os_reason(exc: OSError) -> str:
     text, which is English on most machines)."""
     import errno
 
-    code = getattr(exc, "errno", None)
+    code: int | None = getattr(exc, "errno", None)
     words = {errno.ENOENT: "文件不存在", errno.EACCES: "没有访问权限", errno.EPERM: "没有访问权限",
              errno.EIO: "设备读写出错，U盘可能已拔出", errno.ENODEV: "设备已拔出", errno.ENXIO: "设备已拔出",
              errno.ENOSPC: "磁盘空间不足", errno.EROFS: "只读的磁盘", errno.ENOTDIR: "路径中有一段不是文件夹",
              errno.EISDIR: "这是一个文件夹", errno.ENAMETOOLONG: "路径太长", errno.EMFILE: "打开的文件太多"}
-    return words.get(code, f"系统错误 {code}" if code else "未知错误")
+    return words.get(code or 0, f"系统错误 {code}" if code else "未知错误")
 
 
 

@@ -11,6 +11,8 @@ from typing import Any, cast
 
 import peewee as pw
 
+from station_app.db.connection import database
+
 
 def tuples(query: pw.BaseQuery) -> Iterable[tuple[Any, ...]]:
     """``query.tuples()``: the rows of ``query`` as plain tuples, in its column order."""
@@ -20,6 +22,13 @@ def tuples(query: pw.BaseQuery) -> Iterable[tuple[Any, ...]]:
 def objects(query: pw.BaseQuery) -> Iterable[Any]:
     """``query.objects()``: rows carrying the selected columns of every joined model as attributes."""
     return cast("Iterable[Any]", query.objects())
+
+
+def raw_tuples(query: pw.BaseQuery) -> list[tuple[Any, ...]]:
+    """The rows of ``query`` as the driver returns them: peewee builds the SQL for the connected
+    engine, but no row goes through a model or a field's converter (for lists of many rows)."""
+    sql, params = query.sql()
+    return list(database.execute_sql(sql, params).fetchall())
 
 
 def joined(query: pw.BaseQuery) -> Iterable[Any]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from station_app.db.models import ActivityDay, Case, Deputy
+from station_app.db.rows import tuples
 from station_app.domain import clock
 from station_app.domain.codes import Level
 from station_app.services import activity, livelihood
@@ -45,8 +46,8 @@ def make_livelihood(rng, year: int, today: dt.date | None = None) -> int:
         [d.uid for d in Deputy.alive().where(Deputy.active == True).order_by(Deputy.id)]  # noqa: E712
     if len(people) < 3:
         return 0
-    cases = [u for (u,) in Case.alive().select(Case.uid).where(Case.category == "infrastructure")
-             .order_by(Case.id).limit(40).tuples()]
+    cases = [u for (u,) in tuples(Case.alive().select(Case.uid).where(Case.category == "infrastructure")
+                                  .order_by(Case.id).limit(40))]
     uids = []
     for i, (title, source, dept, cost, text) in enumerate(CANDIDATES):
         linked = rng.sample(cases, min(len(cases), rng.randint(1, 2))) if source == "opinion" and cases else []
@@ -92,7 +93,7 @@ def make_livelihood(rng, year: int, today: dt.date | None = None) -> int:
 
 def _inspections(rng, year: int, today: dt.date, approved: list[str], people: list[str]) -> None:
     """Three 督查 days (民生实事督查) on free working days, each looking at two or three projects."""
-    taken = {d for (d,) in ActivityDay.alive().select(ActivityDay.date).tuples()}
+    taken = {d for (d,) in tuples(ActivityDay.alive().select(ActivityDay.date))}
     for month in (5, 8, 11):
         day = dt.date(year, month, 8)
         while day in taken or day.weekday() >= 5 or str(day) in taken:

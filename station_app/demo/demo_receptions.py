@@ -182,7 +182,7 @@ class _Clock:
     """Stored timestamp texts without a datetime per value: the day's prefix and offset are
     taken once from :func:`clock.format_ts`, so the text is exactly what the field stores."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._days: dict[dt.date, tuple[str, str]] = {}
         self._keys: dict[dt.date, int] = {}
         self._wd: dict[tuple[dt.date, int], dt.date] = {}
@@ -237,8 +237,8 @@ def generate(n: int, seed: int, station_code: str, deputy_uids: list[str],
     ``build`` (Python row making), ``receptions`` / ``cases`` (bulk inserts), ``index``
     (re-creating dropped indexes), ``fts`` (keyword index)."""
     t = timings if timings is not None else {}
-    for key in ("build", "receptions", "cases", "fts", "index"):
-        t.setdefault(key, 0.0)
+    for phase in ("build", "receptions", "cases", "fts", "index"):
+        t.setdefault(phase, 0.0)
     t0 = time.perf_counter()
     today = today or clock.today()
     rng = random.Random(seed)
@@ -285,7 +285,8 @@ def generate(n: int, seed: int, station_code: str, deputy_uids: list[str],
     try:
         for start in range(0, n, BLOCK):
             t1 = time.perf_counter()
-            recs, rds, cases_, events, rec_fts, case_fts = [], [], [], [], [], []
+            recs, cases_, events, rec_fts, case_fts = [], [], [], [], []
+            rds: list[tuple[str, str]] = []
             for key in keys[start:start + BLOCK]:
                 day = days[key // 1440]
                 minute = key % 1440
@@ -411,10 +412,10 @@ def generate(n: int, seed: int, station_code: str, deputy_uids: list[str],
                     cur.executemany(search.bulk_index_sql("case_fts"), case_fts)
                 t["fts"] += time.perf_counter() - t4
         with database.atomic():  # cases.next_number goes on from here
-            for year, last in seq.items():
-                if last > seq_before[year] and not CaseCounter.update(last=last).where(
+            for year, last_number in seq.items():
+                if last_number > seq_before[year] and not CaseCounter.update(last=last_number).where(
                         CaseCounter.station_code == station_code, CaseCounter.year == year).execute():
-                    CaseCounter.create(station_code=station_code, year=year, last=last)
+                    CaseCounter.create(station_code=station_code, year=year, last=last_number)
     finally:
         t5 = time.perf_counter()
         indexes.restore(t)

@@ -55,10 +55,12 @@ TABLE_LABELS = {
 
 
 def action_label(action: str) -> str:
+    """The audit action in Chinese, or its code when it has no label."""
     return ACTION_LABELS.get(action, action)
 
 
 def table_label(table: str) -> str:
+    """The audited table in Chinese, or its name when it has no label."""
     return TABLE_LABELS.get(table, table)
 
 

@@ -34,6 +34,7 @@ class IllegalStep(KnownError):
 
 @dataclass(frozen=True)
 class CaseState:
+    """Where a case stands in 交办→督办→反馈→评价: status, handling, department, deadline, evaluation."""
     status: str = REGISTERED
     handling: str = Handling.ASSIGNED.value
     department: str = ""

@@ -52,6 +52,7 @@ class CodeEnum(str, Enum):
 
 
 class Gender(CodeEnum):
+    """A deputy's gender (code, Chinese label)."""
     MALE = ("male", "男")
     FEMALE = ("female", "女")
 
@@ -67,6 +68,7 @@ class Level(CodeEnum):
 
     @property
     def bit(self) -> int:
+        """The level's bit in a levels mask (one bit per level, in declaration order)."""
         return 1 << list(Level).index(self)
 
 
@@ -114,6 +116,7 @@ def parse_levels_text(text: str) -> list[Level]:
 
 
 class ActivityKind(CodeEnum):
+    """What an 代表活动日 is for: 接待选民, 学习培训, 视察调研, 工作评议, 民生实事督查…"""
     RECEPTION = ("reception", "接待选民")
     STUDY = ("study", "学习培训")
     INSPECTION = ("inspection", "视察调研")
@@ -125,12 +128,14 @@ class ActivityKind(CodeEnum):
 
 
 class ActivityStatus(CodeEnum):
+    """An activity day planned, held or cancelled."""
     PLANNED = ("planned", "计划")
     HELD = ("held", "已举行")
     CANCELLED = ("cancelled", "已取消")
 
 
 class AttendanceStatus(CodeEnum):
+    """A deputy's sign-in at an activity day: present, late, on leave or absent."""
     PRESENT = ("present", "出席")
     LATE = ("late", "迟到")
     LEAVE = ("leave", "请假")
@@ -138,6 +143,7 @@ class AttendanceStatus(CodeEnum):
 
 
 class Channel(CodeEnum):
+    """How an opinion reached the station: visit, home visit, phone, QR code, letter…"""
     VISIT = ("visit", "进站来访")
     HOME_VISIT = ("home_visit", "走访")
     PHONE = ("phone", "电话")
@@ -148,6 +154,7 @@ class Channel(CodeEnum):
 
 
 class Category(CodeEnum):
+    """The subject of an opinion (基础设施, 农业农村, 教育…)."""
     INFRASTRUCTURE = ("infrastructure", "基础设施")
     AGRICULTURE = ("agriculture", "农业农村")
     EDUCATION = ("education", "教育")
@@ -162,12 +169,14 @@ class Category(CodeEnum):
 
 
 class Handling(CodeEnum):
+    """How an opinion is handled: answered on the spot, assigned to a department, or made a deputy proposal."""
     ON_THE_SPOT = ("on_the_spot", "当场答复")
     ASSIGNED = ("assigned", "交办")
     DEPUTY_PROPOSAL = ("deputy_proposal", "形成代表建议")
 
 
 class CaseStatus(CodeEnum):
+    """A case's step in 交办→督办→反馈→评价, registered to closed."""
     REGISTERED = ("registered", "已登记")
     ASSIGNED = ("assigned", "已交办")
     IN_PROGRESS = ("in_progress", "办理中")
@@ -177,12 +186,14 @@ class CaseStatus(CodeEnum):
 
 
 class Evaluation(CodeEnum):
+    """The visitor's verdict on a case's answer: satisfied, basically satisfied, dissatisfied."""
     SATISFIED = ("satisfied", "满意")
     BASICALLY_SATISFIED = ("basically_satisfied", "基本满意")
     DISSATISFIED = ("dissatisfied", "不满意")
 
 
 class CaseAction(CodeEnum):
+    """An event of a case's history (登记, 交办, 督办, 答复, 评价…)."""
     REGISTER = ("register", "登记")
     ASSIGN = ("assign", "交办")
     SUPERVISE = ("supervise", "督办")
@@ -194,11 +205,13 @@ class CaseAction(CodeEnum):
 
 
 class Urgency(CodeEnum):
+    """How urgent an opinion is: normal or urgent."""
     NORMAL = ("normal", "一般")
     URGENT = ("urgent", "紧急")
 
 
 class Role(CodeEnum):
+    """A user's role as a code with its Chinese label (what each role may do is domain/roles.py)."""
     ADMIN = ("admin", "管理员")
     CLERK = ("clerk", "联络员")
     READONLY = ("readonly", "只读")

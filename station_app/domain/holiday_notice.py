@@ -51,16 +51,19 @@ class NoticeHoliday:
 
     @property
     def days(self) -> int:
+        """The holiday's length in days, first and last included."""
         return (self.last - self.first).days + 1
 
 
 @dataclass(frozen=True)
 class HolidayNotice:
+    """A year's 放假通知 as parsed: its holidays with their days off and make-up workdays."""
     year: int
     holidays: tuple[NoticeHoliday, ...]
 
     @property
     def days_off(self) -> tuple[dt.date, ...]:
+        """Every day off of the notice's holidays, sorted."""
         out: set[dt.date] = set()
         for h in self.holidays:
             out.update(h.first + dt.timedelta(days=i) for i in range(h.days))
@@ -68,6 +71,7 @@ class HolidayNotice:
 
     @property
     def workdays(self) -> tuple[dt.date, ...]:
+        """Every make-up workday (调休上班) of the notice, sorted."""
         return tuple(sorted({d for h in self.holidays for d in h.workdays}))
 
     def to_json(self) -> dict[str, Any]:

@@ -16,12 +16,14 @@ from station_app.errors import ValidationError
 
 
 class ProjectSource(CodeEnum):
+    """Where a 民生实事 project came from: 群众点单, 代表提出 or 政府清单."""
     OPINION = ("opinion", "群众点单")
     DEPUTY = ("deputy", "代表提出")
     GOVERNMENT = ("government", "政府清单")
 
 
 class ProjectStatus(CodeEnum):
+    """A 民生实事 project's step: 征集, 初审通过, 票决通过 or 未通过, 实施中, 已完成."""
     CANDIDATE = ("candidate", "征集")
     SHORTLISTED = ("shortlisted", "初审通过")
     APPROVED = ("approved", "票决通过")
@@ -31,17 +33,20 @@ class ProjectStatus(CodeEnum):
 
 
 class SessionStatus(CodeEnum):
+    """A 票决 session planned or held."""
     PLANNED = ("planned", "待票决")
     HELD = ("held", "已票决")
 
 
 class VoteChoice(CodeEnum):
+    """A deputy's vote on a project: for, against, abstain."""
     FOR = ("for", "赞成")
     AGAINST = ("against", "反对")
     ABSTAIN = ("abstain", "弃权")
 
 
 class ProjectRating(CodeEnum):
+    """A deputy's 评单 rating of a project: satisfied, basically satisfied, dissatisfied."""
     SATISFIED = ("satisfied", "满意")
     BASICALLY_SATISFIED = ("basically_satisfied", "基本满意")
     DISSATISFIED = ("dissatisfied", "不满意")
@@ -101,6 +106,7 @@ class Tally:
 
     @property
     def cast(self) -> int:
+        """The votes cast: for, against and abstain together."""
         return self.votes_for + self.against + self.abstain
 
 
@@ -172,10 +178,12 @@ class RatingTally:
 
     @property
     def total(self) -> int:
+        """The ratings given, all three verdicts together."""
         return self.satisfied + self.basically_satisfied + self.dissatisfied
 
     @property
     def good(self) -> int:
+        """The 满意 and 基本满意 ratings together."""
         return self.satisfied + self.basically_satisfied
 
     @property
@@ -249,14 +257,17 @@ class ProjectRecord:
 
     @property
     def source_label(self) -> str:
+        """Where the project came from, in Chinese."""
         return ProjectSource.label_of(self.source)
 
     @property
     def status_label(self) -> str:
+        """The project's step, in Chinese."""
         return ProjectStatus.label_of(self.status)
 
     @property
     def approved(self) -> bool:
+        """Whether the vote approved the project (票决通过, in progress or done)."""
         return self.status in APPROVED_STATUSES
 
 
@@ -277,6 +288,7 @@ class SessionRecord:
 
     @property
     def status_label(self) -> str:
+        """The session's status, in Chinese."""
         return SessionStatus.label_of(self.status)
 
 
@@ -297,6 +309,7 @@ class SessionResult:
 
     @property
     def approved(self) -> tuple[ProjectResult, ...]:
+        """The projects the session approved, in ballot order."""
         return tuple(r for r in self.rows if r.approved)
 
 
@@ -318,6 +331,7 @@ class SessionVotes:
 
 @dataclass(frozen=True)
 class MilestoneRecord:
+    """A project's milestone: planned and actual dates, note, and whether it is overdue."""
     uid: str
     project_uid: str
     title: str
@@ -354,6 +368,7 @@ class InspectionRecord:
 
 @dataclass(frozen=True)
 class RatingLine:
+    """One deputy's 评单 of a project: the rating and a note."""
     deputy_uid: str
     deputy_name: str
     rating: str
@@ -373,6 +388,7 @@ class RatingResult:
 
     @property
     def redo(self) -> bool:
+        """Whether the project goes back to 再督办 (:attr:`RatingTally.redo`)."""
         return self.tally.redo
 
 
@@ -399,6 +415,7 @@ class TallyNoticeData:
 
 @dataclass(frozen=True)
 class PublicityLine:
+    """A project on the publicity sheet: its milestones, ratings and inspections."""
     project: ProjectRecord
     milestones: tuple[MilestoneRecord, ...]
     rating: RatingTally

@@ -598,6 +598,7 @@ def schema_text(schema: dict[str, Any]) -> str:
 
 @dataclass(frozen=True)
 class Manifest:
+    """A package's ``manifest.json`` (EXCHANGE_FORMAT §2.2): id, chain, kind, station, period and files."""
     package_id: str
     previous_package_id: str | None
     kind: str
@@ -611,6 +612,7 @@ class Manifest:
 
     @property
     def station_code(self) -> str:
+        """The code of the station that wrote the package."""
         return str(self.station["code"])
 
     def to_json(self) -> dict[str, Any]:

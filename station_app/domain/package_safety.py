@@ -79,6 +79,7 @@ class FutureGuard:
         self.limit_ts = clock.format_ts(self.limit)  # our stored form: string order is time order
 
     def too_late(self, ts: Any) -> bool:
+        """Whether the timestamp ``ts`` is later than the guard allows (a text not a timestamp is not)."""
         if not isinstance(ts, str):
             return False
         if len(ts) == 32 and ts.endswith("+08:00") and self.limit_ts.endswith("+08:00"):
@@ -103,6 +104,7 @@ class FutureGuard:
 
 
 def attachment_ext(name: str) -> str:
+    """The attachment's file extension in lower case, without the dot ("" when it has none)."""
     return name.rsplit(".", 1)[-1].lower() if "." in name else ""
 
 

@@ -28,11 +28,13 @@ class SignatureError(ValueError):
 
 @dataclass(frozen=True)
 class KeyPair:
+    """An Ed25519 key pair as stored: private and public key in base64."""
     private_b64: str
     public_b64: str
 
     @property
     def fingerprint(self) -> str:
+        """The public key's fingerprint (20 hex digits), as stations compare it."""
         return key_fingerprint(self.public_b64)
 
 

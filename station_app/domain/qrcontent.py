@@ -39,6 +39,7 @@ STATION_FIELDS = ("station_code",)
 
 @dataclass(frozen=True)
 class QrOptions:
+    """What the QR codes carry: plain text or a URL template for deputies and for the station."""
     mode: str = "text"
     deputy_template: str = ""
     station_template: str = ""

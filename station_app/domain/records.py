@@ -12,6 +12,7 @@ from station_app.domain.codes import Gender, levels_label
 
 @dataclass(frozen=True)
 class StationProfile:
+    """The station as printed and exported: code, name, township, county, address, phone…"""
     code: str
     name: str
     township: str = ""
@@ -38,6 +39,7 @@ class StationView:
 
     @property
     def county(self) -> bool:
+        """Whether every station is in view (the county's database)."""
         return self.code is None
 
 
@@ -64,6 +66,7 @@ class DeputyData:
 
 @dataclass(frozen=True)
 class DeputyRecord(DeputyData):
+    """A deputy as stored: the editable fields plus uid, station, photo and timestamps."""
     uid: str = ""
     station_code: str = ""
     photo: str | None = None
@@ -73,10 +76,12 @@ class DeputyRecord(DeputyData):
 
     @property
     def levels_text(self) -> str:
+        """The deputy's levels in Chinese (e.g. 县、乡)."""
         return levels_label(self.levels)
 
     @property
     def gender_text(self) -> str:
+        """The deputy's gender in Chinese."""
         return Gender.label_of(self.gender)
 
     def data(self) -> DeputyData:
@@ -94,6 +99,7 @@ class Page:
 
 @dataclass(frozen=True)
 class RowError:
+    """Why a spreadsheet row was refused: the row number, the field and the message."""
     row: int  # 1-based spreadsheet row number
     field: str
     message: str
@@ -101,23 +107,27 @@ class RowError:
 
 @dataclass(frozen=True)
 class ImportReport:
+    """A spreadsheet import: rows read, rows imported and the refused rows."""
     total: int
     imported: int
     errors: tuple[RowError, ...] = field(default_factory=tuple)
 
     @property
     def ok(self) -> bool:
+        """Whether every row was imported."""
         return not self.errors
 
 
 @dataclass(frozen=True)
 class CheckFinding:
+    """A finding of the data check: error or warning, with its message."""
     severity: str  # "error" | "warning"
     message: str
 
 
 @dataclass(frozen=True)
 class AuditEntry:
+    """One line of the audit log: when, who, what action on which record, before and after."""
     at: dt.datetime
     actor: str
     action: str
@@ -130,6 +140,7 @@ class AuditEntry:
 
 @dataclass(frozen=True)
 class DutyDeputy:
+    """A deputy on duty at an activity day; ``manual`` when put there by a recorded swap."""
     uid: str
     name: str
     manual: bool = False  # put there by a recorded swap
@@ -160,11 +171,13 @@ class ActivityDayRecord:
 
     @property
     def duty_names(self) -> tuple[str, ...]:
+        """The names of the deputies on duty, in duty order."""
         return tuple(d.name for d in self.duty)
 
 
 @dataclass(frozen=True)
 class GenerateSummary:
+    """What generating a year's activity days did: created, already there, and warnings."""
     year: int
     created: int
     existing: int
@@ -186,6 +199,7 @@ class AttendanceFacts:
 
     @property
     def attended(self) -> int:
+        """Held days the deputy attended: present or late."""
         return self.present + self.late
 
     @property
@@ -208,6 +222,7 @@ class UnavailableRecord:
 
 @dataclass(frozen=True)
 class MinutesAttendee:
+    """A deputy in an activity day's minutes: name, levels, sign-in and whether on duty."""
     name: str
     levels: str
     status_label: str  # 出席/迟到/请假/缺席/未签到
@@ -216,6 +231,7 @@ class MinutesAttendee:
 
 @dataclass(frozen=True)
 class MinutesCase:
+    """An opinion in an activity day's minutes: number, visitor, content and handling."""
     number: str
     visitor: str
     content: str
@@ -245,6 +261,7 @@ class MinutesData:
 
 @dataclass(frozen=True)
 class NoticeDay:
+    """An activity day on the public notice: date, time, place, theme and deputies on duty."""
     date: dt.date
     time_text: str
     place: str
@@ -306,6 +323,7 @@ class OpinionData:
 
 @dataclass(frozen=True)
 class ReceptionRecord(ReceptionData):
+    """A reception as stored: the editable fields plus ids, station, deputies' names and cases counted."""
     id: int = 0
     uid: str = ""
     station_code: str = ""
@@ -348,6 +366,7 @@ class CaseRecord:
 
     @property
     def is_open(self) -> bool:
+        """Whether the case is still open (not resolved or closed, domain/cases.py)."""
         return case_rules.is_open(self.status)
 
     def is_overdue(self, today: dt.date) -> bool:
@@ -548,6 +567,7 @@ class ArchiveData:
 
 @dataclass(frozen=True)
 class RankingRow:
+    """A deputy's line in the points ranking: rank, name, levels, points, grade and points per category."""
     rank: int
     name: str
     levels: str
@@ -561,6 +581,7 @@ class RankingRow:
 
 @dataclass(frozen=True)
 class RankingSheetData:
+    """The points ranking sheet: station, year, title, indicator categories and rows."""
     station_name: str
     year: int
     title: str

@@ -102,6 +102,7 @@ class MonthlyDayRule:
 
     @property
     def label(self) -> str:
+        """The rule in Chinese, e.g. 每月15日 (and what happens in a short month)."""
         text = f"每月{self.day}日"
         if self.day > 28 and self.short_month == "skip":
             text += "（当月无此日则不安排）"
@@ -139,6 +140,7 @@ class NthWeekdayRule:
 
     @property
     def label(self) -> str:
+        """The rule in Chinese, e.g. 每月第一个周三."""
         return f"每月{_ORDINALS[self.n]}周{WEEKDAY_NAMES[self.weekday]}"
 
     def in_month(self, year: int, month: int) -> dt.date:
@@ -172,6 +174,7 @@ class WeeklyRule:
 
     @property
     def label(self) -> str:
+        """The rule in Chinese, e.g. 每周三."""
         return f"每周{WEEKDAY_NAMES[self.weekday]}"
 
     def occurrences(self, year: int) -> list[dt.date]:
@@ -203,6 +206,7 @@ class OneOffRule:
 
     @property
     def label(self) -> str:
+        """The rule's single date, as printed."""
         return format_date(self.date)
 
     def occurrences(self, year: int) -> list[dt.date]:
@@ -347,10 +351,12 @@ class HolidayCalendar:
 
     @property
     def overrides(self) -> dict[dt.date, str]:
+        """{date: "holiday" or "workday"}: the days the settings override (a copy)."""
         return dict(self._overrides)
 
     @property
     def extra_years(self) -> frozenset[int]:
+        """The years the settings cover in full, besides those the bundled calendar knows."""
         return self._extra_years
 
     def covers(self, year: int) -> bool:
@@ -482,6 +488,7 @@ class OccurrenceChange:
 
     @property
     def cancelled(self) -> bool:
+        """Whether the change cancels the date rather than moving it."""
         return self.new_date is None
 
 
@@ -497,6 +504,7 @@ class PlannedDate:
 
 @dataclass(frozen=True)
 class ScheduleResult:
+    """A year's planned activity dates with warnings, the dates cancelled, and whether holidays were known."""
     year: int
     dates: list[PlannedDate]
     warnings: list[str] = field(default_factory=list)

@@ -43,6 +43,7 @@ PERIODS = {"quarter": "每季度", "year": "每年"}
 
 @dataclass(frozen=True)
 class Indicator:
+    """A 履职 indicator: code, name, category, points per unit (negative: a deduction) and a yearly cap."""
     code: str
     name: str
     category: str
@@ -54,6 +55,7 @@ class Indicator:
 
     @property
     def is_deduction(self) -> bool:
+        """Whether the indicator takes points away."""
         return self.points < 0
 
 
@@ -70,12 +72,14 @@ class Quota:
 
 @dataclass(frozen=True)
 class Grade:
+    """A grade of the year's evaluation and the least score out of 100 that earns it."""
     name: str
     min_score: float
 
 
 @dataclass(frozen=True)
 class RuleSet:
+    """A year's 积分 rules: indicators, quotas, grades and full marks."""
     year: int
     indicators: tuple[Indicator, ...]
     quotas: tuple[Quota, ...] = ()
@@ -234,6 +238,7 @@ class Counted:
 
 @dataclass(frozen=True)
 class Score:
+    """A deputy's points: raw, out of 100, grade, and the counted points per indicator and line."""
     raw: float
     score100: float
     grade: str

@@ -102,10 +102,12 @@ class AuditRow:
 
     @property
     def action_label(self) -> str:
+        """The action in Chinese (新增, 修改…), or its code when it has no label."""
         return _action_label(self.action)
 
     @property
     def table_label(self) -> str:
+        """The table in Chinese (代表, 接待登记…), or its name when it has no label."""
         return _table_label(self.table_name)
 
 

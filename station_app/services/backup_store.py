@@ -57,14 +57,17 @@ class BackupInfo:
 
     @property
     def ok(self) -> bool:
+        """Whether the backup could be read (no ``problem``)."""
         return not self.problem
 
     @property
     def empty(self) -> bool:
+        """Readable but holding no deputy, reception or case: nothing worth restoring."""
         return self.ok and not (self.deputies or self.receptions or self.cases)
 
     @property
     def kind_label(self) -> str:
+        """The kind in Chinese: 自动, 升级前 or 手工 (an unknown kind as it is)."""
         return {"auto": "自动", "before-migration": "升级前", "manual": "手工"}.get(self.kind, self.kind)
 
     def holds(self) -> str:
@@ -84,6 +87,7 @@ class BackupInfo:
 
 @dataclass(frozen=True)
 class AutoBackupResult:
+    """The automatic backup just made: its file, the second copy (or why it failed) and the old ones removed."""
     path: Path
     second_copy: Path | None
     second_problem: str

@@ -178,7 +178,12 @@ def next_actions(uid: str) -> list[str]:
 
 def search_text(row: Case, visitor: str = "", village: str = "") -> str:
     """The text a case is found by (number, visitor, village, department, content)."""
-    return " ".join((row.number, visitor, village, row.department, row.content))
+    return search_words(row.number, row.department, row.content, visitor, village)
+
+
+def search_words(number: str, department: str, content: str, visitor: str = "", village: str = "") -> str:
+    """The text a case is found by, from its columns (for rows read without a model object)."""
+    return " ".join((number, visitor, village, department, content))
 
 
 # --- registration -----------------------------------------------------------------------------
@@ -508,16 +513,22 @@ def used_departments(station_code: str | None) -> list[str]:
 
 
 def departments(include_inactive: bool = False) -> list[str]:
-    """The home station's 承办单位 list (a new station starts with common township offices)."""
+    """The home station's 承办单位 list (a new station starts with common township offices, stored
+    at its first change: reading writes nothing — a page showing it never waits on a commit)."""
     code = home_code()
     q = Department.select().where(Department.station_code == code)
     if not q.exists():
-        with database.atomic():
-            for i, name in enumerate(DEFAULT_DEPARTMENTS):
-                Department.create(station_code=code, name=name, sort_order=i)
+        return list(DEFAULT_DEPARTMENTS)
     if not include_inactive:
         q = q.where(Department.active == True)  # noqa: E712 - peewee expression
     return [d.name for d in q.order_by(Department.sort_order, Department.id)]
+
+
+def _store_defaults(code: str) -> None:
+    """The first change to the list stores the common offices it started with."""
+    if not Department.select().where(Department.station_code == code).exists():
+        for i, name in enumerate(DEFAULT_DEPARTMENTS):
+            Department.create(station_code=code, name=name, sort_order=i)
 
 
 def add_department(name: str) -> list[str]:
@@ -528,8 +539,9 @@ def add_department(name: str) -> list[str]:
     if len(name) > 60:
         raise ValidationError({"name": "名称太长（最多60字）"})
     code = home_code()
-    current = departments(include_inactive=True)
     with database.atomic():
+        _store_defaults(code)
+        current = departments(include_inactive=True)
         if name in current:
             Department.update(active=True).where(Department.station_code == code, Department.name == name).execute()
         else:
@@ -542,6 +554,7 @@ def remove_department(name: str) -> list[str]:
     """Take a department off the list (its cases keep the name)."""
     code = home_code()
     with database.atomic():
+        _store_defaults(code)
         n = Department.update(active=False).where(Department.station_code == code, Department.name == name).execute()
         if not n:
             raise NotFoundError(f"没有这个承办单位：{name}")

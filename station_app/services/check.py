@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from station_app.db.connection import database, is_sqlite
+from station_app.db import introspect
+from station_app.db.connection import database
 from station_app.db.migrations import current_version, latest_version
 from station_app.db.models import (
     ActivityDay,
@@ -34,13 +35,12 @@ def run_check() -> list[CheckFinding]:
     def warn(msg: str) -> None:
         out.append(CheckFinding("warning", msg))
 
-    if is_sqlite(db):  # SQLite-only checks; PostgreSQL guards integrity itself
-        result = [r[0] for r in db.execute_sql("PRAGMA integrity_check").fetchall()]
-        if result != ["ok"]:
-            err("数据库文件损坏：" + "；".join(result[:5]))
-        fk = db.execute_sql("PRAGMA foreign_key_check").fetchall()
-        if fk:
-            err(f"有 {len(fk)} 条记录引用了不存在的记录（外键）")
+    damage = introspect.integrity_problems(db)  # SQLite's own checks; PostgreSQL guards itself
+    if damage:
+        err("数据库文件损坏：" + "；".join(damage[:5]))
+    dangling = introspect.dangling_references(db)
+    if dangling:
+        err(f"有 {dangling} 条记录引用了不存在的记录（外键）")
     version = current_version(db)
     if version != latest_version():
         err(f"数据库结构版本 {version}，程序需要 {latest_version()}")
@@ -122,7 +122,6 @@ def _check_receptions_and_cases(err, warn) -> None:
     Streams the rows (a county database holds millions)."""
     import json
 
-    from station_app.db import search
     from station_app.db.models import Case, CaseEvent, Reception
     from station_app.domain.cases import IllegalStep, Step, replay
     from station_app.domain.codes import CaseStatus, Category, Channel, Handling
@@ -165,11 +164,10 @@ def _check_receptions_and_cases(err, warn) -> None:
                 f"（{state.status}/{state.evaluation}/第{state.rounds}轮）不一致")
         if (c.status == CaseStatus.RESOLVED.value) != (c.resolved_at is not None):
             err(f"{who} 的办结时间与状态不一致")
-    if search.is_sqlite():
-        for table, n in (("reception_fts", n_rec), ("case_fts", n_case)):
-            indexed = database.execute_sql(f"SELECT count(*) FROM {table}").fetchone()[0]
-            if indexed != n:
-                err(f"检索索引 {table} 有 {indexed} 条，应为 {n} 条")
+    for table, n in (("reception_fts", n_rec), ("case_fts", n_case)):
+        indexed = introspect.keyword_index_rows(table)  # None on PostgreSQL: no index table
+        if indexed is not None and indexed != n:
+            err(f"检索索引 {table} 有 {indexed} 条，应为 {n} 条")
 
 
 def _date(value):

@@ -36,6 +36,7 @@ PHOTO_SIZE = (480, 640)  # 3:4
 
 @dataclass(frozen=True)
 class DeputyFilter:
+    """What the 代表 list shows: matching text, level, group, active or not, of which station."""
     text: str = ""  # part of the name, phone, sector or group
     level: str | None = None
     group: str | None = None

@@ -59,6 +59,7 @@ _VALIDATION_ROWS = 1000  # dropdowns and cell formats of the template cover this
 
 @dataclass(frozen=True)
 class Column:
+    """A column of the deputy spreadsheet template: its field, header, width, whether required, and help text."""
     key: str  # DeputyData field (``levels`` and ``active`` are parsed from text)
     header: str  # as written in the template, ``*`` marks a required column
     width: float

@@ -32,6 +32,7 @@ _MAX_BYTES = 5 * 1024 * 1024
 
 @dataclass(frozen=True)
 class StoredNotice:
+    """A 放假通知 saved: its year, days off and make-up workdays, and how many overrides it replaced."""
     year: int
     days_off: int
     workdays: int

@@ -27,7 +27,7 @@ from station_app.db.models import (
     LivelihoodSession,
     LivelihoodVote,
 )
-from station_app.db.rows import tuples
+from station_app.db.rows import objects, tuples
 from station_app.domain import clock
 from station_app.domain import livelihood as lv
 from station_app.domain.codes import ActivityKind
@@ -56,7 +56,7 @@ from station_app.domain.livelihood import (
 )
 from station_app.domain.records import LIVELIHOOD_KEYS
 from station_app.domain.validators import check_date_range
-from station_app.errors import KnownError, NotFoundError, ValidationError
+from station_app.errors import DatabaseError, KnownError, NotFoundError, ValidationError
 from station_app.services import audit
 from station_app.services.station import SOLE, home_code, in_view, require_writable
 
@@ -69,6 +69,14 @@ def _d(value) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return clock.to_local(value).date()
     return dt.date.fromisoformat(str(value)[:10])
+
+
+def _day(value) -> dt.date:
+    """A NOT NULL date column as a date (:func:`_d` for one that may be empty)."""
+    day = _d(value)
+    if day is None:
+        raise DatabaseError("数据库中有一条缺少日期的民生实事记录，请运行“数据检查”")
+    return day
 
 
 def _names(uids: Iterable[str]) -> dict[str, str]:
@@ -99,7 +107,7 @@ def _project(row: LivelihoodProject, numbers: dict[str, str]) -> ProjectRecord:
     return ProjectRecord(
         uid=row.uid, station_code=row.station_code, year=row.year, title=row.title, description=row.description,
         village=row.village, estimated_cost=row.estimated_cost, department=row.department, source=row.source,
-        status=row.status, registered_on=_d(row.registered_on), session_uid=row.session_uid, budget=row.budget,
+        status=row.status, registered_on=_day(row.registered_on), session_uid=row.session_uid, budget=row.budget,
         progress=row.progress, completed_at=row.completed_at, carried_from_uid=row.carried_from_uid,
         case_uids=uids, case_numbers=tuple(numbers[u] for u in uids if u in numbers), note=row.note,
         updated_at=row.updated_at)
@@ -299,7 +307,7 @@ def _session_row(uid: str) -> LivelihoodSession:
 def _session(row: LivelihoodSession) -> SessionRecord:
     present = tuple(row.present_deputy_uids or ())
     names = _names(present)
-    return SessionRecord(row.uid, row.station_code, _d(row.date), row.meeting_name, row.deputies_total, present,
+    return SessionRecord(row.uid, row.station_code, _day(row.date), row.meeting_name, row.deputies_total, present,
                          tuple(names.get(u, "") for u in present), tuple(row.project_uids or ()), row.quota, row.status)
 
 
@@ -358,9 +366,9 @@ def create_session(values: dict, uid: str | None = None) -> SessionRecord:
             projects = [p.uid for p in list_projects(day.year, code, P.SHORTLISTED.value)]
         projects = list(dict.fromkeys(projects))
         for p in projects:
-            row = _row(p)
-            if row.station_code != code or row.status != P.SHORTLISTED.value:
-                raise ValidationError({"project_uids": f"项目“{row.title}”还不是初审通过的项目，不能列入选票"})
+            project = _row(p)
+            if project.station_code != code or project.status != P.SHORTLISTED.value:
+                raise ValidationError({"project_uids": f"项目“{project.title}”还不是初审通过的项目，不能列入选票"})
         if not projects:
             raise ValidationError({"project_uids": "选票上还没有项目：请先对候选项目进行初审"})
         if quota > len(projects):
@@ -541,7 +549,7 @@ def _approved_row(project_uid: str, what: str) -> LivelihoodProject:
 
 
 def _milestone(m: LivelihoodMilestone, today: dt.date) -> MilestoneRecord:
-    planned, actual = _d(m.planned_date), _d(m.actual_date)
+    planned, actual = _day(m.planned_date), _d(m.actual_date)
     return MilestoneRecord(m.uid, m.project_uid, m.title, planned, actual, m.note, lv.is_overdue(planned, actual, today))
 
 
@@ -665,8 +673,8 @@ def inspections(project_uid: str) -> list[InspectionRecord]:
     q = (LivelihoodInspection.select(LivelihoodInspection, ActivityDay.date, ActivityDay.status)
          .join(ActivityDay, on=(ActivityDay.uid == LivelihoodInspection.activity_day_uid))
          .where(LivelihoodInspection.deleted_at.is_null(), ActivityDay.deleted_at.is_null(),
-                LivelihoodInspection.project_uid == project_uid).order_by(ActivityDay.date).objects())
-    rows = list(q)
+                LivelihoodInspection.project_uid == project_uid).order_by(ActivityDay.date))
+    rows = list(objects(q))  # each row carries the day's date and status
     days = [r.activity_day_uid for r in rows]
     photos = Counter(u for (u,) in tuples(ActivityPhoto.alive().select(ActivityPhoto.activity_day_uid).where(
         ActivityPhoto.activity_day_uid.in_(days)))) if days else Counter()
@@ -676,7 +684,7 @@ def inspections(project_uid: str) -> list[InspectionRecord]:
                 Attendance.activity_day_uid.in_(days), Attendance.status.in_(("present", "late")))):
             present.setdefault(d, []).append(dep)
     names = _names(u for v in present.values() for u in v)
-    return [InspectionRecord(r.uid, r.activity_day_uid, _d(r.date), r.status, r.project_uid, r.findings,
+    return [InspectionRecord(r.uid, r.activity_day_uid, _day(r.date), r.status, r.project_uid, r.findings,
                              photos[r.activity_day_uid], tuple(names.get(u, "") for u in present.get(r.activity_day_uid, ())))
             for r in rows]
 
@@ -695,7 +703,7 @@ def overdue_milestones(station_code: str | None = SOLE, today: dt.date | None = 
         LivelihoodProject.uid.in_(list({m.project_uid for m in rows})),
         LivelihoodProject.status.in_((P.APPROVED.value, P.IN_PROGRESS.value)))} if rows else {}
     out = [OverdueMilestone(_milestone(m, today), projects[m.project_uid].title, projects[m.project_uid].department,
-                            (today - _d(m.planned_date)).days)
+                            (today - _day(m.planned_date)).days)
            for m in rows if m.project_uid in projects]
     return sorted(out, key=lambda o: (-o.days_late, o.project_title, o.milestone.title))
 
@@ -810,6 +818,7 @@ FIGURE_NOTES = lv.FIGURE_NOTES  # the definitions, printed beside the figures
 
 
 def zero_figures() -> dict[str, int]:
+    """The livelihood figures of a station with nothing in the period: every key of ``FIGURE_KEYS`` at 0."""
     return dict.fromkeys(FIGURE_KEYS, 0)
 
 
@@ -884,12 +893,12 @@ def duty_facts(date_from: dt.date, date_to: dt.date, code: str) -> list[tuple[st
     for s in LivelihoodSession.alive().where(LivelihoodSession.station_code == code, LivelihoodSession.status == S.HELD.value,
                                              LivelihoodSession.date.between(lo, hi)):
         for dep in s.present_deputy_uids or ():
-            out.append((dep, _d(s.date), "livelihood_vote", s.uid, 1.0, f"民生实事项目票决：{s.meeting_name}"))
+            out.append((dep, _day(s.date), "livelihood_vote", s.uid, 1.0, f"民生实事项目票决：{s.meeting_name}"))
     q = (LivelihoodRating.select(LivelihoodRating.deputy_uid, LivelihoodRating.rated_on, LivelihoodRating.uid,
                                  LivelihoodProject.title)
          .join(LivelihoodProject, on=(LivelihoodProject.uid == LivelihoodRating.project_uid))
          .where(LivelihoodRating.deleted_at.is_null(), LivelihoodProject.deleted_at.is_null(),
                 LivelihoodRating.station_code == code, LivelihoodRating.rated_on.between(lo, hi)))
     for dep, day, uid, title in tuples(q):
-        out.append((dep, _d(day), "livelihood_rating", uid, 1.0, f"评单：{title}"))
+        out.append((dep, _day(day), "livelihood_rating", uid, 1.0, f"评单：{title}"))
     return out

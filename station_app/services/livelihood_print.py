@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 from station_app.db.models import CaseEvent
+from station_app.db.rows import tuples
 from station_app.domain.codes import CaseAction, CaseStatus, Category, Evaluation
 from station_app.domain.masking import mask_name
 from station_app.errors import ValidationError
@@ -109,14 +110,17 @@ def publicity_data(year: int, station_code: str | None = SOLE, today: dt.date | 
 
 
 def print_ballot(session_uid: str, out, station_code: str | None = SOLE) -> Path:
+    """The 票决 ballot of session ``session_uid`` as a PDF at ``out``; returns the file written."""
     return docs.render_ballot(ballot_data(session_uid, station_code), out)
 
 
 def print_tally(session_uid: str, out, station_code: str | None = SOLE) -> Path:
+    """The 计票 sheet of session ``session_uid`` as a PDF at ``out``; returns the file written."""
     return docs.render_tally(tally_data(session_uid, station_code), out)
 
 
 def print_publicity(year: int, out, station_code: str | None = SOLE) -> Path:
+    """The year's 民生实事 publicity sheet as a PDF at ``out``; returns the file written."""
     return docs.render_publicity(publicity_data(year, station_code), out)
 
 
@@ -135,7 +139,7 @@ def outcomes_data(month: str, station_code: str | None = SOLE) -> docs.OutcomesD
                         CaseEvent.action.in_((CaseAction.RESOLVE.value, CaseAction.CLOSE.value)),
                         CaseEvent.at >= lo, CaseEvent.at < hi)
                  .order_by(CaseEvent.at, CaseEvent.id))
-    uids = dict.fromkeys(uid for (uid,) in concluded.tuples())
+    uids = dict.fromkeys(uid for (uid,) in tuples(concluded))
     rows = []
     for uid in uids:
         rec = cases.get(uid)
@@ -154,6 +158,7 @@ def outcomes_data(month: str, station_code: str | None = SOLE) -> docs.OutcomesD
 
 
 def print_outcomes(month: str, out, station_code: str | None = SOLE) -> Path:
+    """The month's 意见建议办理结果公开 as a PDF at ``out``; returns the file written."""
     return docs.render_outcomes(outcomes_data(month, station_code), out)
 
 
@@ -182,4 +187,5 @@ def bulletin_data(month: str, station_code: str | None = SOLE) -> docs.BulletinD
 
 
 def print_bulletin(month: str, out, station_code: str | None = SOLE) -> Path:
+    """The month's 代表履职情况通报 as a PDF at ``out``; returns the file written."""
     return docs.render_bulletin(bulletin_data(month, station_code), out)

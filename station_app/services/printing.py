@@ -56,6 +56,7 @@ class Printout:
 
     @property
     def qr(self) -> bool:
+        """Whether the printout carries QR codes (a deputy's or the station's)."""
         return self.deputy_qr or self.station_qr
 
 
@@ -93,6 +94,7 @@ class PrintOptions:
 
     @property
     def printout(self) -> Printout:
+        """The :class:`Printout` of ``kind``."""
         return printout(self.kind)
 
     @property

@@ -19,7 +19,7 @@ from station_app.db import search
 from station_app.db.bulk import insert_row
 from station_app.db.connection import database
 from station_app.db.models import ActivityDay, Case, Deputy, Duty, Reception, ReceptionDeputy, new_uid
-from station_app.db.rows import tuples
+from station_app.db.rows import raw_tuples, tuples
 from station_app.domain import clock
 from station_app.domain import privacy as policy
 from station_app.domain.codes import ActivityStatus, Channel
@@ -105,8 +105,7 @@ def _uid_list(text) -> tuple[str, ...]:
 
 def _list_rows(q) -> list[tuple]:
     """Plain tuples of LIST_COLUMNS + the case count: no model objects, no per-field converters."""
-    sql, params = q.select(*LIST_COLUMNS, _CASE_COUNT.alias("case_count")).sql()
-    return database.execute_sql(sql, params).fetchall()
+    return raw_tuples(q.select(*LIST_COLUMNS, _CASE_COUNT.alias("case_count")))
 
 
 def _list_records(rows: list[tuple]) -> list[ReceptionRecord]:

@@ -91,6 +91,7 @@ EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
 
 @dataclass(frozen=True)
 class DutyRecordView:
+    """A 履职 record as the points page lists it: deputy, date, indicator and points."""
     uid: str
     deputy_uid: str
     date: dt.date
@@ -109,6 +110,7 @@ class DutyRecordView:
 
 @dataclass(frozen=True)
 class DeputyScore:
+    """A deputy's points of a year: raw, out of 100 and the grade (empty while the year is open)."""
     deputy_uid: str
     name: str
     raw: float
@@ -132,6 +134,7 @@ class CountyScore(DeputyScore):
 
 @dataclass(frozen=True)
 class RecordChange:
+    """One 履职 record a recount adds, removes or re-values, with its points before and after."""
     kind: str  # add / remove / change
     deputy_name: str
     indicator_code: str
@@ -143,6 +146,7 @@ class RecordChange:
 
 @dataclass(frozen=True)
 class RecomputePlan:
+    """What recounting a year's points would change, shown before it is applied."""
     year: int
     rules_changed: bool
     changes: tuple[RecordChange, ...]
@@ -151,6 +155,7 @@ class RecomputePlan:
 
 @dataclass(frozen=True)
 class QuotaShortfall:
+    """A deputy below a 履职 quota (e.g. two 接待 a quarter): how many of how many, in which period."""
     deputy_uid: str
     name: str
     quota: str

@@ -14,6 +14,7 @@ from station_app.services import audit, context
 
 @dataclass(frozen=True)
 class SettingSpec:
+    """A setting the 设置 page edits: key, default, label, and its choices or bounds."""
     key: str
     default: Any
     label: str

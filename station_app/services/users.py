@@ -20,12 +20,12 @@ from types import ModuleType
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from station_app.core.paths import sqlite_file_of
 from station_app.db.connection import database
 from station_app.db.models import User
 from station_app.domain import clock, passwords
 from station_app.domain.roles import Permission, Role
 from station_app.errors import KnownError, ValidationError
-from station_app.paths import sqlite_file_of
 from station_app.services import audit, context
 from station_app.services.context import Actor
 

@@ -49,6 +49,7 @@ class Sheet:
 
 @dataclass(frozen=True)
 class ExportResult:
+    """A spreadsheet written: its path and the data rows over all sheets."""
     path: str
     rows: int  # data rows written, over all sheets
 

@@ -32,7 +32,6 @@ _STICK: list = []
 @pytest.fixture
 def demo_db(db, tmp_path):
     demo_make.make_demo(seed=3, deputies=8, receptions=40)
-    cases.departments()  # a first reading fills in the common township offices (not a user's change)
     stick = tmp_path / "stick"
     _STICK[:] = [stick, exchange.export_package(stick, full=True).path]
     yield db

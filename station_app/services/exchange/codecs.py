@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from station_app.db.models import (
     ActivityDay,
     Attendance,
+    BaseModel,
     Case,
     CaseEvent,
     Deputy,
@@ -69,6 +70,7 @@ def flag(v) -> bool:
 
 
 def levels_to_record(mask) -> list[str]:
+    """A level bit mask → the package's list of level codes, in :class:`Level` order (null → none)."""
     return [lv.value for lv in mask_to_levels(mask or 0)]
 
 
@@ -78,6 +80,7 @@ def list_to_column(v) -> str:
 
 
 def list_to_record(v) -> list:
+    """A JSON text column → the package's list (empty text or null → an empty list)."""
     return json.loads(v) if v else []
 
 
@@ -99,6 +102,7 @@ class Col:
 
     @property
     def name(self) -> str:
+        """The database column: ``column`` when given, else the package field's ``key``."""
         return self.column or self.key or ""
 
 
@@ -115,7 +119,7 @@ class Codec:
     ``prepared``."""
 
     table: str
-    model: type
+    model: type[BaseModel]
     cols: tuple[Col, ...]
     computed: tuple[str, ...] = ()
     prepare: Callable[[dict], dict] | None = None
@@ -131,9 +135,11 @@ class Codec:
 
     @property
     def package_fields(self) -> tuple[pk.F, ...]:
+        """The package's field specs this codec follows: ``spec`` when given, else ``SPECS[table]``."""
         return self.spec if self.spec is not None else pk.SPECS[self.table]
 
     def field_spec(self, key: str) -> pk.F | None:
+        """The package's spec of field ``key``, or None when the spec has no such field."""
         return next((f for f in self.package_fields if f.name == key), None)
 
     @property

@@ -97,7 +97,7 @@ class _Writer:
     sha256 and the file write release the GIL) while the caller encodes the next rows. The first
     error (a full or pulled stick) is raised in the caller at its next call."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.queue: queue.Queue = queue.Queue(maxsize=8)  # at most 8 buffers of BUFFER bytes wait
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._run, name="package-writer", daemon=True)
@@ -450,7 +450,7 @@ def _verify_written(path: Path, password: str, manifest: pk.Manifest, step, publ
 def _station_object(home) -> dict:
     """The manifest's ``station``: the v1 fields, the profile's address, phone and reception rule,
     and each year's applied 积分指标 (docs/exchange-format.md §2.2)."""
-    rules = {str(r.year): json.loads(r.applied_doc)
+    rules = {str(r.year): json.loads(r.applied_doc or "null")  # the query keeps only applied years
              for r in ScoringRules.select().where(ScoringRules.station_code == home.code,
                                                   ScoringRules.applied_doc.is_null(False)).order_by(ScoringRules.year)}
     out = {"code": home.code, "name": home.name, "township": home.township, "county": home.county,

@@ -221,7 +221,7 @@ def _import_one(path: str, password: str | None, step, checks: _CheckPool, index
         return report
     except Exception as exc:
         if type(exc).__name__ in ("IntegrityError", "UniqueViolation"):  # peewee, sqlite3 or psycopg2
-            report.reason = _clash_reason(str(exc), report.station_code)
+            report.reason = _clash_reason(str(exc), report.station_code or "（未知站点）")
             return report
         raise
     report.status = "imported"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import Literal, overload
 
 from station_app.db.connection import database
 from station_app.db.models import OwnKey, StationKey
@@ -27,6 +28,7 @@ from station_app.services import audit, context
 
 @dataclass(frozen=True)
 class StationKeyView:
+    """A station's enrolled signing key as the 设置 page shows it: key, fingerprint, when and by whom enrolled."""
     station_code: str
     public_key: str
     fingerprint: str  # 20 hex digits
@@ -36,6 +38,7 @@ class StationKeyView:
 
     @property
     def grouped(self) -> str:
+        """The fingerprint in groups of four digits, for reading out over the phone."""
         return sig.grouped(self.fingerprint)
 
 
@@ -47,6 +50,12 @@ def own_fingerprint(code: str) -> str | None:
     """The fingerprint of the station ``code``'s own key (None before its first export)."""
     row = OwnKey.get_or_none(OwnKey.station_code == code)
     return None if row is None else row.fingerprint
+
+
+@overload
+def own_key(code: str, create: Literal[True] = True) -> sig.KeyPair: ...
+@overload
+def own_key(code: str, create: bool) -> sig.KeyPair | None: ...
 
 
 def own_key(code: str, create: bool = True) -> sig.KeyPair | None:
@@ -66,6 +75,7 @@ def own_key(code: str, create: bool = True) -> sig.KeyPair | None:
 
 
 def enrolled(code: str) -> StationKeyView | None:
+    """The enrolled key of station ``code``, or None when none is enrolled yet."""
     row = StationKey.get_or_none(StationKey.station_code == code)
     if row is None:
         return None
@@ -111,6 +121,7 @@ def registry_verdict(code: str, public_b64: str, enroll: bool | Collection[str] 
 
 
 def unknown_reason(code: str, fingerprint: str) -> str:
+    """Why a package signed by a not yet enrolled key of station ``code`` is held back, in Chinese."""
     return (f"站点 {code} 的签名密钥尚未登记（指纹 {sig.grouped(fingerprint)}）：请与该站核对指纹后由管理员登记"
             "（导入时确认，或命令行 import --enroll）")
 
@@ -151,6 +162,4 @@ def make_own_key(code: str) -> sig.KeyPair:
     from station_app.services import station
 
     station.require_writable(code, "生成数据包签名密钥")
-    pair = own_key(code)
-    assert pair is not None
-    return pair
+    return own_key(code)

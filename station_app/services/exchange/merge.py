@@ -16,7 +16,7 @@ import uuid
 from collections import namedtuple
 from collections.abc import Iterator
 from dataclasses import dataclass
-from types import SimpleNamespace
+from typing import Any
 
 from station_app.db import search
 from station_app.db.bulk import bulk_insert
@@ -55,10 +55,10 @@ def _update_sql(model) -> str:
     return f"UPDATE {_table(model)} SET {sets} WHERE {_q('id')} = {_p()}"
 
 
-_EXISTING: dict[tuple[str, ...], type] = {}
+_EXISTING: dict[tuple[str, ...], type[Any]] = {}
 
 
-def _existing_row(extra: tuple[str, ...]) -> type:
+def _existing_row(extra: tuple[str, ...]) -> type[Any]:
     """The named tuple of a row already in the database: ``id``, ``station_code``, ``updated_at`` and
     the ``extra`` columns asked for."""
     if extra not in _EXISTING:
@@ -92,7 +92,7 @@ class _Merger:
         return self.fresh[name]
 
     # -- generic ---------------------------------------------------------------------------------
-    def existing(self, model, uids: list[str], extra: tuple[str, ...] = ()) -> dict[str, tuple]:
+    def existing(self, model, uids: list[str], extra: tuple[str, ...] = ()) -> dict[str, Any]:
         """{uid: the row in the database (a named tuple, see :func:`_existing_row`)} of ``uids``."""
         make = _existing_row(extra)._make
         cols = ("uid", "id", "station_code", "updated_at", *extra)
@@ -240,8 +240,7 @@ class _Cases:
 
         def text(number, dept, content, ruid) -> str:
             name, village = people.get(ruid, ("", "")) if ruid else ("", "")
-            return search.split_chars(case_service.search_text(
-                SimpleNamespace(number=number, department=dept or "", content=content), name or "", village or ""))
+            return search.split_chars(case_service.search_words(number, dept or "", content, name or "", village or ""))
 
         if newer:
             unindex = [(e.id, text(e.number, e.department, e.content, e.reception_uid))

@@ -18,6 +18,7 @@ class ExportCancelled(KnownError):
 
 @dataclass(frozen=True)
 class ExportResult:
+    """A package written: its path, id, kind (full/incremental), records per table and size."""
     path: str
     package_id: str
     kind: str  # full / incremental
@@ -30,6 +31,7 @@ class ExportResult:
 
 @dataclass
 class ImportReport:
+    """What importing one package did: imported or rejected (and why), records inserted, updated and unchanged."""
     package: str  # the path as given
     status: str  # imported / rejected
     reason: str = ""  # why it was rejected (Chinese); empty when imported
@@ -54,6 +56,7 @@ class ImportReport:
 
 @dataclass(frozen=True)
 class StationStatus:
+    """A station as the county sees it: packages imported, the last import and the period they cover."""
     code: str
     name: str
     packages: int
@@ -66,6 +69,7 @@ class StationStatus:
 
 @dataclass(frozen=True)
 class SentPackage:
+    """A package this station exported: its id, kind, period and when it was made."""
     package_id: str
     kind: str
     period_from: dt.date

@@ -14,6 +14,7 @@ from station_app.services.exchange.verify import _open_zip, _read_signed
 
 @dataclass(frozen=True)
 class PackageSigner:
+    """Who signed a package (station, fingerprint) and whether the registry knows the key."""
     path: str
     station_code: str
     station_name: str
@@ -22,6 +23,7 @@ class PackageSigner:
 
     @property
     def grouped(self) -> str:
+        """The fingerprint in groups of four digits, for reading out over the phone."""
         return signing.grouped(self.fingerprint)
 
 

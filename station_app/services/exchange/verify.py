@@ -17,6 +17,7 @@ import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from multiprocessing.pool import AsyncResult, Pool
 
 import pyzipper
 
@@ -423,8 +424,8 @@ class _CheckPool:
         self.paths, self.password = paths, password
         least = tunable("PARALLEL_MIN_RECORDS")
         self.big = [n >= least for n in sizes]
-        self.pool = None
-        self.pending: dict[int, object] = {}
+        self.pool: Pool | None = None
+        self.pending: dict[int, AsyncResult[_Verdict]] = {}
         if any(self.big):
             try:
                 self.pool = multiprocessing.get_context("spawn").Pool(1)
