@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypeVar
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt
 from PySide6.QtGui import QColor, QKeySequence
@@ -23,6 +24,7 @@ from station_app.ui import style
 ERROR_STYLE = style.css(style.RED)
 INVALID_STYLE = f"border: 1px solid {style.RED};"
 GROWING = (QSizePolicy.Policy.Expanding, QSizePolicy.Policy.MinimumExpanding, QSizePolicy.Policy.Ignored)
+W = TypeVar("W", bound=QWidget)  # FieldForm.add hands back the field it was given, as its own type
 
 
 class FieldForm(QObject):
@@ -40,7 +42,7 @@ class FieldForm(QObject):
         self.errors: dict[str, QLabel] = {}
         self._order: list[str] = []
 
-    def add(self, name: str, label: str, widget: QWidget, focus: QWidget | None = None) -> QWidget:
+    def add(self, name: str, label: str, widget: W, focus: QWidget | None = None) -> W:
         box = QWidget()
         lay = QVBoxLayout(box)
         lay.setContentsMargins(0, 0, 0, 0)

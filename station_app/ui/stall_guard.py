@@ -7,8 +7,8 @@ still blocked. Each stall is kept with its length and the innermost frames of ``
 found in the samples, so a test can say "首页 blocked the window 340 ms in services/scoring.py".
 
 The UI tests use it (tests/ui/test_stall_guard.py: every page of a benchmark-size database is
-visited with the workers really running in the background). Set ``STATION_APP_STALL_GUARD=1``
-to log stalls of a running program to the crash-log folder's log instead.
+visited with the workers really running in the background). With ``STATION_APP_STALL_GUARD=1``
+in the environment each stall is also logged as it is seen (for a probe script driving a window).
 
 Only work done inside the event loop is seen: a test drives the window through posted events
 (:func:`StallGuard.run_in_loop`), not by calling a page's methods straight from the test.

@@ -10,6 +10,7 @@ test). A page passes ``self.view_code`` to every service it reads from, and asks
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol
 
 from station_app.domain.records import StationView
 
@@ -81,3 +82,22 @@ class StationViewMixin:
         if view is None:
             return "请先填写站点信息（设置 → 站点信息）"
         return view.read_only_reason
+
+
+class StationViewHost(Protocol):
+    """What a page's tab mixins use of :class:`StationViewMixin` (for type checking: each tabbed
+    page's host protocol in its ``common.py`` extends this one)."""
+
+    @property
+    def view_code(self) -> str | None: ...
+
+    @property
+    def has_view(self) -> bool: ...
+
+    @property
+    def county_view(self) -> bool: ...
+
+    @property
+    def writable(self) -> bool: ...
+
+    def read_only_reason(self) -> str: ...

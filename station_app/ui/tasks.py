@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import traceback
 from collections.abc import Callable
+from typing import Any, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
@@ -17,6 +18,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from station_app.services.session import close_thread_connection
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")  # what the work returns, handed to the callback on the GUI thread
 
 SYNCHRONOUS = False
 
@@ -62,7 +64,7 @@ class _Task(QRunnable):
 _live: set[_Relay] = set()
 
 
-def run_task(fn: Callable, on_done: Callable[[object], None], on_error: Callable[[Exception], None]) -> None:
+def run_task(fn: Callable[[], T], on_done: Callable[[T], Any], on_error: Callable[[Exception], Any]) -> None:
     """Run ``fn()`` on the pool; call ``on_done(result)`` or ``on_error(exc)`` on the GUI thread."""
     if SYNCHRONOUS:
         try:
@@ -104,8 +106,8 @@ class OneAtATime:
         self.waiting: dict[str, tuple] = {}
         self.running: dict[str, bool] = {}
 
-    def submit(self, key: str, work: Callable[[], object], show: Callable[[object], None], busy,
-               on_error: Callable[[Exception], None]) -> None:
+    def submit(self, key: str, work: Callable[[], T], show: Callable[[T], Any], busy,
+               on_error: Callable[[Exception], Any]) -> None:
         """``work()`` on a worker, then ``show(result)`` (or ``on_error(exc)``) on the GUI thread."""
         self.waiting[key] = (work, show, busy, on_error)
         busy.show()

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -81,7 +80,7 @@ class CasesPage(StationViewMixin, PageSearchKeys, CaseList, CaseDetail, QWidget)
         self._current: CaseRecord | None = None
         self._events: list[CaseEventRecord] = []
         self.action_buttons: dict[str, QPushButton] = {}
-        self.preview_dialog: QDialog | None = None
+        self.preview_dialog = None  # typed in CasesPart (common.py)
         self._work = tasks.OneAtATime()  # the filters' lists and the list's first page, on a worker
 
         lay = QVBoxLayout(self)

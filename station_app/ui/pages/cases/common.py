@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from station_app.domain import clock
 from station_app.domain.codes import CaseStatus, Category, Evaluation
@@ -86,3 +87,65 @@ class CaseTableModel(PagedTableModel):
 
 
     # -- keys -----------------------------------------------------------------------------------
+
+
+if TYPE_CHECKING:
+    from typing import ClassVar, Protocol
+
+    from PySide6.QtCore import QTimer, Signal
+    from PySide6.QtWidgets import (
+        QCheckBox,
+        QComboBox,
+        QDateEdit,
+        QLabel,
+        QLineEdit,
+        QPushButton,
+        QTableView,
+        QWidget,
+    )
+
+    from station_app.ui import tasks
+    from station_app.ui.pdfview import SavedPdfDialog
+    from station_app.ui.station_view import StationViewHost
+
+    class CasesHost(StationViewHost, Protocol):
+        """What the parts of :class:`CasesPage` rely on: the page's widgets and state, and the
+        methods one part calls on another (type checking only)."""
+
+        changed: ClassVar[Signal]
+        _ready: bool
+        _work: tasks.OneAtATime
+        _search_timer: QTimer
+        _current: CaseRecord | None
+        busy: QLabel
+        message: QLabel
+        count_label: QLabel
+        overdue_button: QPushButton
+        due_soon_button: QPushButton
+        awaiting_button: QPushButton
+        # the list's filters and table (__init__.py)
+        search: QLineEdit
+        status: QComboBox
+        category: QComboBox
+        department: QComboBox
+        deputy: QComboBox
+        village: QComboBox
+        overdue: QCheckBox
+        due_soon: QCheckBox
+        date_from: QDateEdit
+        date_to: QDateEdit
+        model: CaseTableModel
+        table: QTableView
+
+        def _fill_filters(self) -> None: ...
+        def _show_case(self, rec: CaseRecord | None) -> None: ...
+        def reload(self, *_args: object) -> None: ...
+
+    class CasesPart(CasesHost, QWidget):
+        """The page as each of its parts (mixins) sees it."""
+
+        # set by the parts themselves as well as by the page: declared here, or mypy takes a
+        # part's first assignment for the attribute's definition
+        preview_dialog: SavedPdfDialog | None
+else:
+    CasesPart = object  # at run time the parts are plain mixins of CasesPage

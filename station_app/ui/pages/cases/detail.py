@@ -26,12 +26,13 @@ from station_app.ui import style, tasks
 from station_app.ui.errors import report
 from station_app.ui.pages.cases.common import (
     SHEETS,
+    CasesPart,
     _deadline_text,
 )
 from station_app.ui.small_screen import scrolling
 
 
-class CaseDetail:
+class CaseDetail(CasesPart):
     """The detail pane of :class:`CasesPage`."""
 
     def _build_detail(self) -> QWidget:

@@ -14,6 +14,7 @@ from station_app.ui.dates import NO_DATE
 from station_app.ui.errors import report
 from station_app.ui.models.paged import PagedTableModel
 from station_app.ui.pages.cases.common import (
+    CasesPart,
     _fetch,
 )
 
@@ -39,7 +40,7 @@ class _Listing:
                         cases.attention_counts(station_code=code), current)
 
 
-class CaseList:
+class CaseList(CasesPart):
     """The list of :class:`CasesPage` (a mixin: the page holds the widgets)."""
 
     def filters(self) -> dict:

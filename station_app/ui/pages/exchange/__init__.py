@@ -94,7 +94,7 @@ class ExchangePage(ExportTab, ImportTab, CountyTab, CountyRanking, QWidget):
         self.setStyleSheet(STYLE)
         self._busy = False
         self._cancel = False
-        self._folder: str | None = None  # chosen with 选择文件夹… (None: the selected volume)
+        self._folder = None  # typed in ExchangeTab (common.py); chosen with 选择文件夹… (None: the selected volume)
         self._county: bool | None = None  # the mode the tabs were last ordered for
         self._ready = False
         # the county's statistics and ranking are computed on a worker (seconds on a county of

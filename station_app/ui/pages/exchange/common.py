@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
@@ -85,3 +86,54 @@ def _short(name: str) -> str:
         if name.endswith(tail) and len(name) > len(tail):
             return name[: -len(tail)]
     return name
+
+
+if TYPE_CHECKING:
+    from typing import ClassVar, Protocol
+
+    from PySide6.QtWidgets import QComboBox, QLabel, QScrollArea, QSpinBox, QWidget
+
+    from station_app.services.exchange.results import StationStatus
+    from station_app.ui import tasks
+
+    class ExchangeHost(Protocol):
+        """What the tabs of :class:`ExchangePage` rely on: the page's widgets and state, and the
+        methods one tab calls on another (type checking only)."""
+
+        exported: ClassVar[Signal]
+        imported: ClassVar[Signal]
+        _ready: bool
+        _busy: bool
+        _county_work: tasks.OneAtATime
+        _relay: _Progress
+        county_rows: list[StationStatus]
+        # the county ranking (county.py)
+        ranking_year: QSpinBox
+        ranking_station: QComboBox
+        ranking_busy: QLabel
+        ranking_hint: QLabel
+        ranking_table: QTableWidget
+        ranking_empty: QLabel
+
+        def refresh(self) -> None: ...
+        def _title(self, text: str) -> QLabel: ...
+        @staticmethod
+        def _scrolled(w: QWidget) -> QScrollArea: ...
+        @staticmethod
+        def _show(label: QLabel, text: str, kind: str) -> None: ...
+        def _open_progress(self, text: str, cancellable: bool) -> None: ...
+        def _finish_progress(self) -> None: ...
+        def _set_busy(self, busy: bool) -> None: ...
+        def target_folder(self) -> str | None: ...
+        def _county_failed(self, exc: Exception) -> None: ...
+        def _fill_ranking_stations(self) -> None: ...
+        def _fill_ranking(self) -> None: ...
+
+    class ExchangeTab(ExchangeHost, QWidget):
+        """The page as each tab mixin sees it."""
+
+        # set by the tabs themselves as well as by the page: declared here, or mypy takes a
+        # tab's first assignment for the attribute's definition
+        _folder: str | None  # chosen with 选择文件夹… (None: the selected volume)
+else:
+    ExchangeTab = object  # at run time the tabs are plain mixins of ExchangePage

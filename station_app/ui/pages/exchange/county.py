@@ -32,6 +32,7 @@ from station_app.ui.pages.exchange.common import (
     CHART_ROW,
     PRESETS,
     RED,
+    ExchangeTab,
     _fit_height,
     _period_text,
     _short,
@@ -43,7 +44,7 @@ from station_app.ui.pages.stats import FIGURES, format_figure
 LIVELIHOOD_COLUMNS = (("approved", "票决民生实事"), ("completed", "民生实事已完成"))
 
 
-class CountyTab:
+class CountyTab(ExchangeTab):
     """The 全县汇总 tab of :class:`ExchangePage`."""
 
     def _build_county(self) -> QWidget:

@@ -10,11 +10,12 @@ from station_app.ui.dialogs.duty_record_dialog import fmt_points
 from station_app.ui.forms import table_item
 from station_app.ui.pages.exchange.common import (
     RED,
+    ExchangeTab,
     _fit_height,
 )
 
 
-class CountyRanking:
+class CountyRanking(ExchangeTab):
     """The ranking of the 全县汇总 tab of :class:`ExchangePage`."""
 
     # -- 代表履职积分排名（全县） ------------------------------------------------------------------------------

@@ -37,12 +37,13 @@ from station_app.ui.errors import report
 from station_app.ui.forms import pydate, qdate, table_item
 from station_app.ui.pages.exchange.common import (
     TABLE_NAMES,
+    ExchangeTab,
     _fit_height,
     _period_text,
 )
 
 
-class ExportTab:
+class ExportTab(ExchangeTab):
     """The 导出 tab of :class:`ExchangePage` (a mixin: the page holds the widgets)."""
 
     # -- building ------------------------------------------------------------------------------------

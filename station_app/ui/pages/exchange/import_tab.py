@@ -23,10 +23,11 @@ from station_app.ui.forms import read_only_table, table_item
 from station_app.ui.pages.exchange.common import (
     RED,
     STATUS_NAMES,
+    ExchangeTab,
 )
 
 
-class ImportTab:
+class ImportTab(ExchangeTab):
     """The 导入 tab of :class:`ExchangePage`."""
 
     def _build_import(self) -> QWidget:

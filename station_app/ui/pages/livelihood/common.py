@@ -4,6 +4,7 @@ and small item models for the short lists (a year's projects, a session's ballot
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtWidgets import QFileDialog, QLabel, QWidget
@@ -49,6 +50,22 @@ class Rows(QAbstractTableModel):
             return self.columns[section][0]
         return None
 
+if TYPE_CHECKING:
+    from station_app.ui.pdfview import SavedPdfDialog
+
+    class LivelihoodHost(Protocol):
+        """What :class:`PdfOut` relies on of the page it is mixed into (type checking only)."""
+
+        preview_dialog: SavedPdfDialog | None
+
+        def say(self, text: str, error: bool = False) -> None: ...
+        def failed(self, exc: Exception) -> None: ...
+
+    class LivelihoodPart(LivelihoodHost, QWidget):
+        """The page as its mixins see it."""
+else:
+    LivelihoodPart = object  # at run time the parts are plain mixins of LivelihoodPage
+
 
 class Messages:
     """The page's one message line (``self.message``): info in green, errors in red."""
@@ -64,12 +81,12 @@ class Messages:
         report(exc, show=lambda text: self.say(text, error=True))
 
 
-class PdfOut:
+class PdfOut(LivelihoodPart):
     """Write a PDF on the pool, then say where and preview it (``preview`` False in tests)."""
 
-    preview_dialog = None
+    preview_dialog: SavedPdfDialog | None = None
 
-    def save_pdf(self: QWidget, make: Callable[[str], object], path: str, title: str, preview: bool = True) -> None:
+    def save_pdf(self, make: Callable[[str], object], path: str, title: str, preview: bool = True) -> None:
         if not path.lower().endswith(".pdf"):
             path += ".pdf"
         self.say(self.tr("正在生成PDF…"))
@@ -81,12 +98,12 @@ class PdfOut:
 
         tasks.run_task(lambda: make(path), done, self.failed)
 
-    def ask_pdf(self: QWidget, make: Callable[[str], object], default_name: str, title: str) -> None:
+    def ask_pdf(self, make: Callable[[str], object], default_name: str, title: str) -> None:
         path, _ = QFileDialog.getSaveFileName(self, self.tr("保存PDF"), default_name, self.tr("PDF 文件 (*.pdf)"))
         if path:
             self.save_pdf(make, path, title)
 
-    def show_preview(self: QWidget, path: str, title: str) -> None:
+    def show_preview(self, path: str, title: str) -> None:
         from station_app.ui.pdfview import SavedPdfDialog
 
         if self.preview_dialog is not None:

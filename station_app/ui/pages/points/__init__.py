@@ -62,7 +62,6 @@ from station_app.ui.pages.points.ranking import RankingTab
 from station_app.ui.pages.points.records import RecordsTab
 from station_app.ui.pages.points.rules import RulesTab
 from station_app.ui.pages.points.year_closing import YearClosing
-from station_app.ui.pdfview import SavedPdfDialog
 from station_app.ui.station_view import StationViewMixin
 
 __all__ = [
@@ -138,11 +137,11 @@ class PointsPage(StationViewMixin, RankingTab, ArchiveTab, RecordsTab, QuotasTab
         self._records: list[DutyRecordView] = []
         self._shortfalls: list[QuotaShortfall] = []
         self._score: DeputyScore | None = None
-        self._deputy_uid: str | None = None
-        self._archive: ArchiveData | None = None  # the archive read last (ui/pages/points/archive.py)
-        self._select_next: str | None = None  # a record to select once its archive is shown
+        self._deputy_uid = None  # these four are typed in PointsHost (common.py)
+        self._archive = None  # the archive read last (ui/pages/points/archive.py)
+        self._select_next = None  # a record to select once its archive is shown
         self._rules: RuleSet | None = None
-        self.preview_dialog: SavedPdfDialog | None = None
+        self.preview_dialog = None
         self._work = tasks.OneAtATime()
         self.month_values: list[float] = []
         self.category_values: dict[str, float] = {}

@@ -34,6 +34,7 @@ from station_app.ui.pages.points.common import (
     PENDING,
     R_NOTE,
     RED,
+    PointsTab,
 )
 
 
@@ -73,7 +74,7 @@ def picked(keep: str | None, ranking: list[DeputyScore], roster: tuple[str, ...]
     return people[0].deputy_uid if people else None
 
 
-class ArchiveTab:
+class ArchiveTab(PointsTab):
     """The 代表档案 tab of :class:`PointsPage`: the deputy, the score line and the charts."""
 
     def _build_archive(self) -> QWidget:

@@ -12,10 +12,11 @@ from PySide6.QtWidgets import (
 from station_app.services import scoring
 from station_app.ui import tasks
 from station_app.ui.errors import report
+from station_app.ui.pages.points.common import PointsTab
 from station_app.ui.pdfview import SavedPdfDialog
 
 
-class PointsPrintouts:
+class PointsPrintouts(PointsTab):
     """Printing of :class:`PointsPage` (排名表, 履职档案)."""
 
     def request_print(self) -> None:

@@ -17,10 +17,11 @@ from station_app.services.scoring import QuotaShortfall
 from station_app.ui.forms import read_only_table, table_item
 from station_app.ui.pages.points.common import (
     RED,
+    PointsTab,
 )
 
 
-class QuotasTab:
+class QuotasTab(PointsTab):
     """The 任务完成情况 tab of :class:`PointsPage`."""
 
     def _build_tasks(self) -> QWidget:

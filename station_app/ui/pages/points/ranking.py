@@ -23,10 +23,11 @@ from station_app.ui.forms import read_only_table, table_item
 from station_app.ui.pages.points.common import (
     PENDING,
     RED,
+    PointsTab,
 )
 
 
-class RankingTab:
+class RankingTab(PointsTab):
     """The 排名 tab of :class:`PointsPage` (a mixin: the page holds the widgets)."""
 
     # -- building ------------------------------------------------------------------------------------

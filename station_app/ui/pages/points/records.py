@@ -16,11 +16,12 @@ from station_app.ui.dialogs.duty_record_dialog import fmt_points
 from station_app.ui.pages.points.common import (
     R_COUNTED,
     RED,
+    PointsTab,
     _cap_of,
 )
 
 
-class RecordsTab:
+class RecordsTab(PointsTab):
     """The records table of the 代表档案 tab of :class:`PointsPage`."""
 
     def _fill_records(self, rs: RuleSet) -> None:

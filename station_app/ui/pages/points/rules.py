@@ -23,10 +23,11 @@ from station_app.ui.dialogs.duty_record_dialog import fmt_points
 from station_app.ui.forms import read_only_table, table_item
 from station_app.ui.pages.points.common import (
     RED,
+    PointsTab,
 )
 
 
-class RulesTab:
+class RulesTab(PointsTab):
     """The 指标设置 tab of :class:`PointsPage`."""
 
     def _build_rules(self) -> QWidget:

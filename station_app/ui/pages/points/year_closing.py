@@ -12,9 +12,10 @@ from PySide6.QtWidgets import (
 from station_app.domain import clock
 from station_app.errors import KnownError
 from station_app.services import scoring
+from station_app.ui.pages.points.common import PointsTab
 
 
-class YearClosing:
+class YearClosing(PointsTab):
     """年度评定 of :class:`PointsPage`."""
 
     # -- printouts -----------------------------------------------------------------------------------

@@ -76,7 +76,7 @@ class ReceptionsPage(StationViewMixin, PageSearchKeys, IntakeForm, IntakeSaving,
         self._activity_day_uid: str | None = None
         self._time_touched = False
         self._setting_time = False
-        self._history_key: tuple[str, str] | None = None
+        self._history_key = None  # typed in ReceptionsPart (common.py)
         self._ready = False
 
         lay = QVBoxLayout(self)

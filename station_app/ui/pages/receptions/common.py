@@ -288,3 +288,65 @@ def reception_columns(page: ReceptionsPage) -> list[Column]:
     ]
 
 
+
+
+if TYPE_CHECKING:
+    from typing import ClassVar, Protocol
+
+    from PySide6.QtWidgets import QCompleter, QDateTimeEdit, QSpinBox
+
+    from station_app.domain.records import ReceptionRecord
+    from station_app.services.receptions import VisitorHistory
+    from station_app.ui.dialogs.reception_dialog import DeputyChecks
+    from station_app.ui.forms import FieldForm
+    from station_app.ui.station_view import StationViewHost
+
+    class ReceptionsHost(StationViewHost, Protocol):
+        """What the parts of :class:`ReceptionsPage` rely on: the page's widgets and state, and
+        the methods one part calls on another (type checking only)."""
+
+        saved: ClassVar[Signal]
+        _ready: bool
+        _activity_day_uid: str | None
+        rows: list[OpinionRow]
+        # the intake form (intake.py)
+        form_left: FieldForm
+        form_right: FieldForm
+        form_full: FieldForm
+        name: QLineEdit
+        phone: QLineEdit
+        village: QLineEdit
+        id_number: QLineEdit
+        id_toggle: QToolButton
+        count: QSpinBox
+        channel: QComboBox
+        received_at: QDateTimeEdit
+        summary: SummaryEdit
+        deputy_checks: DeputyChecks
+        status_label: QLabel
+        name_completer: QCompleter
+        phone_completer: QCompleter
+        village_completer: QCompleter
+        # the visitor's history (history.py)
+        history_title: QLabel
+        history_cases_label: QLabel
+
+        def _fix_tab_order(self) -> None: ...
+        def _apply_defaults(self, deputies_too: bool) -> None: ...
+        def remove_opinion_row(self, row: OpinionRow) -> None: ...
+        def _build_history(self) -> QWidget: ...
+        def update_history(self) -> None: ...
+        def _show_history(self, hist: VisitorHistory | None) -> None: ...
+        def is_empty_except(self, widget: QWidget | None = None) -> bool: ...
+        def save(self) -> ReceptionRecord | None: ...
+        def clear_form(self, ask: bool = True) -> bool: ...
+        def reload(self, *_args: object) -> None: ...
+
+    class ReceptionsPart(ReceptionsHost, QWidget):
+        """The page as each of its parts (mixins) sees it."""
+
+        # set by the parts themselves as well as by the page: declared here, or mypy takes a
+        # part's first assignment for the attribute's definition
+        _history_key: tuple[str, str] | None
+else:
+    ReceptionsPart = object  # at run time the parts are plain mixins of ReceptionsPage

@@ -22,9 +22,10 @@ from station_app.ui import style
 from station_app.ui.forms import (
     one_line,
 )
+from station_app.ui.pages.receptions.common import ReceptionsPart
 
 
-class VisitorHistory:
+class VisitorHistory(ReceptionsPart):
     """The visitor's history of :class:`ReceptionsPage`."""
 
     def _build_history(self) -> QWidget:
@@ -70,7 +71,7 @@ class VisitorHistory:
             return
         self._show_history(receptions.visitor_history(name, phone))
 
-    def _show_history(self, hist) -> None:
+    def _show_history(self, hist: receptions.VisitorHistory | None) -> None:
         self.history_visits.setRowCount(0)
         self.history_cases.setRowCount(0)
         if hist is None:

@@ -40,11 +40,12 @@ from station_app.ui.pages.receptions.common import (
     PHONE_ROLE,
     VISITOR_ROLE,
     OpinionRow,
+    ReceptionsPart,
     SummaryEdit,
 )
 
 
-class IntakeForm:
+class IntakeForm(ReceptionsPart):
     """The intake form of :class:`ReceptionsPage` (a mixin: the page holds the widgets)."""
 
     # -- building -------------------------------------------------------------------------------

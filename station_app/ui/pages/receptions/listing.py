@@ -37,11 +37,12 @@ from station_app.ui.forms import (
 from station_app.ui.models.paged import PagedTableModel
 from station_app.ui.pages.receptions.common import (
     SEARCH_DELAY_MS,
+    ReceptionsPart,
     reception_columns,
 )
 
 
-class ReceptionList:
+class ReceptionList(ReceptionsPart):
     """The list of :class:`ReceptionsPage`."""
 
     def _build_list(self) -> QWidget:

@@ -21,10 +21,11 @@ from station_app.ui.forms import (
 )
 from station_app.ui.pages.receptions.common import (
     OK_STYLE,
+    ReceptionsPart,
 )
 
 
-class IntakeSaving:
+class IntakeSaving(ReceptionsPart):
     """Saving the intake form of :class:`ReceptionsPage`."""
 
     def visit_data(self) -> ReceptionData:
