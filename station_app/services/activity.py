@@ -848,7 +848,7 @@ def _day_receptions(day: ActivityDayRecord) -> tuple[int, tuple[MinutesCase, ...
     return sum(r.visitor_count for r in rows), opinions
 
 
-def notice_data(date_from: dt.date, date_to: dt.date, station_code: str = SOLE) -> NoticeData:
+def notice_data(date_from: dt.date, date_to: dt.date, station_code: str | None = SOLE) -> NoticeData:
     """What the duty notice of ``date_from``..``date_to`` shows: days, deputies on duty, QR content."""
     from station_app.domain import qrcontent
     from station_app.services import station
@@ -888,7 +888,7 @@ def print_minutes(uid_or_date: str, out, station_code: str = SOLE) -> Path:
     return path
 
 
-def print_notice(date_from: dt.date, date_to: dt.date, out, station_code: str = SOLE) -> Path:
+def print_notice(date_from: dt.date, date_to: dt.date, out, station_code: str | None = SOLE) -> Path:
     """Write the duty notice PDF of ``date_from``..``date_to`` to ``out``; refuses an empty period."""
     from station_app.printing.activity_docs import render_notice
 

@@ -685,7 +685,7 @@ def _provisional(s: _S, rs: RuleSet, year: int, as_of: dt.date) -> _S:
     return dataclasses.replace(s, grade="", progress=progress(rs, s.score100, year, as_of))
 
 
-def ranking(year: int, station_code: str = SOLE) -> list[DeputyScore]:
+def ranking(year: int, station_code: str | None = SOLE) -> list[DeputyScore]:
     """Every active deputy of the station (default: the database's only station) with the year's
     score, best first (equal scores share a rank). A closed year (:func:`close_year`) gives the
     frozen scores and final grades; an open one the scores as they stand, no grade, and each
@@ -858,7 +858,7 @@ def score_of(deputy_uid: str, year: int) -> DeputyScore:
 # --- quotas -------------------------------------------------------------------------------------
 
 
-def quota_shortfalls(today: dt.date | None = None, *, station_code: str = SOLE) -> list[QuotaShortfall]:
+def quota_shortfalls(today: dt.date | None = None, *, station_code: str | None = SOLE) -> list[QuotaShortfall]:
     """Active deputies of the station behind a quota of the current quarter or year (counted
     from the records themselves, so a visit recorded a minute ago already counts). A few grouped
     counts, whatever the size of the database (:func:`quota_units`)."""
@@ -1040,7 +1040,7 @@ def _sync_if_home(station_code: str, year: int) -> None:
         sync_auto(year)
 
 
-def ranking_sheet_data(year: int, station_code: str = SOLE) -> RankingSheetData:
+def ranking_sheet_data(year: int, station_code: str | None = SOLE) -> RankingSheetData:
     """What the year's ranking sheet shows: the deputies' scores, grades and ranks."""
     from station_app.domain.codes import levels_label
     from station_app.domain.scoring import CATEGORIES
@@ -1071,7 +1071,7 @@ def print_archive(deputy_uid: str, year: int, out) -> Path:
     return path
 
 
-def print_ranking(year: int, out, station_code: str = SOLE) -> Path:
+def print_ranking(year: int, out, station_code: str | None = SOLE) -> Path:
     """Write the year's ranking sheet as PDF to ``out``."""
     from station_app.printing.archive_docs import render_ranking
 

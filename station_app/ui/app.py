@@ -46,6 +46,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
         QCoreApplication.setOrganizationName(APP_NAME)
         QCoreApplication.setApplicationName(APP_NAME)
         app = QApplication(argv if argv is not None else sys.argv[:1])
+    assert isinstance(app, QApplication), "the program has windows: its application is a QApplication"
     app.setApplicationDisplayName(APP_TITLE)
     app.setApplicationVersion(__version__)
     icon = resource_path("icons", "station_app.png")  # the installer's icon, on every window
@@ -72,7 +73,7 @@ def _excepthook(exc_type, exc, tb) -> None:
 
 
 def run_gui(db: str | None = None) -> int:
-    from station_app.paths import default_database
+    from station_app.core.paths import default_database
     from station_app.services.session import close_database
     from station_app.ui.startup import start_window
 

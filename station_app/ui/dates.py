@@ -10,12 +10,15 @@ date may lie before the clerk is asked is the setting ``input.past_days_confirm`
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypeVar
 
 from PySide6.QtCore import QDate, QDateTime, QTime
 from PySide6.QtWidgets import QDateEdit, QDateTimeEdit, QMessageBox, QWidget
 
 from station_app.domain import clock
 from station_app.domain.validators import EARLIEST_DATE, latest_date
+
+E = TypeVar("E", bound=QDateTimeEdit)  # a date edit (a QDateTimeEdit too) or a date-time edit, handed back
 
 
 def _q(d: dt.date) -> QDate:
@@ -37,8 +40,7 @@ def filter_date_edit(parent: QWidget) -> QDateEdit:
     return edit
 
 
-def limit_date_edit(edit: QDateEdit | QDateTimeEdit, earliest: dt.date = EARLIEST_DATE,
-                    latest: dt.date | None = None) -> QDateEdit | QDateTimeEdit:
+def limit_date_edit(edit: E, earliest: dt.date = EARLIEST_DATE, latest: dt.date | None = None) -> E:
     """Keep ``edit`` within the date range (a date edit or a date-time edit); returns it."""
     last = latest or latest_date()
     if isinstance(edit, QDateEdit):

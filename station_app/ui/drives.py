@@ -90,6 +90,8 @@ def mac_is_removable(root: str) -> bool:
 
 
 def windows_is_removable(root: str) -> bool:  # pragma: no cover - Windows only
+    if sys.platform != "win32":  # ctypes.windll exists on Windows only
+        return False
     import ctypes
 
     return ctypes.windll.kernel32.GetDriveTypeW(root) == DRIVE_REMOVABLE

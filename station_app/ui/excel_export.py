@@ -24,6 +24,7 @@ from station_app.errors import KnownError
 from station_app.services import xlsx_export
 from station_app.services.xlsx_export import Sheet
 from station_app.ui import tasks
+from station_app.ui.models.paged import PagedTableModel
 
 POLL_MS = 100
 
@@ -49,6 +50,7 @@ def paged_sheet(title: str, view: QTableView) -> Sheet:
     """Every row of a ``PagedTableModel``'s current filter (not only the pages fetched so far),
     fetched again from its service function, with the table's column texts."""
     model = view.model()
+    assert isinstance(model, PagedTableModel), "paged_sheet is for a table showing a PagedTableModel"
     columns = shown_columns(view)
     every = model.columns()
     texts = [every[c].text for c in columns]

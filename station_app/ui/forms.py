@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TypeVar
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt
 from PySide6.QtGui import QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
+    QCompleter,
     QFormLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
@@ -108,9 +112,17 @@ def one_line(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-class PageSearchKeys:
+if TYPE_CHECKING:
+    _SearchKeysBase = QWidget  # the mixin's super() calls go to the page's QWidget
+else:
+    _SearchKeysBase = object
+
+
+class PageSearchKeys(_SearchKeysBase):
     """Mixin for a page with its own ``self.search`` box: Ctrl+F inside the page goes there
     (not to the main window's roster search)."""
+
+    search: QLineEdit
 
     def focus_search(self) -> None:
         self.search.setFocus()
@@ -129,7 +141,7 @@ class PageSearchKeys:
         super().keyPressEvent(e)
 
 
-def refill_combo(combo, first: str, items: list[tuple[str, object]]) -> None:
+def refill_combo(combo: QComboBox, first: str, items: Sequence[tuple[str, object]]) -> None:
     """A filter combo: ``first`` (data None, "all") then ``items`` (text, data), keeping the
     current choice when it is still offered; no signal while refilling."""
     current = combo.currentData()
@@ -140,6 +152,19 @@ def refill_combo(combo, first: str, items: list[tuple[str, object]]) -> None:
         combo.addItem(text, data)
     combo.setCurrentIndex(max(0, combo.findData(current)))
     combo.blockSignals(False)
+
+
+def combo_line(combo: QComboBox) -> QLineEdit:
+    """The text line of an editable combo box (``setEditable(True)`` made it)."""
+    line = combo.lineEdit()
+    assert line is not None, "the combo box is editable"
+    return line
+
+
+def hide_popup(completer: QCompleter) -> None:
+    popup = completer.popup()  # Qt makes the default list the first time it is asked for
+    assert popup is not None, "a completer always has its popup"
+    popup.hide()
 
 
 def show_message(label, text: str, kind: str) -> None:
@@ -184,3 +209,23 @@ def table_item(text, centered: bool = False, color: QColor | str | None = None, 
     if tip:
         item.setToolTip(tip)
     return item
+
+
+def cell(table: QTableWidget, row: int, col: int) -> QTableWidgetItem:
+    """The item at (``row``, ``col``) of a table whose every cell was filled (with :func:`table_item`)."""
+    item = table.item(row, col)
+    assert item is not None, f"cell ({row}, {col}) was never filled"
+    return item
+
+
+def header_item(table: QTableWidget, col: int) -> QTableWidgetItem:
+    """The header item of column ``col`` (set by setHorizontalHeaderLabels)."""
+    item = table.horizontalHeaderItem(col)
+    assert item is not None, f"column {col} has no header"
+    return item
+
+
+def table_texts(table: QTableWidget, columns: int | None = None) -> list[list[str]]:
+    """Every row's text as shown, the first ``columns`` columns (None: all of them)."""
+    cols = table.columnCount() if columns is None else columns
+    return [[cell(table, r, c).text() for c in range(cols)] for r in range(table.rowCount())]

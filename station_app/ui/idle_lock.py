@@ -6,7 +6,7 @@ Tests call :meth:`IdleLock.lock_now` (or the timer's slot) instead of waiting.""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -22,6 +22,12 @@ from station_app.services import context, users
 from station_app.ui.forms import show_message
 
 ACTIVITY = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel}
+
+
+def _application() -> QCoreApplication:
+    app = QApplication.instance()
+    assert app is not None, "a window exists, so does its application"
+    return app
 
 
 class LockPanel(QWidget):
@@ -83,7 +89,7 @@ class IdleLock(QObject):
         self.timer.setSingleShot(True)
         self.timer.setInterval(max(1, int(minutes)) * 60_000)
         self.timer.timeout.connect(self.lock_now)
-        QApplication.instance().installEventFilter(self)
+        _application().installEventFilter(self)
         self.timer.start()
 
     @property
@@ -110,13 +116,14 @@ class IdleLock(QObject):
 
     def unlock(self) -> None:
         """The password was right: the content comes back as it was."""
-        if not self.locked:
+        panel, content = self.panel, self._content
+        if panel is None or content is None:  # not locked
             return
         self.window.takeCentralWidget()
-        self.panel.deleteLater()
+        panel.deleteLater()
         self.panel = None
-        self.window.setCentralWidget(self._content)
-        self._content.show()
+        self.window.setCentralWidget(content)
+        content.show()
         self._content = None
         self.window.menuBar().setEnabled(True)
         self.window.station_bar.setEnabled(True)
@@ -124,4 +131,4 @@ class IdleLock(QObject):
 
     def stop(self) -> None:
         self.timer.stop()
-        QApplication.instance().removeEventFilter(self)
+        _application().removeEventFilter(self)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import importlib
 import logging
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, cast, runtime_checkable
 
-from PySide6.QtCore import QCoreApplication, QEvent, QSettings, Qt, QThreadPool, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QLockFile, QSettings, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from station_app import APP_TITLE, __version__
 from station_app.domain import clock, name_order
+from station_app.domain.records import StationView
 from station_app.domain.roles import Permission
 from station_app.errors import KnownError
 from station_app.services import context, secret_store, station
@@ -37,7 +38,9 @@ from station_app.ui.errors import report
 from station_app.ui.pages.home import HomePage
 
 if TYPE_CHECKING:
+    from station_app.ui.idle_lock import IdleLock
     from station_app.ui.pages.activities import ActivitiesPage
+    from station_app.ui.pages.backup_page import BackupPage
     from station_app.ui.pages.cases import CasesPage
     from station_app.ui.pages.deputies import DeputiesPage
     from station_app.ui.pages.exchange import ExchangePage
@@ -68,6 +71,21 @@ PAGES = (
 )
 
 log = logging.getLogger(__name__)
+
+
+@runtime_checkable
+class _Refreshes(Protocol):
+    """A page that reads its data afresh on request (every page but a stand-in)."""
+
+    def refresh(self) -> None: ...
+
+
+@runtime_checkable
+class _Prints(Protocol):
+    """A page with its own printout (Ctrl+P)."""
+
+    def request_print(self) -> None: ...
+
 
 # each page's class, imported when the page is first shown (a start imports 首页's alone)
 PAGE_CLASSES = {
@@ -155,7 +173,7 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self._on_nav_row)
         self.stack.currentChanged.connect(self._fit_current_page)
         self.stack.currentChanged.connect(self._find_view)
-        central = QWidget()
+        self.central = central = QWidget()
         lay = QHBoxLayout(central)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)
@@ -178,17 +196,17 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_user_bar()
 
-        self.view = None
+        self.view: StationView | None = None
         self._starting = True  # the pages made now ask for the view; the chrome follows below
         for key in EAGER_PAGES:
             self.page(key)
-        self.instance_lock = None  # the QLockFile start-up took (ui/startup.py)
+        self.instance_lock: QLockFile | bool | None = None  # what start-up's take_lock gave (ui/startup.py)
         self.nav.setCurrentRow(0)
         self._fit_current_page(self.stack.currentIndex())
         self.set_view_code(self._start_code())
         self._starting = False
         self._restore_state()
-        self.idle_lock = None
+        self.idle_lock: IdleLock | None = None
         self._show_user()
         QTimer.singleShot(300, self, _warm_pages)  # after the first paint
 
@@ -205,6 +223,7 @@ class MainWindow(QMainWindow):
             page.follow(self.current_view)
         index = [k for k, _t, _c in PAGES].index(key)
         stand_in = self.stack.widget(index)
+        assert stand_in is not None, "every page has its place in the stack from the start"
         current = self.stack.currentIndex()
         self.stack.insertWidget(index, page)
         self.stack.removeWidget(stand_in)
@@ -236,7 +255,7 @@ class MainWindow(QMainWindow):
 
     def _refresh_made(self, key: str) -> None:
         page = self.pages.get(key)
-        if page is not None:
+        if isinstance(page, _Refreshes):
             page.refresh()
 
     def _on_nav_row(self, row: int) -> None:
@@ -255,43 +274,47 @@ class MainWindow(QMainWindow):
 
     @property
     def home(self) -> HomePage:
-        return self.page("home")
+        return cast("HomePage", self.page("home"))  # the class PAGE_CLASSES names, as below
 
     @property
     def deputies(self) -> DeputiesPage:
-        return self.page("deputies")
+        return cast("DeputiesPage", self.page("deputies"))
 
     @property
     def settings_page(self) -> SettingsPage:
-        return self.page("settings")
+        return cast("SettingsPage", self.page("settings"))
 
     @property
     def activities(self) -> ActivitiesPage:
-        return self.page("activities")
+        return cast("ActivitiesPage", self.page("activities"))
 
     @property
     def print_page(self) -> PrintPage:
-        return self.page("print")
+        return cast("PrintPage", self.page("print"))
 
     @property
     def receptions(self) -> ReceptionsPage:
-        return self.page("reception")
+        return cast("ReceptionsPage", self.page("reception"))
 
     @property
     def cases(self) -> CasesPage:
-        return self.page("cases")
+        return cast("CasesPage", self.page("cases"))
 
     @property
     def stats(self) -> StatsPage:
-        return self.page("stats")
+        return cast("StatsPage", self.page("stats"))
 
     @property
     def points(self) -> PointsPage:
-        return self.page("points")
+        return cast("PointsPage", self.page("points"))
 
     @property
     def exchange(self) -> ExchangePage:
-        return self.page("exchange")
+        return cast("ExchangePage", self.page("exchange"))
+
+    @property
+    def backups(self) -> BackupPage:
+        return cast("BackupPage", self.page("backups"))
 
     # -- the logged-in user (issue 19) ---------------------------------------------------------
     def _build_user_bar(self) -> None:
@@ -350,16 +373,17 @@ class MainWindow(QMainWindow):
         from station_app.services import users
         from station_app.ui.dialogs.login_dialog import LoginDialog
 
-        users.logout()
         if self.idle_lock is not None:
+            self.idle_lock.unlock()  # 注销 from the lock panel: the content goes back in its place first
             self.idle_lock.stop()
             self.idle_lock = None
-        self.centralWidget().hide()
+        users.logout()
+        self.central.hide()
         dlg = LoginDialog(self)
         if not dlg.exec():
             self.close()
             return
-        self.centralWidget().show()
+        self.central.show()
         self._show_user()
         self.set_view_code(self._start_code())
 
@@ -415,7 +439,7 @@ class MainWindow(QMainWindow):
         view = station.default_view()
         return None if view is None else view.code
 
-    def current_view(self):
+    def current_view(self) -> StationView | None:
         """The station every page shows. Nothing in view yet (a new database): look again, since
         a station may have come in meanwhile (the first-run dialog, an import); the top bar and
         the status line follow once the page asking is done."""
@@ -443,7 +467,7 @@ class MainWindow(QMainWindow):
             self.station_picker.setCurrentIndex(found)
         writable = view is None or view.writable  # before any station: the first steps are offered
         self.act_new.setEnabled(writable)
-        self.read_only_note.setText("" if writable else view.read_only_reason)
+        self.read_only_note.setText("" if view is None or view.writable else view.read_only_reason)
         self._update_status()
 
     def _on_picked(self, index: int) -> None:
@@ -479,6 +503,7 @@ class MainWindow(QMainWindow):
         otherwise the largest of all its pages): hidden pages ignore their size hints."""
         for i in range(self.stack.count()):
             page = self.stack.widget(i)
+            assert page is not None, "i is below the stack's count"
             policy = QSizePolicy.Policy.Preferred if i == index else QSizePolicy.Policy.Ignored
             page.setSizePolicy(policy, policy)
         self.stack.updateGeometry()
@@ -511,7 +536,7 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         self._action(m, self.tr("退出"), self.close, QKeySequence.StandardKey.Quit)
         m = bar.addMenu(self.tr("编辑(&E)"))
-        self.act_find = self._action(m, self.tr("查找代表"), self.find, QKeySequence.StandardKey.Find)
+        self.act_find = self._action(m, self.tr("查找代表"), self.find_deputy, QKeySequence.StandardKey.Find)
         m = bar.addMenu(self.tr("查看(&V)"))
         for i, (key, title, _c) in enumerate(PAGES):
             self._action(m, self.tr(title), lambda _=False, k=key: self.show_page(k), f"Ctrl+{i + 1}" if i < 9 else None)
@@ -526,12 +551,12 @@ class MainWindow(QMainWindow):
     def print_current(self) -> None:
         """Ctrl+P: print what the current page prints; from a page without a printout, go to 打印."""
         page = self.stack.currentWidget()
-        if hasattr(page, "request_print"):
+        if isinstance(page, _Prints):
             page.request_print()
         else:
             self.show_page("print")
 
-    def find(self) -> None:
+    def find_deputy(self) -> None:
         self.show_page("deputies")
         self.deputies.focus_search()
 
@@ -555,13 +580,13 @@ class MainWindow(QMainWindow):
 
     def restore_database(self) -> None:
         self.show_page("backups")
-        self.page("backups").refresh()
+        self.backups.refresh()
 
     def _on_restored(self) -> None:
         """The database file was replaced by a backup: every page reads it afresh."""
         self._on_station_changed()
         for key, page in self.pages.items():
-            if key not in ("backups", "settings") and hasattr(page, "refresh"):
+            if key not in ("backups", "settings") and isinstance(page, _Refreshes):
                 page.refresh()
 
     def ensure_station_profile(self) -> bool:
@@ -630,7 +655,7 @@ class MainWindow(QMainWindow):
         qs.setValue("main/geometry", self.saveGeometry())
         qs.setValue("main/state", self.saveState())
         qs.setValue("main/page", PAGES[self.nav.currentRow()][0])
-        self.page("backups").backup_on_exit()
+        self.backups.backup_on_exit()
         if self.idle_lock is not None:  # its filter sits on the application, not on this window
             self.idle_lock.stop()
             self.idle_lock = None

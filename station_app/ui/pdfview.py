@@ -230,16 +230,16 @@ class PdfPreview(QWidget):
         dl.setContentsMargins(PAGE_GAP, PAGE_GAP, PAGE_GAP, PAGE_GAP)
         dl.addWidget(self.canvas, 0, Qt.AlignmentFlag.AlignCenter)
         dl.addWidget(self.message, 1)
-        self.scroll = QScrollArea()
-        self.scroll.setObjectName("previewScroll")
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setWidget(desk)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setObjectName("previewScroll")
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setWidget(desk)
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addLayout(bar)
-        lay.addWidget(self.scroll, 1)
+        lay.addWidget(self.scroll_area, 1)
 
         self._resize_timer = QTimer(self)
         self._resize_timer.setSingleShot(True)
@@ -303,7 +303,7 @@ class PdfPreview(QWidget):
         self._page = page - 1
         self._update_controls()
         self._render()
-        self.scroll.verticalScrollBar().setValue(0)
+        self.scroll_area.verticalScrollBar().setValue(0)
         self.page_changed.emit(page)
 
     def set_zoom(self, mode: str) -> None:
@@ -326,10 +326,10 @@ class PdfPreview(QWidget):
         self.next_button.setEnabled(n > 0 and self.current_page < n)
 
     # -- rendering --------------------------------------------------------------------------------
-    def _scale(self) -> float:
-        """Pixels (device-independent) per point for the current zoom."""
-        w_pt, h_pt = self._pdf.size_pt(self._page)
-        view = self.scroll.viewport().size()
+    def _scale(self, pdf: PdfPages) -> float:
+        """Pixels (device-independent) per point of ``pdf``'s current page for the current zoom."""
+        w_pt, h_pt = pdf.size_pt(self._page)
+        view = self.scroll_area.viewport().size()
         room_w = max(100, view.width() - 2 * PAGE_GAP)
         room_h = max(100, view.height() - 2 * PAGE_GAP)
         mode = self.zoom.currentData()
@@ -342,7 +342,7 @@ class PdfPreview(QWidget):
     def _render(self) -> None:
         if self._pdf is None:
             return
-        scale = self._scale()
+        scale = self._scale(self._pdf)
         ratio = self.devicePixelRatioF()
         image = self._pdf.render(self._page, scale * ratio)
         image.setDevicePixelRatio(ratio)

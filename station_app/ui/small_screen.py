@@ -31,18 +31,24 @@ class FormScroll(QScrollArea):
         if not grow:
             self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
 
+    def _form(self) -> QWidget:
+        form = self.widget()
+        assert form is not None, "a FormScroll holds its form from the start"
+        return form
+
     def _bar(self) -> int:
         return self.verticalScrollBar().sizeHint().width()
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
         if not self.grow:
             return self.minimumSizeHint()
-        hint = self.widget().sizeHint()
+        hint = self._form().sizeHint()
         return QSize(hint.width() + self._bar(), hint.height())
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
-        width = self.widget().minimumSizeHint().width() + self._bar()
-        return QSize(width, min(self.widget().minimumSizeHint().height(),
+        form_hint = self._form().minimumSizeHint()
+        width = form_hint.width() + self._bar()
+        return QSize(width, min(form_hint.height(),
                                 MIN_LINES * self.fontMetrics().lineSpacing()))
 
 

@@ -16,8 +16,8 @@ from PySide6.QtCore import QCoreApplication, QLockFile
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from station_app import APP_TITLE
+from station_app.core.paths import sqlite_file_of
 from station_app.errors import KnownError
-from station_app.paths import sqlite_file_of
 from station_app.services.session import Holder, lock_path
 
 log = logging.getLogger(__name__)

@@ -10,13 +10,23 @@ test). A page passes ``self.view_code`` to every service it reads from, and asks
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from station_app.domain.records import StationView
 
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
 
-class StationViewMixin:
+    _PageBase = QWidget  # the mixin's self and super() are the page's QWidget
+else:
+    _PageBase = object
+
+
+class StationViewMixin(_PageBase):
     """For a page (a QWidget) that shows one station's data, or the whole county's."""
+
+    if TYPE_CHECKING:
+        def refresh(self) -> None: ...  # every page has its own
 
     _view: StationView | None = None
     _view_source: Callable[[], StationView | None] | None = None
@@ -42,18 +52,18 @@ class StationViewMixin:
     def on_view_changed(self) -> None:
         """The station in view changed: a page on screen refreshes now, a hidden one when it is
         next shown (a county start must not compute every page's figures before the first paint)."""
-        if self.isVisible():  # type: ignore[attr-defined]
+        if self.isVisible():
             self._view_stale = False
-            self.refresh()  # type: ignore[attr-defined]
+            self.refresh()
         else:
             self._view_stale = True
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt API
-        super().showEvent(event)  # type: ignore[misc]
+        super().showEvent(event)
         if self._view_stale:
             self._view_stale = False
             if not self.refreshes_on_show:
-                self.refresh()  # type: ignore[attr-defined]
+                self.refresh()
 
     @property
     def view_code(self) -> str | None:

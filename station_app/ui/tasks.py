@@ -23,6 +23,11 @@ T = TypeVar("T")  # what the work returns, handed to the callback on the GUI thr
 SYNCHRONOUS = False
 
 
+def _keep_traceback(exc: Exception) -> None:
+    """Set ``exc.__traceback_text__``: the traceback as text, read where the exception is shown."""
+    vars(exc)["__traceback_text__"] = traceback.format_exc()
+
+
 class _Relay(QObject):
     """Signals:
         finished(object): the function's return value
@@ -43,7 +48,7 @@ class _Task(QRunnable):
         try:
             result = self.fn()
         except Exception as exc:  # handed to the GUI thread, never swallowed
-            exc.__traceback_text__ = traceback.format_exc()
+            _keep_traceback(exc)
             self._hand_over(self.relay.failed, exc)
         else:
             self._hand_over(self.relay.finished, result)
@@ -70,7 +75,7 @@ def run_task(fn: Callable[[], T], on_done: Callable[[T], Any], on_error: Callabl
         try:
             result = fn()
         except Exception as exc:
-            exc.__traceback_text__ = traceback.format_exc()
+            _keep_traceback(exc)
             on_error(exc)
         else:
             on_done(result)

@@ -91,7 +91,7 @@ def test_idle_lock_hides_the_content_until_the_password_is_given(open_window, qt
     assert panel is not None and win.centralWidget() is panel and not content.isVisible()
     assert not win.menuBar().isEnabled()
     assert panel.isVisible()
-    win.grab().save("/tmp/s1_idle_locked.png")
+    win.grab().save(str(db_path) + "-idle-locked.png")
     type_text(qtbot, panel.password, "wrong-password")
     qtbot.mouseClick(panel.button, Qt.MouseButton.LeftButton)
     assert "不对" in panel.message.text() and win.centralWidget() is panel

@@ -125,3 +125,26 @@ def test_a_database_without_users_says_so_in_red_and_the_admin_made_there_encryp
     finally:
         context.set_user(None)
         connection.forget_key()
+
+
+def test_switching_user_from_the_lock_panel_gives_the_next_user_the_window(open_window, qtbot, station_db, db_path):
+    """注销/切换用户 pressed while the window is locked: the next user logs in and finds the window
+    whole (the content back in its place, not a loose window and not the lock panel)."""
+    users.create_first_admin("管理员", ADMIN_PW)
+    users.add_user("小王", Role.CLERK, "小王的密码123456")
+    win = open_window(db_path)
+    content = win.centralWidget()
+    win.lock_now()
+    assert win.centralWidget() is not content and not content.isVisible()
+
+    def log_in_as_clerk(dlg):
+        dlg.username.setText("小王")
+        dlg.password.setText("小王的密码123456")
+        dlg.ok_button.click()
+
+    when_modal(qtbot, log_in_as_clerk)
+    win.logout_button.click()
+    assert context.current_user().username == "小王"
+    assert win.centralWidget() is content and content.isVisible() and content.window() is win
+    assert win.idle_lock is not None and not win.idle_lock.locked and win.menuBar().isEnabled()
+    assert "小王（联络员）" in win.user_status.text()

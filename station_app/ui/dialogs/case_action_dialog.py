@@ -28,7 +28,7 @@ from station_app.errors import KnownError
 from station_app.services import cases
 from station_app.ui import style
 from station_app.ui.dates import limit_date_edit
-from station_app.ui.forms import ERROR_STYLE
+from station_app.ui.forms import ERROR_STYLE, combo_line
 
 ASSIGNING = (CaseAction.ASSIGN.value, CaseAction.REASSIGN.value)
 NOTE_LABELS = {
@@ -70,7 +70,7 @@ class CaseActionDialog(QDialog):
             self.department.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
             self.department.addItems(departments)
             self.department.setCurrentText(case.department if action == CaseAction.REASSIGN.value else "")
-            self.department.lineEdit().setPlaceholderText(self.tr("选择或输入承办单位"))
+            combo_line(self.department).setPlaceholderText(self.tr("选择或输入承办单位"))
             form.addRow(self.tr("承办单位"), self.department)
             default = cases.default_deadline(case.handling)
             self.deadline = QDateEdit(QDate(default.year, default.month, default.day))

@@ -28,7 +28,7 @@ from station_app.domain.validators import parse_date
 from station_app.errors import KnownError, ValidationError
 from station_app.services import deputies
 from station_app.ui import style
-from station_app.ui.forms import FieldForm
+from station_app.ui.forms import FieldForm, combo_line
 from station_app.ui.small_screen import fit_to_screen, scrolling
 
 PHOTO_W, PHOTO_H = 96, 128
@@ -40,7 +40,7 @@ def _editable_combo(items, current: str = "") -> QComboBox:
     box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
     box.addItems([i for i in dict.fromkeys(items) if i])
     box.setCurrentText(current)
-    box.lineEdit().setPlaceholderText(box.tr("选择或输入"))
+    combo_line(box).setPlaceholderText(box.tr("选择或输入"))
     return box
 
 

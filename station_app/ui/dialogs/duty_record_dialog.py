@@ -45,7 +45,9 @@ def fmt_points(value: float) -> str:
 def grow_to_fit(dialog: QDialog) -> None:
     """Make room for the error lines just shown (word-wrapped labels are left out of the
     dialog's minimum height, so without this they would sit on top of their fields)."""
-    dialog.layout().activate()
+    lay = dialog.layout()
+    assert lay is not None, "a dialog showing errors has its form laid out"
+    lay.activate()
     need = dialog.sizeHint().height()
     if dialog.height() < need:
         dialog.resize(dialog.width(), need)

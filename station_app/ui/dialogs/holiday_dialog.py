@@ -32,6 +32,7 @@ from station_app.errors import KnownError
 from station_app.services import activity
 from station_app.ui import style
 from station_app.ui.dates import limit_date_edit
+from station_app.ui.forms import cell
 
 KIND_LABELS = {HOLIDAY: "放假", WORKDAY: "调休上班"}
 
@@ -117,7 +118,7 @@ class HolidayDialog(QDialog):
 
     def _on_remove(self) -> None:
         for index in sorted({i.row() for i in self.table.selectedIndexes()}, reverse=True):
-            activity.set_holiday_override(dt.date.fromisoformat(self.table.item(index, 0).text()), None)
+            activity.set_holiday_override(dt.date.fromisoformat(cell(self.table, index, 0).text()), None)
         self.refresh()
 
     def _on_entered(self, checked: bool) -> None:

@@ -6,6 +6,9 @@ password, the wait, the lock); nothing here decides who may log in.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -20,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from station_app.errors import KnownError, ValidationError
 from station_app.services import users
+from station_app.services.context import Actor
 from station_app.ui.forms import FieldForm
 
 
@@ -168,9 +172,9 @@ class LoginDialog(_FormDialog):
 
     def __init__(self, parent=None, url: str = "", username: str = ""):
         self.url = url
-        self.actor = None
+        self.actor: Actor | None = None
         self.password_for_encryption = ""
-        self.now = None  # the time of a try (tests give their own clock; None: now)
+        self.now: Callable[[], dt.datetime] | None = None  # the time of a try (tests give their own clock; None: now)
         super().__init__(parent, "登录", "请输入用户名和密码。")
         self.username.setText(username)
         (self.password if username else self.username).setFocus()

@@ -16,7 +16,7 @@ from station_app.services import scoring
 from station_app.services.scoring import RecomputePlan
 from station_app.ui import style
 from station_app.ui.dialogs.duty_record_dialog import fmt_points
-from station_app.ui.forms import ERROR_STYLE, EVERY_COLUMN, read_only_table, table_item
+from station_app.ui.forms import ERROR_STYLE, EVERY_COLUMN, read_only_table, table_item, table_texts
 
 KINDS = {"add": "新增", "remove": "删除", "change": "分值变化"}
 UP = style.qcolor(style.GREEN)
@@ -107,12 +107,10 @@ class RecomputeDialog(QDialog):
 
     def change_rows(self) -> list[tuple[str, ...]]:
         """The changes table as shown (for tests and a quick check)."""
-        t = self.changes_table
-        return [tuple(t.item(r, c).text() for c in range(t.columnCount())) for r in range(t.rowCount())]
+        return [tuple(row) for row in table_texts(self.changes_table)]
 
     def score_rows(self) -> list[tuple[str, ...]]:
-        t = self.scores_table
-        return [tuple(t.item(r, c).text() for c in range(t.columnCount())) for r in range(t.rowCount())]
+        return [tuple(row) for row in table_texts(self.scores_table)]
 
     def apply(self) -> bool:
         try:

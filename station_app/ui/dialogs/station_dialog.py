@@ -55,7 +55,9 @@ class StationDialog(QDialog):
         """Each message at its field, word-wrapped and whole: the dialog grows to the height its
         wrapped lines need (a form layout does not ask for it by itself; the lines were clipped)."""
         self.form.show_errors(fields)
-        self.layout().activate()
+        lay = self.layout()
+        assert lay is not None, "the dialog's layout is set when it is built"
+        lay.activate()
         need = self.heightForWidth(self.width())
         if need > self.height():
             self.resize(self.width(), need)

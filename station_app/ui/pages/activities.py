@@ -352,10 +352,11 @@ class ActivitiesPage(StationViewMixin, QWidget):
         if not self.has_view:
             self.rules_label.setText(self.tr("请先在“设置”中填写站点信息"))
             return
-        if self.county_view:
+        code = self.view_code
+        if code is None:  # a view, so 全县
             self.rules_label.setText(self.tr("全县各联络站的活动日（只读）；选择一个联络站查看它的规则和签到"))
         else:
-            rules = activity.rules() if self.writable else list(station.profile(self.view_code).schedule_rules)
+            rules = activity.rules() if self.writable else list(station.profile(code).schedule_rules)
             text = self.tr("活动日规则：{0}").format("；".join(rules) or self.tr("（未报送）"))
             if not self.writable:
                 text += "　" + self.tr("只读：") + self.read_only_reason()
@@ -396,6 +397,11 @@ class ActivitiesPage(StationViewMixin, QWidget):
         self._set_day(next((d for d in self._days if d.date == day), None))
 
     def current_day(self) -> ActivityDayRecord | None:
+        return self._current
+
+    def _day(self) -> ActivityDayRecord:
+        """The day chosen, for the buttons and tabs that act on it (enabled only while one is)."""
+        assert self._current is not None, "no activity day is chosen"
         return self._current
 
     def _set_day(self, day: ActivityDayRecord | None) -> None:
@@ -526,7 +532,7 @@ class ActivitiesPage(StationViewMixin, QWidget):
             self._run(lambda: activity.save_rules(text.splitlines()), self.tr("规则已保存"))
 
     def _on_edit(self) -> None:
-        day = self._current
+        day = self._day()
         dlg = DayDialog(day, self)
         if dlg.exec():
             self._run(lambda: activity.get(day.uid), self.tr("已保存"))
@@ -565,7 +571,7 @@ class ActivitiesPage(StationViewMixin, QWidget):
         self.refresh()
 
     def _on_move(self) -> None:
-        day = self._current
+        day = self._day()
         dlg = MoveDialog(day, self)
         if dlg.exec():
             new, reason = pydate(dlg.date.date()), dlg.reason.text()
@@ -573,14 +579,14 @@ class ActivitiesPage(StationViewMixin, QWidget):
         dlg.deleteLater()
 
     def _on_cancel(self) -> None:
-        day = self._current
+        day = self._day()
         reason, ok = QInputDialog.getText(self, self.tr("取消活动日"),
                                           self.tr("取消 {0} 的活动日，原因：").format(format_date(day.date)))
         if ok:
             self._run(lambda: activity.cancel_day(day.uid, reason), self.tr("已取消"))
 
     def _on_swap(self) -> None:
-        day = self._current
+        day = self._day()
         if not day.duty:
             self.message.setText(self.tr("这一天还没有值班代表"))
             return
@@ -603,7 +609,7 @@ class ActivitiesPage(StationViewMixin, QWidget):
             self._run(lambda: write(path), self.tr("已保存：{0}").format(path))
 
     def _on_minutes_pdf(self) -> None:
-        day = self._current
+        day = self._day()
         self._save_pdf(f"活动记录-{day.date.isoformat()}.pdf", lambda p: activity.print_minutes(day.uid, p, day.station_code))
 
     def _on_notice_pdf(self) -> None:
@@ -613,7 +619,7 @@ class ActivitiesPage(StationViewMixin, QWidget):
         self._save_pdf(f"接访计划公示-{y}年{m}月.pdf", lambda p: activity.print_notice(first, last, p, self.view_code))
 
     def _on_add_photo(self) -> None:
-        day = self._current
+        day = self._day()
         files, _ = QFileDialog.getOpenFileNames(self, self.tr("选择活动照片"), "", self.tr("照片 (*.jpg *.jpeg *.png)"))
         if files:
             self._run(lambda: [activity.add_photo(day.uid, f) for f in files],
@@ -623,16 +629,20 @@ class ActivitiesPage(StationViewMixin, QWidget):
         items = self.photo_list.selectedItems()
         if items:
             uids = [i.data(Qt.ItemDataRole.UserRole) for i in items]
-            self._run(lambda: [activity.remove_photo(u) for u in uids], self.tr("已删除照片"))
+            def remove() -> None:
+                for u in uids:
+                    activity.remove_photo(u)
+
+            self._run(remove, self.tr("已删除照片"))
 
     def _on_all_duty_present(self) -> None:
-        for d in self._current.duty:
+        for d in self._day().duty:
             combo = self.sign_in_combo(d.uid)
             if combo is not None:
                 combo.setCurrentIndex(combo.findData(AttendanceStatus.PRESENT.value))
 
     def _on_save_sign_in(self) -> None:
-        day = self._current
+        day = self._day()
         marks = {}
         for r in range(self.sign_table.rowCount()):
             uid = self.sign_table.item(r, 0).data(Qt.ItemDataRole.UserRole)
@@ -642,6 +652,6 @@ class ActivitiesPage(StationViewMixin, QWidget):
         self._run(lambda: activity.sign_in(day.uid, changed), self.tr("签到已保存"))
 
     def _on_save_minutes(self) -> None:
-        day = self._current
+        day = self._day()
         values = {k: self.minutes[k].toPlainText() for k, _ in MINUTES_FIELDS}
         self._run(lambda: activity.save_minutes(day.uid, **values), self.tr("纪要已保存"))

@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from station_app.core.paths import backups_dir, sqlite_file_of
 from station_app.domain import clock
 from station_app.domain.roles import Permission
 from station_app.errors import KnownError
-from station_app.paths import backups_dir, sqlite_file_of
 from station_app.services import backup_store, context, settings
 from station_app.services.session import close_database, current_url, open_database
 

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from station_app.domain import clock
+from station_app.domain.records import ActivityDayRecord, StatsFigures
 from station_app.errors import KnownError
 from station_app.services import cases, deputies, livelihood, scoring, settings, station, stats
 from station_app.services.deputies import DeputyFilter
@@ -293,11 +294,11 @@ class HomeSnapshot:
     active: int
     total: int
     by_level: tuple[tuple[str, int], ...]
-    next_day: object
+    next_day: ActivityDayRecord | None
     next_day_station: str
     attention: dict
     due_soon_days: int
-    month: object
+    month: StatsFigures
     shortfalls: tuple
     quota_error: str
     overdue_milestones: tuple = ()  # 民生实事 milestones past their planned date, not done

@@ -61,7 +61,7 @@ class SettingsPage(QWidget):
         box = QGroupBox(self.tr("选项"))
         self.form = FieldForm(self)
         box.setLayout(self.form.layout)
-        self.editors: dict[str, QWidget] = {}
+        self.editors: dict[str, QComboBox | QCheckBox | QSpinBox | QLineEdit] = {}
         for spec in settings.SPECS:
             if spec.key == "timezone" or isinstance(spec.default, list):
                 continue  # lists (活动日规则, 节假日年份) are edited on their own pages

@@ -426,7 +426,7 @@ class StatsPage(StationViewMixin, QWidget):
     def _failed(self, exc: Exception) -> None:
         report(exc, show=lambda text: self._show_message(text, "error"))
 
-    def _show_statistics(self, s: Statistics, name: str, scope: str) -> None:
+    def _show_statistics(self, s: Statistics, name: str | None, scope: str) -> None:
         date_from, date_to = s.date_from, s.date_to
         self._show_message("", "info")
         self._stats = s

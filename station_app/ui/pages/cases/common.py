@@ -147,5 +147,6 @@ if TYPE_CHECKING:
         # set by the parts themselves as well as by the page: declared here, or mypy takes a
         # part's first assignment for the attribute's definition
         preview_dialog: SavedPdfDialog | None
+        action_buttons: dict[str, QPushButton]
 else:
     CasesPart = object  # at run time the parts are plain mixins of CasesPage

@@ -24,7 +24,7 @@ from station_app.services import exchange, livelihood, scoring, station, stats
 from station_app.ui import charts, style
 from station_app.ui.dates import limit_date_edit
 from station_app.ui.errors import report
-from station_app.ui.forms import pydate, qdate, read_only_table, table_item
+from station_app.ui.forms import header_item, pydate, qdate, read_only_table, table_item, table_texts
 from station_app.ui.pages.exchange.common import (
     CHART_COLUMNS_MAX,
     CHART_FIGURES,
@@ -96,7 +96,7 @@ class CountyTab(ExchangeTab):
         self.livelihood_note.setWordWrap(True)
         lay.addWidget(self.livelihood_note)
         for i, (k, _t) in enumerate(LIVELIHOOD_COLUMNS, start=1 + len(FIGURES)):
-            self.station_stats_table.horizontalHeaderItem(i).setToolTip(livelihood.FIGURE_NOTES[k])
+            header_item(self.station_stats_table, i).setToolTip(livelihood.FIGURE_NOTES[k])
         self.chart_view = charts.chart_view(CHART_HEIGHT)
         lay.addWidget(self.chart_view)
 
@@ -198,8 +198,7 @@ class CountyTab(ExchangeTab):
             self._show(self.county_message, text + self.tr("\n请联系以上联络站补报缺少的数据包。") if gaps else "", "error")
 
     def station_rows(self) -> list[list[str]]:
-        t = self.stations_table
-        return [[t.item(r, c).text() for c in range(t.columnCount())] for r in range(t.rowCount())]
+        return table_texts(self.stations_table)
 
     def _apply_preset(self, key: str) -> None:
         today = clock.today()
@@ -257,13 +256,13 @@ class CountyTab(ExchangeTab):
         shown = {row.code for row in self.county_rows}  # the county's own empty profile is not a station
         by_station = {code: f for code, f in sorted(s.by_station.items()) if code in shown} \
             or {code: s.figures for code in stats.station_codes() if code in shown}
-        def shown(f) -> list[str]:
+        def figures_shown(f) -> list[str]:
             return [*(format_figure(k, getattr(f, k)) for k, _t, _u in FIGURES),
                     *(str(f.livelihood_projects.get(k, 0)) for k, _t in LIVELIHOOD_COLUMNS)]
 
-        rows = [[names.get(code, code), *shown(f)] for code, f in by_station.items()]
+        rows = [[names.get(code, code), *figures_shown(f)] for code, f in by_station.items()]
         if len(by_station) > 1:
-            rows.append([self.tr("合计"), *shown(s.figures)])
+            rows.append([self.tr("合计"), *figures_shown(s.figures)])
         t = self.station_stats_table
         t.setRowCount(len(rows))
         for r, row in enumerate(rows):
@@ -279,15 +278,11 @@ class CountyTab(ExchangeTab):
 
     def station_stats_rows(self) -> dict[str, list[str]]:
         """{station name (or 合计): the seven figures as shown}."""
-        t = self.station_stats_table
-        return {t.item(r, 0).text(): [t.item(r, c).text() for c in range(1, 1 + len(FIGURES))]
-                for r in range(t.rowCount())}
+        return {row[0]: row[1:1 + len(FIGURES)] for row in table_texts(self.station_stats_table)}
 
     def station_livelihood_rows(self) -> dict[str, list[str]]:
         """{station name (or 合计): 票决民生实事, 民生实事已完成 as shown (LIVELIHOOD_COLUMNS)}."""
-        t = self.station_stats_table
-        return {t.item(r, 0).text(): [t.item(r, c).text() for c in range(1 + len(FIGURES), t.columnCount())]
-                for r in range(t.rowCount())}
+        return {row[0]: row[1 + len(FIGURES):] for row in table_texts(self.station_stats_table)}
 
     def _show_chart(self, by_station: dict, names: dict[str, str]) -> None:
         chart = charts.chart(self.tr("各站接待和办理情况") if by_station else self.tr("各站接待和办理情况：还没有联络站"))

@@ -7,7 +7,7 @@ from PySide6.QtGui import QFont
 from station_app.domain import clock
 from station_app.services import scoring
 from station_app.ui.dialogs.duty_record_dialog import fmt_points
-from station_app.ui.forms import table_item
+from station_app.ui.forms import table_item, table_texts
 from station_app.ui.pages.exchange.common import (
     RED,
     ExchangeTab,
@@ -90,5 +90,4 @@ class CountyRanking(ExchangeTab):
 
     def ranking_rows(self) -> list[list[str]]:
         """The ranking table as shown: 名次, 代表, 联络站, 年度积分, 百分制, 等次."""
-        t = self.ranking_table
-        return [[t.item(r, c).text() for c in range(t.columnCount())] for r in range(t.rowCount())]
+        return table_texts(self.ranking_table)

@@ -34,7 +34,7 @@ from station_app.services import exchange
 from station_app.ui import drives, style, tasks
 from station_app.ui.dates import limit_date_edit
 from station_app.ui.errors import report
-from station_app.ui.forms import pydate, qdate, table_item
+from station_app.ui.forms import cell, header_item, pydate, qdate, table_item
 from station_app.ui.pages.exchange.common import (
     TABLE_NAMES,
     ExchangeTab,
@@ -407,7 +407,7 @@ class ExportTab(ExchangeTab):
     def result_counts(self) -> dict[str, str]:
         """The exported counts as shown: {table in Chinese: count}."""
         t = self.counts_table
-        return {t.horizontalHeaderItem(c).text(): t.item(0, c).text() for c in range(t.columnCount())}
+        return {header_item(t, c).text(): cell(t, 0, c).text() for c in range(t.columnCount())}
 
     def open_result_folder(self) -> None:
         if self.last_export is not None:

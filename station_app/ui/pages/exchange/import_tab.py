@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from station_app.services import exchange
 from station_app.ui import style, tasks
 from station_app.ui.errors import report
-from station_app.ui.forms import read_only_table, table_item
+from station_app.ui.forms import read_only_table, table_item, table_texts
 from station_app.ui.pages.exchange.common import (
     RED,
     STATUS_NAMES,
@@ -211,5 +211,4 @@ class ImportTab(ExchangeTab):
 
     def result_rows(self) -> list[list[str]]:
         """The results table as shown."""
-        t = self.results_table
-        return [[t.item(r, c).text() for c in range(t.columnCount())] for r in range(t.rowCount())]
+        return table_texts(self.results_table)

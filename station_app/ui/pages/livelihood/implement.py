@@ -4,7 +4,8 @@ milestones of the one chosen (planned/actual; overdue ones in red); its 督查 �
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate
+import datetime as dt
+
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -26,6 +27,7 @@ from station_app.domain.livelihood import APPROVED_STATUSES, ProjectRecord, yuan
 from station_app.services import activity, livelihood, livelihood_print
 from station_app.ui import style
 from station_app.ui.dates import limit_date_edit
+from station_app.ui.forms import qdate
 from station_app.ui.pages.livelihood.common import Rows
 
 
@@ -33,7 +35,7 @@ def _date_edit() -> QDateEdit:
     edit = limit_date_edit(QDateEdit())
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setDate(QDate(clock.today()))
+    edit.setDate(qdate(clock.today()))
     return edit
 
 
@@ -147,7 +149,7 @@ class ImplementTab(QWidget):
         self.days.clear()
         if page.view_code is not None:
             year = page.year()
-            for d in activity.days_in_range(QDate(year, 1, 1).toPython(), QDate(year, 12, 31).toPython(),
+            for d in activity.days_in_range(dt.date(year, 1, 1), dt.date(year, 12, 31),
                                             include_cancelled=False, station_code=page.view_code):
                 if d.kind == ActivityKind.LIVELIHOOD.value:
                     self.days.addItem(f"{d.date.isoformat()}　{d.theme or ''}", d.uid)
@@ -193,14 +195,19 @@ class ImplementTab(QWidget):
         self.page.say(done_text)
         self.page.changed_here()
 
+    def _project(self) -> ProjectRecord:
+        """The project chosen (the buttons acting on one are enabled only while one is)."""
+        assert self.current is not None, "no project is chosen"
+        return self.current
+
     def save_progress(self) -> None:
-        p = self.current
+        p = self._project()
         budget = self.budget.text().strip() or None
         self._do(lambda: livelihood.update_progress(p.uid, self.progress.value(), budget=budget),
                  self.tr("已保存进度：{0}%").format(self.progress.value()))
 
     def add_milestone(self) -> None:
-        p = self.current
+        p = self._project()
         self._do(lambda: livelihood.add_milestone(p.uid, self.ms_title.text(), self.ms_planned.date().toPython()),
                  self.tr("已添加节点：{0}").format(self.ms_title.text().strip()))
         self.ms_title.clear()
@@ -215,7 +222,7 @@ class ImplementTab(QWidget):
                  self.tr("节点“{0}”已完成").format(m.title))
 
     def link_inspection(self) -> None:
-        p, day = self.current, self.days.currentData()
+        p, day = self._project(), self.days.currentData()
         if not day:
             self.page.say(self.tr("请先在活动日页安排一次“民生实事督查”活动日"), error=True)
             return

@@ -5,7 +5,7 @@ deputies, 确认结果, and the 选票 / 计票结果公告 PDFs."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -42,6 +42,7 @@ from station_app.services import deputies, livelihood, livelihood_print
 from station_app.services.deputies import DeputyFilter
 from station_app.ui import style
 from station_app.ui.dates import limit_date_edit
+from station_app.ui.forms import qdate
 from station_app.ui.pages.livelihood.common import Rows
 
 NO_VOTE = ""
@@ -206,7 +207,7 @@ class VoteTab(QWidget):
         people = self._deputies(code)
         if s is None:
             self.sessions.setCurrentIndex(-1)
-            self.date.setDate(QDate(clock.today()))
+            self.date.setDate(qdate(clock.today()))
             self.meeting.clear()
             self.total.setValue(len(people))
             self.quota.setValue(0)
@@ -215,7 +216,7 @@ class VoteTab(QWidget):
             _fill_checks(self.ballot, [(p.uid, p.title) for p in ballot], {p.uid for p in ballot})
             _fill_checks(self.present, [(d.uid, d.name) for d in people], set())
         else:
-            self.date.setDate(QDate(s.date))
+            self.date.setDate(qdate(s.date))
             self.meeting.setText(s.meeting_name)
             self.meeting.setCursorPosition(0)  # the name's beginning when the field is narrow
             self.meeting.setToolTip(s.meeting_name)
@@ -297,23 +298,26 @@ class VoteTab(QWidget):
 
     def set_vote(self, deputy_uid: str, project_uid: str, choice: str) -> None:
         """Set one cell of the per-deputy grid (the clerk's pick)."""
-        r = self.session.present_deputy_uids.index(deputy_uid)
-        c = list(self.session.project_uids).index(project_uid)
-        box = self.votes.cellWidget(r, c)
+        box = self._vote_box(deputy_uid, project_uid)
         box.setCurrentIndex(box.findData(choice))
 
     def shown_vote(self, deputy_uid: str, project_uid: str) -> str:
         """The label a cell of the per-deputy grid shows (赞成/反对/弃权/（未录）)."""
-        r = self.session.present_deputy_uids.index(deputy_uid)
-        c = list(self.session.project_uids).index(project_uid)
-        return self.votes.cellWidget(r, c).currentText()
+        return self._vote_box(deputy_uid, project_uid).currentText()
+
+    def _vote_box(self, deputy_uid: str, project_uid: str) -> QComboBox:
+        s = self.session
+        assert s is not None, "the per-deputy grid shows a saved session"
+        box = self.votes.cellWidget(s.present_deputy_uids.index(deputy_uid), list(s.project_uids).index(project_uid))
+        assert isinstance(box, QComboBox), "each cell of the per-deputy grid is a choice of 赞成/反对/弃权"
+        return box
 
     def _show_result(self) -> None:
         s = self.session
         self.result = livelihood.session_result(s.uid) if s else None
         res = self.result
         self.result_model.set_rows(res.rows if res else [])
-        if res is None:
+        if s is None or res is None:  # a result is there exactly when a session is
             self.result_label.setText(self.tr("保存票决安排后录入表决票。"))
             style.set_text(self.result_label, style.HINT)
             return

@@ -190,8 +190,8 @@ class ArchiveTab(PointsTab):
     def _show_archive(self) -> None:
         """The archive of the deputy picked: at once when it has been read, else read on a worker."""
         uid, year, code = self._deputy_uid, self.year.value(), self.view_code
-        self._score = next((s for s in self._ranking if s.deputy_uid == uid), None)
-        if uid is None or self._score is None:
+        score = self._score = next((s for s in self._ranking if s.deputy_uid == uid), None)
+        if uid is None or score is None:
             self._archive = None
             self._records = []
             self.profile.setText(self.tr("本站还没有在任代表") if not self._ranking else "")
@@ -203,7 +203,7 @@ class ArchiveTab(PointsTab):
             return
         data = self._archive
         if data is not None and (data.uid, data.year, data.code) == (uid, year, code):
-            self._show_archive_data(data)
+            self._show_archive_data(data, score)
             return
         self._work.submit("archive", lambda: load_archive(uid, year, code), self._archive_loaded, self.busy,
                           self._load_failed)
@@ -214,8 +214,9 @@ class ArchiveTab(PointsTab):
         self._archive = data
         self._show_archive()
 
-    def _show_archive_data(self, data: ArchiveData) -> None:
-        person, s = data.person, self._score
+    def _show_archive_data(self, data: ArchiveData, s: DeputyScore) -> None:
+        """``data`` and ``s``, the deputy's score in the ranking shown."""
+        person = data.person
         self._records = data.records
         bits = [levels_label(person.levels) + self.tr("人大代表") if person.levels else "",
                 person.gender_text, person.party, person.sector, person.group, person.term]
@@ -283,20 +284,20 @@ class ArchiveTab(PointsTab):
         bar_set = charts.bar_set(self.tr("积分"), charts.BAR_RED)
         for v in months:
             bar_set.append(v)
-        series = QBarSeries()
-        series.append(bar_set)
-        series.setBarWidth(0.6)
-        series.setLabelsVisible(True)
-        series.setLabelsPosition(QBarSeries.LabelsPosition.LabelsOutsideEnd)
-        series.setLabelsFormat("@value")
-        chart.addSeries(series)
-        x = QBarCategoryAxis()
-        x.append([self.tr("{0}月").format(m) for m in range(1, 13)])
-        charts.style_axis(x)
-        x.setGridLineVisible(False)
-        y = charts.points_axis(min(months or [0.0]), max(months or [0.0]), headroom=True)
-        chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
-        chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
-        series.attachAxis(x)
-        series.attachAxis(y)
+        month_series = QBarSeries()
+        month_series.append(bar_set)
+        month_series.setBarWidth(0.6)
+        month_series.setLabelsVisible(True)
+        month_series.setLabelsPosition(QBarSeries.LabelsPosition.LabelsOutsideEnd)
+        month_series.setLabelsFormat("@value")
+        chart.addSeries(month_series)
+        month_axis = QBarCategoryAxis()
+        month_axis.append([self.tr("{0}月").format(m) for m in range(1, 13)])
+        charts.style_axis(month_axis)
+        month_axis.setGridLineVisible(False)
+        points_axis = charts.points_axis(min(months or [0.0]), max(months or [0.0]), headroom=True)
+        chart.addAxis(month_axis, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(points_axis, Qt.AlignmentFlag.AlignLeft)
+        month_series.attachAxis(month_axis)
+        month_series.attachAxis(points_axis)
         charts.set_chart(self.month_view, chart)

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 
 from station_app.domain import clock
 from station_app.services.scoring import QuotaShortfall
-from station_app.ui.forms import read_only_table, table_item
+from station_app.ui.forms import read_only_table, table_item, table_texts
 from station_app.ui.pages.points.common import (
     RED,
     PointsTab,
@@ -68,8 +68,7 @@ class QuotasTab(PointsTab):
         self.tasks_summary.setText(text)
 
     def task_rows(self) -> list[tuple[str, ...]]:
-        t = self.tasks_table
-        return [tuple(t.item(r, c).text() for c in range(t.columnCount())) for r in range(t.rowCount())]
+        return [tuple(row) for row in table_texts(self.tasks_table)]
 
     def _on_task_double_clicked(self, row: int, _col: int) -> None:
         if 0 <= row < len(self._shortfalls):

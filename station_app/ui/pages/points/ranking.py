@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -19,7 +20,7 @@ from station_app.services.scoring import DeputyScore
 from station_app.ui import style
 from station_app.ui.dialogs.duty_record_dialog import fmt_points
 from station_app.ui.excel_export import ExcelExport, table_sheet
-from station_app.ui.forms import read_only_table, table_item
+from station_app.ui.forms import cell, header_item, read_only_table, table_item, table_texts
 from station_app.ui.pages.points.common import (
     PENDING,
     RED,
@@ -86,16 +87,17 @@ class RankingTab(PointsTab):
         t.setHorizontalHeaderLabels(self._ranking_headers(cats, self._final()))
         st = self._status
         if st is not None and not st.closed:
-            t.horizontalHeaderItem(4).setToolTip(st.progress_note)
+            header_item(t, 4).setToolTip(st.progress_note)
         h = t.horizontalHeader()
         for c in range(t.columnCount()):
             h.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents if c == 0
                                    else QHeaderView.ResizeMode.Stretch)
         for c in range(6, t.columnCount()):
-            t.horizontalHeaderItem(c).setToolTip(self.tr("“{0}”类计入的积分").format(t.horizontalHeaderItem(c).text()))
+            header = header_item(t, c)
+            header.setToolTip(self.tr("“{0}”类计入的积分").format(header.text()))
         t.setRowCount(len(rows))
         for r, s in enumerate(rows):
-            values = (
+            values: tuple[QTableWidgetItem, ...] = (
                 table_item(str(s.rank), True), table_item(s.name), table_item(fmt_points(s.raw), True),
                 table_item(f"{s.score100:.1f}", True),
                 table_item(self._standing_text(s), True, tip="" if st is None or st.closed else st.progress_note),
@@ -149,13 +151,12 @@ class RankingTab(PointsTab):
 
     def ranking_rows(self) -> list[tuple[str, ...]]:
         """The ranking table as shown: 排名, 姓名, 年度积分, 百分制, 等次, 待审核."""
-        t = self.ranking_table
-        return [tuple(t.item(r, c).text() for c in range(6)) for r in range(t.rowCount())]
+        return [tuple(row) for row in table_texts(self.ranking_table, 6)]
 
     def _on_ranking_selected(self) -> None:
         rows = self.ranking_table.selectionModel().selectedRows()
         if rows:
-            uid = self.ranking_table.item(rows[0].row(), 1).data(Qt.ItemDataRole.UserRole)
+            uid = cell(self.ranking_table, rows[0].row(), 1).data(Qt.ItemDataRole.UserRole)
             i = self.deputy.findData(uid)
             if i >= 0 and i != self.deputy.currentIndex():
                 self.deputy.setCurrentIndex(i)

@@ -82,7 +82,7 @@ class RecordsTab(PointsTab):
     def _update_record_buttons(self) -> None:
         rec = self.selected_record()
         manual = rec is not None and rec.source == MANUAL
-        pending = manual and not rec.verified
+        pending = rec is not None and manual and not rec.verified
         may = self._ready and self.writable
         self.approve_button.setEnabled(may and pending)
         self.reject_button.setEnabled(may and pending)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -20,7 +21,7 @@ from station_app.domain.scoring import AUTO_SOURCES, MANUAL, PERIODS, default_ru
 from station_app.errors import KnownError
 from station_app.services import scoring
 from station_app.ui.dialogs.duty_record_dialog import fmt_points
-from station_app.ui.forms import read_only_table, table_item
+from station_app.ui.forms import read_only_table, table_item, table_texts
 from station_app.ui.pages.points.common import (
     RED,
     PointsTab,
@@ -92,7 +93,8 @@ class RulesTab(PointsTab):
         for r, ind in enumerate(rs.indicators):
             source = self.tr("手工录入") if ind.source == MANUAL else self.tr("自动：{0}").format(
                 AUTO_SOURCES.get(ind.source, ind.source))
-            values = (table_item(ind.code, True), table_item(ind.name), table_item(ind.category, True),
+            values: tuple[QTableWidgetItem, ...] = (
+                table_item(ind.code, True), table_item(ind.name), table_item(ind.category, True),
                       table_item(("+" if ind.points > 0 else "") + fmt_points(ind.points), True,
                                  QColor(RED) if ind.points < 0 else None),
                       table_item("—" if ind.cap is None else fmt_points(ind.cap), True),
@@ -115,8 +117,7 @@ class RulesTab(PointsTab):
             t.setItem(r, 1, table_item(fmt_points(g.min_score), True))
 
     def indicator_rows(self) -> list[tuple[str, ...]]:
-        t = self.indicators_table
-        return [tuple(t.item(r, c).text() for c in range(t.columnCount())) for r in range(t.rowCount())]
+        return [tuple(row) for row in table_texts(self.indicators_table)]
 
     def _folder(self) -> str:
         return str(QSettings().value("points/folder") or QStandardPaths.writableLocation(

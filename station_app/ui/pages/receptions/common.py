@@ -30,6 +30,7 @@ from station_app.ui.dates import (
 from station_app.ui.forms import (
     ERROR_STYLE,
     INVALID_STYLE,
+    combo_line,
     one_line,
     pydate,
     qdate,
@@ -41,9 +42,6 @@ NAME_ROLE = Qt.ItemDataRole.UserRole + 1
 PHONE_ROLE = Qt.ItemDataRole.UserRole + 2
 OK_STYLE = style.css(style.GREEN)
 SEARCH_DELAY_MS = 250
-
-if TYPE_CHECKING:
-    from station_app.ui.pages.receptions import ReceptionsPage
 
 
 class SummaryEdit(QPlainTextEdit):
@@ -113,7 +111,7 @@ class OpinionRow(QFrame):
         self.department = QComboBox()
         self.department.setEditable(True)
         self.department.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.department.lineEdit().setPlaceholderText(self.tr("选择或输入承办单位"))
+        combo_line(self.department).setPlaceholderText(self.tr("选择或输入承办单位"))
         self.co_departments = QLineEdit()
         self.co_departments.setPlaceholderText(self.tr("可不填"))
         self.co_departments.setToolTip(self.tr("多个协办单位用“、”分隔"))
@@ -272,7 +270,7 @@ class OpinionRow(QFrame):
         return lab.text() if not lab.isHidden() else ""
 
 
-def reception_columns(page: ReceptionsPage) -> list[Column]:
+def reception_columns(page: QWidget) -> list[Column]:
     tr = page.tr
 
     return [

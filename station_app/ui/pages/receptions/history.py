@@ -20,6 +20,7 @@ from station_app.domain.codes import CaseStatus
 from station_app.services import receptions
 from station_app.ui import style
 from station_app.ui.forms import (
+    cell,
     one_line,
 )
 from station_app.ui.pages.receptions.common import ReceptionsPart
@@ -104,4 +105,4 @@ class VisitorHistory(ReceptionsPart):
         self.history_cases_label.setText(self.tr("未办结的意见建议（{0} 条）").format(len(hist.open_cases)))
 
     def history_cases_numbers(self) -> list[str]:
-        return [self.history_cases.item(r, 0).text() for r in range(self.history_cases.rowCount())]
+        return [cell(self.history_cases, r, 0).text() for r in range(self.history_cases.rowCount())]

@@ -34,6 +34,7 @@ from station_app.ui.dialogs.reception_dialog import (
 )
 from station_app.ui.forms import (
     FieldForm,
+    hide_popup,
 )
 from station_app.ui.pages.receptions.common import (
     NAME_ROLE,
@@ -181,7 +182,8 @@ class IntakeForm(ReceptionsPart):
         comp.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         comp.setCompletionRole(role)
         comp.setMaxVisibleItems(10)
-        comp.activated[QModelIndex].connect(self._on_visitor_chosen)
+        comp.activated[QModelIndex].connect(  # type: ignore[index]  # stubs: SignalInstance lacks __getitem__
+            self._on_visitor_chosen)
         return comp
 
     def _apply_defaults(self, deputies_too: bool) -> None:
@@ -247,7 +249,7 @@ class IntakeForm(ReceptionsPart):
         if found:
             completer.complete()
         else:
-            completer.popup().hide()
+            hide_popup(completer)
 
     def _on_visitor_chosen(self, index: QModelIndex) -> None:
         value = index.data(VISITOR_ROLE)

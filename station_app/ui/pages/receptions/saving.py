@@ -18,6 +18,7 @@ from station_app.ui.dialogs.reception_dialog import (
 )
 from station_app.ui.forms import (
     ERROR_STYLE,
+    hide_popup,
 )
 from station_app.ui.pages.receptions.common import (
     OK_STYLE,
@@ -121,7 +122,7 @@ class IntakeSaving(ReceptionsPart):
         if not self._ready:
             return None
         for comp in (self.name_completer, self.phone_completer, self.village_completer):
-            comp.popup().hide()
+            hide_popup(comp)
         data = self.visit_data()
         if data.received_at is not None and not confirm_long_past(self, data.received_at, self.tr("接待时间")):
             return None
