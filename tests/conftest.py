@@ -26,6 +26,18 @@ def _isolated_data_dir(tmp_path, monkeypatch):
     yield
 
 
+@pytest.fixture(autouse=True)
+def _nobody_logged_in_after():
+    """The logged-in user is process-wide (services/context): a test that logs someone in must not
+    hand that user to the tests after it, nor a database key it unwrapped."""
+    yield
+    from station_app.db import connection
+    from station_app.services import context
+
+    context.set_user(None)
+    connection.forget_key()
+
+
 @pytest.fixture
 def db_path(tmp_path):
     return str(tmp_path / "station.db")
