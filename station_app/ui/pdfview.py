@@ -390,3 +390,14 @@ class SavedPdfDialog(QDialog):
             self.preview.set_pdf(PdfPages(Path(path).read_bytes()), self.tr("已保存：{0}").format(path))
         except (OSError, KnownError) as exc:
             self.preview.show_message(self.tr("无法显示预览：{0}").format(getattr(exc, "message", exc)))
+
+
+def show_saved_pdf(parent: QWidget, previous: SavedPdfDialog | None, path: str, title: str) -> SavedPdfDialog:
+    """A page's preview of the PDF it just wrote: the page's previous preview (if any) is closed, so
+    one page never piles up preview windows. Returns the new dialog, for the page to keep."""
+    if previous is not None:
+        previous.close()
+        previous.deleteLater()
+    dialog = SavedPdfDialog(path, title, parent)
+    dialog.show()
+    return dialog

@@ -47,7 +47,7 @@ from station_app.ui.dates import limit_date_edit
 from station_app.ui.errors import report
 from station_app.ui.excel_export import ExcelExport, table_sheet
 from station_app.ui.forms import pydate, qdate, show_message
-from station_app.ui.pdfview import SavedPdfDialog
+from station_app.ui.pdfview import SavedPdfDialog, show_saved_pdf
 from station_app.ui.station_view import StationViewMixin
 
 STYLE = charts.CHART_VIEW_STYLE + f"""
@@ -588,11 +588,7 @@ class StatsPage(StationViewMixin, QWidget):
         tasks.run_task(lambda: stats.print_report(date_from, date_to, path, code, name, kind), done, fail)
 
     def show_preview(self, path: str) -> None:
-        if self.preview_dialog is not None:
-            self.preview_dialog.close()
-            self.preview_dialog.deleteLater()
-        self.preview_dialog = SavedPdfDialog(path, self.tr("报告预览"), self)
-        self.preview_dialog.show()
+        self.preview_dialog = show_saved_pdf(self, self.preview_dialog, path, self.tr("报告预览"))
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy

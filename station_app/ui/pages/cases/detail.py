@@ -269,10 +269,6 @@ class CaseDetail(CasesPart):
         tasks.run_task(lambda: cases.print_sheet(uid, kind, path), done, failed)
 
     def show_preview(self, path: str, title: str) -> None:
-        from station_app.ui.pdfview import SavedPdfDialog
+        from station_app.ui.pdfview import show_saved_pdf
 
-        if self.preview_dialog is not None:
-            self.preview_dialog.close()
-            self.preview_dialog.deleteLater()
-        self.preview_dialog = SavedPdfDialog(path, self.tr("预览：{0}").format(title), self)
-        self.preview_dialog.show()
+        self.preview_dialog = show_saved_pdf(self, self.preview_dialog, path, self.tr("预览：{0}").format(title))

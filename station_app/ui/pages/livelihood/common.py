@@ -104,13 +104,9 @@ class PdfOut(LivelihoodPart):
             self.save_pdf(make, path, title)
 
     def show_preview(self, path: str, title: str) -> None:
-        from station_app.ui.pdfview import SavedPdfDialog
+        from station_app.ui.pdfview import show_saved_pdf
 
-        if self.preview_dialog is not None:
-            self.preview_dialog.close()
-            self.preview_dialog.deleteLater()
-        self.preview_dialog = SavedPdfDialog(path, self.tr("预览：{0}").format(title), self)
-        self.preview_dialog.show()
+        self.preview_dialog = show_saved_pdf(self, self.preview_dialog, path, self.tr("预览：{0}").format(title))
 
 
 def field_errors(exc: Exception, labels: dict[str, QLabel]) -> bool:

@@ -13,7 +13,7 @@ from station_app.services import scoring
 from station_app.ui import tasks
 from station_app.ui.errors import report
 from station_app.ui.pages.points.common import PointsTab
-from station_app.ui.pdfview import SavedPdfDialog
+from station_app.ui.pdfview import show_saved_pdf
 
 
 class PointsPrintouts(PointsTab):
@@ -77,8 +77,4 @@ class PointsPrintouts(PointsTab):
         tasks.run_task(lambda: fn(path), done, fail)
 
     def show_preview(self, path: str, title: str) -> None:
-        if self.preview_dialog is not None:
-            self.preview_dialog.close()
-            self.preview_dialog.deleteLater()
-        self.preview_dialog = SavedPdfDialog(path, self.tr("预览：{0}").format(title), self)
-        self.preview_dialog.show()
+        self.preview_dialog = show_saved_pdf(self, self.preview_dialog, path, self.tr("预览：{0}").format(title))
