@@ -26,6 +26,7 @@ DISK_FULL = "磁盘空间不足，刚才的修改没有保存。请清理磁盘�
 READ_ONLY = "数据库是只读的（只读的文件夹或写保护的U盘），不能保存修改；仍可浏览、打印和备份。"
 GONE = "找不到数据库所在的文件夹（U盘可能已拔出），刚才的修改没有保存。请重新插好U盘、重新打开程序后再试。"
 IO_ERROR = "读写数据库时设备出错（U盘可能已拔出或损坏），刚才的修改没有保存。请检查U盘后重新打开程序。"
+DAMAGED = "数据库文件有损坏，刚才的读写没有完成。请到“备份与恢复”页用一个完好的备份恢复。"
 
 
 class DatabaseLocked(DatabaseError):
@@ -42,6 +43,10 @@ class ReadOnlyDatabase(DatabaseError):
 
 class DataFolderGone(DatabaseError):
     """The database's folder is gone (USB stick pulled) or the device fails."""
+
+
+class DatabaseDamaged(DatabaseError):
+    """SQLite read a damaged page ("database disk image is malformed")."""
 
 
 def _kind(text: str) -> type[DatabaseError] | None:
@@ -65,6 +70,10 @@ def translate(exc: BaseException) -> DatabaseError | None:
     a constraint: those keep their own type)."""
     if isinstance(exc, DatabaseError):
         return exc
+    if isinstance(exc, (pw.DatabaseError, sqlite3.DatabaseError)) and "malformed" in str(exc):
+        damaged = DatabaseDamaged(DAMAGED)  # SQLite raises it as a plain DatabaseError, not operational
+        damaged.__cause__ = exc
+        return damaged
     if not isinstance(exc, (pw.OperationalError, sqlite3.OperationalError, pw.InterfaceError)):
         name = type(exc).__name__
         if name not in ("OperationalError", "DiskFull", "ReadOnlySqlTransaction", "LockNotAvailable"):

@@ -17,10 +17,15 @@ from pathlib import Path
 from typing import Any
 
 import station_app.db.cipher as cipher
-from station_app.db.keyslots import sidecar
 
 HEADER = b"SQLite format 3\x00"
 CIPHER_PAGE = 4096  # SQLCipher 4's page size: an encrypted file is a whole number of them
+
+
+def _sidecar(file: Path) -> Path:
+    from station_app.db.keyslots import sidecar  # its cryptography only when a file is encrypted
+
+    return sidecar(file)
 
 
 def reason(exc: Exception) -> str:
@@ -60,9 +65,11 @@ def _header_findings(file: Path) -> list[str]:
     return []
 
 
-def findings(file: str | Path, full: bool = False, key: bytes | None = None, live: bool = False) -> list[str]:
+def findings(file: str | Path, full: bool = False, key: bytes | None = None, live: bool = False,
+             pages: bool = True) -> list[str]:
     """What is wrong with the SQLite file ``file`` (empty: nothing). ``full`` runs
-    ``integrity_check`` (slow on a big file) instead of ``quick_check``. An encrypted file (no
+    ``integrity_check`` (slow on a big file) instead of ``quick_check``; ``pages`` False reads the
+    header and the size only (a few bytes, whatever the size: the GUI's start). An encrypted file (no
     SQLite header, its ``.keys`` beside it) is checked through ``key``; without the key only its
     size can be (a whole number of pages), the rest waits for the login. ``live``: the database is
     the one open in this process."""
@@ -71,17 +78,19 @@ def findings(file: str | Path, full: bool = False, key: bytes | None = None, liv
         return []
     # the database open here (``live``) is never read but through its own SQLite library: its header
     # was checked at opening, and another descriptor's closing would drop its locks (is_open_here)
-    encrypted = key is not None if live else cipher.has_plain_header(file) is False and sidecar(file).exists()
+    encrypted = key is not None if live else cipher.has_plain_header(file) is False and _sidecar(file).exists()
     if encrypted:
         size = file.stat().st_size
         if size % CIPHER_PAGE:
             return [f"数据库文件被截断：大小 {size} 字节不是页大小 {CIPHER_PAGE} 的整数倍"]
-        if key is None:
+        if key is None or not pages:
             return []
     elif not live:
         out = _header_findings(file)
-        if out:
+        if out or not pages:
             return out
+    elif not pages:
+        return []
     con: Any = None
     try:
         con = cipher.connect(file, key, timeout=5) if encrypted else sqlite3.connect(str(file), timeout=5)
@@ -93,8 +102,8 @@ def findings(file: str | Path, full: bool = False, key: bytes | None = None, liv
             con.close()
     if rows == ["ok"]:
         return []
-    pages = sorted({int(n) for n in re.findall(r"[Pp]age (\d+)", " ".join(rows))})
-    if pages:
-        shown = "、".join(str(n) for n in pages[:8]) + ("等" if len(pages) > 8 else "")
-        return [f"数据库有 {len(pages)} 个页面损坏（第 {shown} 页）"]
+    bad = sorted({int(n) for n in re.findall(r"[Pp]age (\d+)", " ".join(rows))})
+    if bad:
+        shown = "、".join(str(n) for n in bad[:8]) + ("等" if len(bad) > 8 else "")
+        return [f"数据库有 {len(bad)} 个页面损坏（第 {shown} 页）"]
     return [f"数据库内部结构有 {len(rows)} 处不一致"]

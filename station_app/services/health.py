@@ -17,10 +17,11 @@ from station_app.db.maintenance import findings as _file_findings
 __all__ = ["HEADER", "findings", "reason", "_header_findings"]
 
 
-def findings(file: str | Path, full: bool = False, key: bytes | None = None, live: bool | None = None) -> list[str]:
+def findings(file: str | Path, full: bool = False, key: bytes | None = None, live: bool | None = None,
+             pages: bool = True) -> list[str]:
     """What is wrong with the database file (db/maintenance.findings); an encrypted file is read
     with ``key``, by default the key it was opened with in this process (before the login: its
     size only)."""
     if live is None:  # the open database is read only through its own SQLite library (is_open_here)
         live = is_open_here(file)
-    return _file_findings(file, full, key if key is not None else remembered_key(str(file)), live=live)
+    return _file_findings(file, full, key if key is not None else remembered_key(str(file)), live=live, pages=pages)

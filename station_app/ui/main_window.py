@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from station_app.ui.pages.stats import StatsPage
 
 STYLE = style.WINDOW_STYLE  # kept under its old name
+WARM_AFTER_MS = 8000  # the pages warm at the latest this long after the window is up
 CLOSE_WAIT_MS = 3000  # closing waits this long for running work (an export, a PDF) before it asks
 
 # (key, title, what is coming — for pages whose issue is not done yet)
@@ -208,7 +209,10 @@ class MainWindow(QMainWindow):
         self._restore_state()
         self.idle_lock: IdleLock | None = None
         self._show_user()
-        QTimer.singleShot(300, self, _warm_pages)  # after the first paint
+        # the other pages warm once 首页's figures are in (not beside that worker, for the GIL and for
+        # the start's memory), or after a while whatever happens to them
+        self.home.answered.connect(_warm_pages)
+        QTimer.singleShot(WARM_AFTER_MS, self, _warm_pages)
 
     # -- pages --------------------------------------------------------------------------------
     def page(self, key: str) -> QWidget:
@@ -581,6 +585,14 @@ class MainWindow(QMainWindow):
     def restore_database(self) -> None:
         self.show_page("backups")
         self.backups.refresh()
+
+    def restored_in_place(self) -> None:
+        """The start's background check restored a backup over a damaged file: every page,
+        备份与恢复 included, reads it afresh."""
+        self._on_restored()
+        backups = self.pages.get("backups")
+        if isinstance(backups, _Refreshes):
+            backups.refresh()
 
     def _on_restored(self) -> None:
         """The database file was replaced by a backup: every page reads it afresh."""

@@ -3,9 +3,12 @@
 * The lock: a ``QLockFile`` at ``<database>.lock`` (db/instance.py reads the same file without Qt,
   so ``restore``/``import``/``demo`` on the command line refuse while the GUI runs). A second GUI
   on the same database is refused with who holds it.
-* Health: ``quick_check`` before the database is opened; a damaged file (truncated, damaged pages,
-  damaged header) → a Chinese dialog offering the newest good backup. After the window is shown,
-  ``integrity_check`` runs in the background and says so if it finds damage.
+* Health: before the database is opened, its header and size only (a few bytes, whatever the
+  size: a truncated file or a damaged header → a Chinese dialog offering the newest good backup);
+  a file SQLite cannot open at all gets ``quick_check`` and the same offer. After the window is
+  shown, ``quick_check`` and then ``integrity_check`` run in the background (on a county's file
+  they take seconds to minutes, issue 21); damage found → the same offer, restored in place, or
+  the 备份与恢复 page when there is no good backup.
 """
 
 from __future__ import annotations
@@ -47,26 +50,34 @@ def take_lock(url: str, parent: QWidget | None = None) -> QLockFile | None | boo
     return False
 
 
+def _offer_backup(parent: QWidget | None, url: str, text: str, no_backup: str, question: str, no_label: str):
+    """Damage told in ``text``: the newest good backup offered (its date, file and contents), or
+    ``no_backup`` said when there is none. The backup the clerk chose to restore, or None."""
+    from station_app.services.backup_store import newest_good_backup
+
+    best = newest_good_backup(url)
+    if best is None:
+        QMessageBox.critical(parent, APP_TITLE, text + "\n\n" + no_backup)
+        return None
+    box = QMessageBox(QMessageBox.Icon.Warning, APP_TITLE, text, parent=parent)
+    box.setInformativeText(_tr("最新的完好备份：{0}（{1}）\n{2}\n\n恢复前，损坏的文件会原样另存一份。{3}")
+                           .format(f"{best.taken_at:%Y-%m-%d %H:%M}", best.path.name, best.holds(), question))
+    box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+    box.button(QMessageBox.StandardButton.Yes).setText(_tr("用这个备份恢复"))
+    box.button(QMessageBox.StandardButton.No).setText(no_label)
+    box.setObjectName("damagedDatabaseBox")
+    return best if box.exec() == QMessageBox.StandardButton.Yes else None
+
+
 def restore_at_start(parent: QWidget | None, url: str, findings: list[str]) -> bool:
     """The database file is damaged: offer the newest good backup. True when the database was
     restored (and may be opened now)."""
     from station_app.services.backup import restore
-    from station_app.services.backup_store import newest_good_backup
 
-    text = _tr("数据库文件已损坏，不能正常打开：\n{0}").format("\n".join("· " + f for f in findings))
-    best = newest_good_backup(url)
+    best = _offer_backup(parent, url, _tr("数据库文件已损坏，不能正常打开：\n{0}").format("\n".join("· " + f for f in findings)),
+                         _tr("没有找到可用的备份。请不要删除这个文件，联系维护人员。\n数据库：{0}").format(url),
+                         _tr("是否用这个备份恢复？"), _tr("退出"))
     if best is None:
-        QMessageBox.critical(parent, APP_TITLE, text + "\n\n" + _tr(
-            "没有找到可用的备份。请不要删除这个文件，联系维护人员。\n数据库：{0}").format(url))
-        return False
-    box = QMessageBox(QMessageBox.Icon.Warning, APP_TITLE, text, parent=parent)
-    box.setInformativeText(_tr("最新的完好备份：{0}（{1}）\n{2}\n\n恢复前，损坏的文件会原样另存一份。是否用这个备份恢复？")
-                           .format(f"{best.taken_at:%Y-%m-%d %H:%M}", best.path.name, best.holds()))
-    box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
-    box.button(QMessageBox.StandardButton.Yes).setText(_tr("用这个备份恢复"))
-    box.button(QMessageBox.StandardButton.No).setText(_tr("退出"))
-    box.setObjectName("damagedDatabaseBox")
-    if box.exec() != QMessageBox.StandardButton.Yes:
         return False
     try:
         kept = restore(url, best.path)
@@ -78,7 +89,9 @@ def restore_at_start(parent: QWidget | None, url: str, findings: list[str]) -> b
 
 
 def check_in_background(window, url: str) -> None:
-    """``integrity_check`` off the GUI thread; damage found → say so and point to 备份与恢复."""
+    """``quick_check``, then ``integrity_check``, off the GUI thread (their time grows with the
+    file, so they never delay the window). Damage found → offer the newest good backup and restore
+    it in place, or point to 备份与恢复 when there is none."""
     from station_app.services import health
     from station_app.ui.tasks import run_task
 
@@ -86,16 +99,40 @@ def check_in_background(window, url: str) -> None:
     if file is None:
         return
 
-    def done(found) -> None:
-        if not found:
-            return
-        window.show_page("backups")
-        QMessageBox.warning(window, APP_TITLE, _tr(
-            "后台完整性检查发现数据库文件有损坏：\n{0}\n\n请尽快在“备份与恢复”页选择一个完好的备份恢复。")
-            .format("\n".join("· " + f for f in found)))
+    def both() -> list[str]:
+        return health.findings(file, live=True) or health.findings(file, full=True, live=True)
 
-    run_task(lambda: health.findings(file, full=True, live=True), done,
-             lambda exc: log.warning("background integrity check failed: %s", exc))
+    def done(found) -> None:
+        if found:
+            damaged_while_open(window, url, found)
+
+    run_task(both, done, lambda exc: log.warning("background integrity check failed: %s", exc))
+
+
+def damaged_while_open(window, url: str, found: list[str]) -> None:
+    """The background check found damage in the open database: the newest good backup, restored
+    in place on the clerk's word (the damaged file is set aside as it is), or 备份与恢复."""
+    from station_app.services.backup import note_restored, restore
+    from station_app.services.session import close_database, open_database
+
+    window.show_page("backups")
+    best = _offer_backup(window, url, _tr("后台完整性检查发现数据库文件有损坏：\n{0}").format("\n".join("· " + f for f in found)),
+                         _tr("没有找到可用的备份。请不要删除这个文件，联系维护人员；在此之前请尽快导出数据。"),
+                         _tr("现在用这个备份恢复吗？"), _tr("稍后在“备份与恢复”页处理"))
+    if best is None:
+        return
+    close_database()
+    try:
+        kept = restore(url, best.path)
+    except KnownError as exc:
+        open_database(url)
+        QMessageBox.critical(window, APP_TITLE, _tr("恢复失败：{0}").format(exc.message))
+        return
+    open_database(url)
+    note_restored(best.path, kept)
+    window.restored_in_place()
+    window.show_page("home")
+    QMessageBox.information(window, APP_TITLE, _tr("已从备份恢复：{0}\n损坏的文件另存为：{1}").format(best.path.name, kept))
 
 
 def start_window(url: str):
@@ -109,7 +146,7 @@ def start_window(url: str):
     if lock is False:
         return None
     file = sqlite_file_of(url)
-    found = health.findings(file) if file is not None else []
+    found = health.findings(file, pages=False) if file is not None else []  # the header: a few bytes
     if found and not restore_at_start(None, url, found):
         _release(lock)
         return None
@@ -118,7 +155,17 @@ def start_window(url: str):
             _release(lock)
             return None
         new_database = file is not None and not file.exists()
-        open_database(url)
+        try:
+            open_database(url)
+        except KnownError:
+            # SQLite could not read it: damaged pages in its schema? Then offer a backup, once
+            found = health.findings(file) if file is not None and file.exists() else []
+            if not found:
+                raise
+            if not restore_at_start(None, url, found):
+                _release(lock)
+                return None
+            open_database(url)
         if not log_in(url):  # a plain database with users
             _release(lock)
             return None

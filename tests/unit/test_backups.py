@@ -117,6 +117,29 @@ def test_health_findings_are_chinese_for_each_kind_of_damage(db_path):
     assert "文件头已损坏" in health.findings(file)[0]
 
 
+def test_the_start_reads_the_header_only_and_damaged_pages_read_later_are_a_chinese_error(db_path):
+    """Issue 21: the start's check (``pages=False``) reads a few bytes whatever the size: it sees
+    a truncated file, not damaged pages — those the background check finds, and a query that
+    meets one gets the Chinese DatabaseDamaged, not SQLite's English."""
+    import peewee as pw
+
+    from station_app.db.faults import DAMAGED, DatabaseDamaged, translate
+
+    file = Path(db_path)
+    open_database(db_path)
+    fill(visits=60)
+    close_database()
+    pristine = file.read_bytes()
+    damage_pages(file)
+    assert health.findings(file, pages=False) == [] and health.findings(file)
+    file.write_bytes(pristine)
+    truncate(file)
+    assert "被截断" in health.findings(file, pages=False)[0]
+    got = translate(pw.DatabaseError("database disk image is malformed"))
+    assert isinstance(got, DatabaseDamaged) and got.message == DAMAGED
+    assert translate(pw.IntegrityError("UNIQUE constraint failed: deputy.uid")) is None
+
+
 def test_warnings_for_an_empty_an_other_station_and_a_county_backup(station_db, db_path, tmp_path):
     import sqlite3
 

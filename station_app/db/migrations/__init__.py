@@ -20,11 +20,13 @@ from station_app.errors import DatabaseError
 log = logging.getLogger(__name__)
 
 
+def _names() -> list[str]:
+    """The migration modules' names, found without importing them."""
+    return [info.name for info in pkgutil.iter_modules(__path__) if info.name.startswith("m") and info.name[1:5].isdigit()]
+
+
 def all_migrations() -> list[Any]:
-    mods = []
-    for info in pkgutil.iter_modules(__path__):
-        if info.name.startswith("m") and info.name[1:5].isdigit():
-            mods.append(importlib.import_module(f"{__name__}.{info.name}"))
+    mods = [importlib.import_module(f"{__name__}.{name}") for name in _names()]
     mods.sort(key=lambda m: m.VERSION)
     versions = [m.VERSION for m in mods]
     assert versions == list(range(1, len(mods) + 1)), f"migration numbers must be 1..N: {versions}"
@@ -32,7 +34,9 @@ def all_migrations() -> list[Any]:
 
 
 def latest_version() -> int:
-    return len(all_migrations())
+    """The newest schema version this program knows: its number of migrations (numbered 1..N,
+    which :func:`all_migrations` asserts), counted without importing them."""
+    return len(_names())
 
 
 class _Version(pw.Model):
@@ -53,10 +57,13 @@ def current_version(db: pw.Database) -> int:
 
 
 def run_migrations(db: pw.Database, url_or_path: str = "", backup: bool = True, target: int | None = None) -> list[int]:
-    """Apply pending migrations (up to ``target``); return the versions applied."""
+    """Apply pending migrations (up to ``target``); return the versions applied. A database
+    already at the newest version costs one query: no migration module is imported."""
+    current = current_version(db)
+    if current == latest_version() and (target is None or target <= current):
+        return []
     mods = all_migrations()
     newest = len(mods) if target is None else target
-    current = current_version(db)
     if current > len(mods):
         raise DatabaseError(
             f"这个数据库由更新版本的程序创建（结构版本 {current}，本程序最高支持 {len(mods)}），请先升级程序"

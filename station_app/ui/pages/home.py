@@ -11,8 +11,6 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushBut
 from station_app.domain import clock
 from station_app.domain.records import ActivityDayRecord, StatsFigures
 from station_app.errors import KnownError
-from station_app.services import cases, deputies, livelihood, scoring, settings, station, stats
-from station_app.services.deputies import DeputyFilter
 from station_app.ui import style, tasks
 from station_app.ui.station_view import StationViewMixin
 
@@ -76,6 +74,7 @@ class HomePage(StationViewMixin, QWidget):
     cases_requested = Signal(str)
     stats_requested = Signal()
     quota_requested = Signal()
+    answered = Signal()  # the tiles' worker has answered (figures or an error): the start is over
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -162,6 +161,7 @@ class HomePage(StationViewMixin, QWidget):
         return self.tile_deputies, self.tile_activity, self.tile_cases, self.tile_month, self.tile_quota
 
     def _failed(self, exc: Exception) -> None:
+        self.answered.emit()
         if not isinstance(exc, KnownError):
             raise exc
         for tile in self._tiles():
@@ -186,6 +186,7 @@ class HomePage(StationViewMixin, QWidget):
         self._show_cases(snap)
         self._show_month(snap)
         self._show_quota(snap)
+        self.answered.emit()
 
     def _show_activity(self, snap: HomeSnapshot) -> None:
         from station_app.domain.codes import ActivityKind
@@ -306,9 +307,11 @@ class HomeSnapshot:
 
 def home_snapshot(code: str | None, writable: bool, today: dt.date) -> HomeSnapshot:
     """The tiles' figures of station ``code`` (None: 全县): a handful of indexed counts and grouped
-    queries, whatever the size of the database."""
+    queries, whatever the size of the database. Its services are imported here, on the worker: the
+    window's first paint does not wait for them."""
     from station_app.domain.codes import Level
-    from station_app.services import activity
+    from station_app.services import activity, cases, deputies, livelihood, scoring, settings, station, stats
+    from station_app.services.deputies import DeputyFilter
 
     by_level = []
     for lv in Level:
