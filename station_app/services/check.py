@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import re
+from typing import NamedTuple
+
+import peewee as pw
 
 from station_app.db import introspect
 from station_app.db.connection import database
@@ -24,8 +28,10 @@ from station_app.services.deputies import photo_path
 _UID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
-def run_check() -> list[CheckFinding]:
-    """Check the database's integrity and the records' references; every problem found."""
+def run_check(integrity: bool = True) -> list[CheckFinding]:
+    """Check the database's integrity and the records' references; every problem found.
+    ``integrity`` False: SQLite's ``integrity_check`` was just run on the file by the caller (the
+    CLI's health.findings(full=True)) and is not run a second time (on a big file, minutes)."""
     db = database.obj
     out: list[CheckFinding] = []
 
@@ -35,7 +41,7 @@ def run_check() -> list[CheckFinding]:
     def warn(msg: str) -> None:
         out.append(CheckFinding("warning", msg))
 
-    damage = introspect.integrity_problems(db)  # SQLite's own checks; PostgreSQL guards itself
+    damage = introspect.integrity_problems(db) if integrity else []  # SQLite's own; PostgreSQL guards itself
     if damage:
         err("数据库文件损坏：" + "；".join(damage[:5]))
     dangling = introspect.dangling_references(db)
@@ -51,7 +57,7 @@ def run_check() -> list[CheckFinding]:
         err(f"有 {home} 个“本站”记录，应只有一个")
     codes = {s.code for s in Station.select(Station.code)}
     valid_mask = (1 << len(Level)) - 1
-    for d in Deputy.select():
+    for d in Deputy.select().iterator():
         who = f"代表“{d.name}”({d.uid})"
         if not _UID.fullmatch(d.uid or ""):
             err(f"{who} 的 uid 格式不对")
@@ -95,7 +101,7 @@ def _check_activity_days(err, warn) -> None:
                 err(f"{day.station_code} 站 {day.date} 有两个活动日")
             seen[key] = day.uid
     for model, what in ((Duty, "值班"), (Attendance, "签到")):
-        for row in model.select().where(model.deleted_at.is_null()):
+        for row in model.select().where(model.deleted_at.is_null()).iterator():
             held = days.get(row.activity_day_uid)
             if held is None:
                 err(f"{what}记录 {row.uid} 指向不存在的活动日")
@@ -105,12 +111,12 @@ def _check_activity_days(err, warn) -> None:
                 err(f"{what}记录 {row.uid}：代表不属于活动日所在的站点")
             elif isinstance(row, Attendance) and row.status not in AttendanceStatus.codes():
                 err(f"签到记录 {row.uid} 的状态代码无效：{row.status}")
-    for photo in ActivityPhoto.select().where(ActivityPhoto.deleted_at.is_null()):
+    for photo in ActivityPhoto.select().where(ActivityPhoto.deleted_at.is_null()).iterator():
         if photo.activity_day_uid not in days:
             err(f"活动照片 {photo.uid} 指向不存在的活动日")
         elif not photo_path(photo.photo).is_file():
             warn(f"{days[photo.activity_day_uid].date} 活动日的照片文件不见了：{photo.photo}")
-    for leave in DeputyUnavailable.select():
+    for leave in DeputyUnavailable.select().iterator():
         if leave.deputy_uid not in deputies:
             err(f"请假记录 {leave.id} 指向不存在的代表")
         elif str(leave.date_to) < str(leave.date_from):
@@ -123,7 +129,7 @@ def _check_receptions_and_cases(err, warn) -> None:
     import json
 
     from station_app.db.models import Case, CaseEvent, Reception
-    from station_app.domain.cases import IllegalStep, Step, replay
+    from station_app.domain.cases import IllegalStep, replay
     from station_app.domain.codes import CaseStatus, Category, Channel, Handling
 
     channels = set(Channel.codes())
@@ -138,24 +144,27 @@ def _check_receptions_and_cases(err, warn) -> None:
             err(f"接待记录 {uid} 的来访人数无效：{count}")
         if not isinstance(deputy_uids, list) and not isinstance(json.loads(deputy_uids or "[]"), list):
             err(f"接待记录 {uid} 的接待代表格式不对")
-    receptions = {u for (u,) in Reception.select(Reception.uid).tuples().iterator()}
-    events: dict[str, list[Step]] = {}
-    for case_uid, at, action, note, dept, deadline, ev in (CaseEvent.select(
-            CaseEvent.case_uid, CaseEvent.at, CaseEvent.action, CaseEvent.note, CaseEvent.department,
-            CaseEvent.deadline, CaseEvent.evaluation).where(CaseEvent.deleted_at.is_null())
-            .order_by(CaseEvent.case_uid, CaseEvent.at, CaseEvent.id).tuples().iterator()):
-        events.setdefault(case_uid, []).append(Step(action, at, note, dept, _date(deadline), ev))
+    # one query: each case with its reception found or not (LEFT JOIN) and its live events in order,
+    # a case's rows together (by the case's row id), so only one timeline is in memory at a time
+    rows = (Case.select(Case.id, Case.number, Case.category, Case.handling, Case.status, Case.evaluation,
+                        Case.rounds, Case.resolved_at, Case.reception_uid, Reception.id, CaseEvent.id,
+                        CaseEvent.at, CaseEvent.action, CaseEvent.note, CaseEvent.department,
+                        CaseEvent.deadline, CaseEvent.evaluation)
+            .join_from(Case, Reception, pw.JOIN.LEFT_OUTER, on=(Reception.uid == Case.reception_uid))
+            .join_from(Case, CaseEvent, pw.JOIN.LEFT_OUTER,
+                       on=((CaseEvent.case_uid == Case.uid) & CaseEvent.deleted_at.is_null()))
+            .where(Case.deleted_at.is_null()).order_by(Case.id, CaseEvent.at, CaseEvent.id).tuples().iterator())
     n_case = 0
-    for c in Case.select().where(Case.deleted_at.is_null()).iterator():
+    for c, steps in _cases_with_steps(rows):
         n_case += 1
         who = f"意见建议 {c.number}"
         if c.category not in Category.codes() or c.handling not in Handling.codes() \
                 or c.status not in CaseStatus.codes():
             err(f"{who} 的类别、办理方式或状态代码无效")
-        if c.reception_uid and c.reception_uid not in receptions:
+        if c.reception_uid and c.reception_id is None:
             err(f"{who} 所属的接待记录不存在")
         try:
-            state = replay(c.handling, events.get(c.uid, []))
+            state = replay(c.handling, steps)
         except IllegalStep as exc:
             err(f"{who} 的办理过程不合规：{exc.message}")
             continue
@@ -168,6 +177,30 @@ def _check_receptions_and_cases(err, warn) -> None:
         indexed = introspect.keyword_index_rows(table)  # None on PostgreSQL: no index table
         if indexed is not None and indexed != n:
             err(f"检索索引 {table} 有 {indexed} 条，应为 {n} 条")
+
+
+class _CaseRow(NamedTuple):
+    number: str
+    category: str
+    handling: str
+    status: str
+    evaluation: str | None
+    rounds: int
+    resolved_at: object
+    reception_uid: str | None
+    reception_id: int | None  # None: the reception is not there
+
+
+def _cases_with_steps(rows):
+    """Each case with its steps, from rows (case columns, event columns) grouped by the case."""
+    from station_app.domain.cases import Step
+
+    for _case_id, group in itertools.groupby(rows, key=lambda r: r[0]):
+        first = next(group)
+        steps = [Step(action, at, note, dept, _date(deadline), ev)
+                 for (*_c, event_id, at, action, note, dept, deadline, ev) in itertools.chain((first,), group)
+                 if event_id is not None]
+        yield _CaseRow(*first[1:10]), steps
 
 
 def _date(value):
