@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
+from functools import partial
 from operator import itemgetter
 
 import peewee as pw
 
-from station_app.db import search
+from station_app.db import search, statements
 from station_app.db.bulk import insert_row
 from station_app.db.connection import database
 from station_app.db.models import ActivityDay, Case, Deputy, Duty, Reception, ReceptionDeputy, new_uid
@@ -109,16 +110,39 @@ def _list_rows(q) -> list[tuple]:
 
 
 def _list_records(rows: list[tuple]) -> list[ReceptionRecord]:
+    """The page's records, built without the frozen dataclass's ``__init__`` (one
+    ``object.__setattr__`` per field: 10 µs a row, most of a deep page's time): each record's
+    ``__dict__`` is filled at once with every field, as ``ReceptionRecord(...)`` would."""
     parse = clock.parse_ts
-    lists = [_uid_list(r[11]) for r in rows]
-    names = cases._names(u for uids in lists for u in uids)
-    shown_phone, shown_id = policy.phone, policy.id_number
+    parsed: dict[str, tuple[str, ...]] = {}  # the same few deputy lists on many rows: parsed once
+    lists = [parsed[t] if t in parsed else parsed.setdefault(t, _uid_list(t)) for t in (r[11] for r in rows)]
+    names = _deputy_names(list(dict.fromkeys(u for uids in parsed.values() for u in uids)))
     full = privacy.revealed()  # once a page, not once a row
-    return [ReceptionRecord(received_at=parse(r[3]), channel=r[5], visitor_name=r[6],
-                            visitor_phone=shown_phone(r[7], full), visitor_id_number=shown_id(r[8], full), village=r[9], visitor_count=r[10], deputy_uids=uids,
-                            activity_day_uid=r[12], summary=r[13], id=r[0], uid=r[1], station_code=r[2],
-                            deputy_names=tuple(names[u] for u in uids if u in names), case_count=r[14])
-            for r, uids in zip(rows, lists, strict=True)]
+    shown_phone = partial(policy.phone, revealed=full)
+    shown_id = partial(policy.id_number, revealed=full)
+    names_of: dict[tuple[str, ...], tuple[str, ...]] = {}  # the same few deputies on many rows
+    new = object.__new__
+    out = []
+    for r, uids in zip(rows, lists, strict=True):
+        shown_names = names_of.get(uids)
+        if shown_names is None:
+            shown_names = names_of[uids] = tuple(names[u] for u in uids if u in names)
+        record = new(ReceptionRecord)
+        record.__dict__.update(
+            received_at=parse(r[3]), channel=r[5], visitor_name=r[6], visitor_phone=shown_phone(r[7]),
+            visitor_id_number=shown_id(r[8]), village=r[9], visitor_count=r[10], deputy_uids=uids,
+            activity_day_uid=r[12], summary=r[13], id=r[0], uid=r[1], station_code=r[2],
+            deputy_names=shown_names, case_count=r[14], created_at=None, updated_at=None)
+        out.append(record)
+    return out
+
+
+def _deputy_names(uids: list[str]) -> dict[str, str]:
+    """``cases._names`` for a page: the statement kept per number of uids (db/statements.py)."""
+    if not uids:
+        return {}
+    return dict(statements.rows(("deputy-names", len(uids)), uids,
+                                lambda: Deputy.select(Deputy.uid, Deputy.name).where(Deputy.uid.in_(uids))))
 
 
 def _records(rows: list[Reception], full: bool | None = None) -> list[ReceptionRecord]:
@@ -436,6 +460,10 @@ def page(after: tuple | None = None, limit: int = 256, keyword: str = "", **filt
 
     With a keyword on SQLite the index pages itself, newest hit first (see db/search.py); the
     filters apply to each batch of hits."""
+    if not keyword.strip() and not any(v for k, v in filters.items() if k != "station_code"):
+        rows = _plain_page(in_view(filters.get("station_code", SOLE)), after[0] if after else None, limit)
+        nxt = (rows[-1][_SORT_KEY],) if len(rows) == limit else None
+        return Page(tuple(_list_records(rows)), nxt)
     q = _filtered(**filters)
     if keyword.strip() and search.usable(keyword):
         rows = _page_from_index(q, after[0] if after else None, limit, keyword)
@@ -447,6 +475,22 @@ def page(after: tuple | None = None, limit: int = 256, keyword: str = "", **filt
         rows = _list_rows(q.order_by(Reception.sort_key.desc()).limit(limit))
     nxt = (rows[-1][_SORT_KEY],) if len(rows) == limit else None
     return Page(tuple(_list_records(rows)), nxt)
+
+
+def _plain_page(code: str | None, below: int | None, limit: int) -> list:
+    """A page of the list without filters or keyword (browsing 接待登记 at any depth): its
+    statement is built once per shape (db/statements.py) — building it took longer than SQLite's
+    answer."""
+    def build():
+        q = Reception.alive()
+        if code is not None:
+            q = q.where(Reception.station_code == code)
+        if below is not None:
+            q = q.where(Reception.sort_key < below)
+        return q.order_by(Reception.sort_key.desc()).limit(limit).select(*LIST_COLUMNS, _CASE_COUNT.alias("case_count"))
+
+    params = [v for v in (code, below) if v is not None] + [limit]
+    return statements.rows(("reception-page", code is None, below is None), params, build)
 
 
 def _page_from_index(q, below: int | None, limit: int, keyword: str) -> list:
