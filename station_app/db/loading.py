@@ -48,13 +48,13 @@ class EmptyTableIndexes:
         self.saved = []
 
 
-def raise_cache_for_loading() -> int | None:
-    """SQLite: raise the page cache for a big load; returns the old ``cache_size`` to give back to
-    :func:`restore_cache` (``None`` on PostgreSQL: nothing to do)."""
+def raise_cache_for_loading(kib: int = LOADING_CACHE_KIB) -> int | None:
+    """SQLite: raise the page cache to ``kib`` KiB for a big load; returns the old ``cache_size`` to
+    give back to :func:`restore_cache` (``None`` on PostgreSQL: nothing to do)."""
     if not is_sqlite():
         return None
     old = int(database.execute_sql("PRAGMA cache_size").fetchone()[0])
-    database.execute_sql(f"PRAGMA cache_size = -{LOADING_CACHE_KIB}")
+    database.execute_sql(f"PRAGMA cache_size = -{int(kib)}")
     return old
 
 

@@ -7,6 +7,7 @@ Every record that travels to the county (``TravelModel``) has ``uid``, ``station
 
 from __future__ import annotations
 
+import os
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -26,6 +27,17 @@ def new_uid() -> str:
     """A new record uid: a random UUID4, or the next of :func:`seeded_uids` in this thread."""
     source = getattr(_uid_source, "next", None)
     return source() if source is not None else str(uuid.uuid4())
+
+
+def new_uids(n: int) -> list[str]:
+    """``n`` new record uids, as :func:`new_uid` would give them one by one, for bulk writes: the
+    random ones from one read of ``os.urandom`` formatted as UUID4 text (version 4, RFC 4122
+    variant) without a ``uuid.UUID`` object each, a third of the time."""
+    if getattr(_uid_source, "next", None) is not None:
+        return [new_uid() for _ in range(n)]
+    h = os.urandom(16 * n).hex()
+    return [f"{h[i:i + 8]}-{h[i + 8:i + 12]}-4{h[i + 13:i + 16]}-{'89ab'[int(h[i + 16], 16) & 3]}{h[i + 17:i + 20]}"
+            f"-{h[i + 20:i + 32]}" for i in range(0, 32 * n, 32)]
 
 
 @contextmanager

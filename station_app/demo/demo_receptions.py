@@ -39,7 +39,12 @@ import peewee as pw
 from station_app.db import search
 from station_app.db.bulk import bulk_insert
 from station_app.db.connection import database
-from station_app.db.loading import EmptyTableIndexes, raise_cache_for_loading, restore_cache
+from station_app.db.loading import (
+    LOADING_CACHE_KIB,
+    EmptyTableIndexes,
+    raise_cache_for_loading,
+    restore_cache,
+)
 from station_app.db.models import Case, CaseCounter, CaseEvent, Reception, ReceptionDeputy
 from station_app.demo.names import GIVEN_F, GIVEN_M, MINORITY, PHONE_PREFIXES, SURNAMES
 from station_app.domain import clock
@@ -224,6 +229,13 @@ def _work_minute(r: float) -> int:
 _Sqlite = EmptyTableIndexes  # the old name
 
 
+def cache_kib(n: int) -> int:
+    """The page cache (KiB) for loading a demo of ``n`` receptions and its duty records: it grows
+    with the load (¼ KiB a reception), not the import's 256 MiB whatever the size, so that demo at
+    100k stays under 300 MB (bench/bench_duty.py)."""
+    return min(LOADING_CACHE_KIB, max(16_384, n // 4))
+
+
 
 def generate(n: int, seed: int, station_code: str, deputy_uids: list[str],
              activity_days: Sequence[tuple[str, dt.date]] = (), today: dt.date | None = None, years: int = 1,
@@ -279,7 +291,7 @@ def generate(n: int, seed: int, station_code: str, deputy_uids: list[str],
     counts = {"receptions": 0, "cases": 0, "case_events": 0}
     fts = search.is_sqlite()
     indexes = EmptyTableIndexes(("reception", "reception_deputy", "case", "case_event"))
-    cache = raise_cache_for_loading()
+    cache = raise_cache_for_loading(cache_kib(n))
     t["build"] += time.perf_counter() - t0
     indexes.drop()
     try:

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 from station_app.db.bulk import bulk_insert
 from station_app.db.connection import database
+from station_app.db.loading import EmptyTableIndexes, raise_cache_for_loading, restore_cache
 from station_app.db.models import ActivityDay, Deputy, DutyRecord, seeded_uids
 from station_app.demo.demo_livelihood import make_livelihood
-from station_app.demo.demo_receptions import generate
+from station_app.demo.demo_receptions import cache_kib, generate
 from station_app.demo.names import GIVEN_F, GIVEN_M, MINORITY, PHONE_PREFIXES, SURNAMES, VILLAGES
 from station_app.domain import clock
 from station_app.domain.codes import SECTORS, Level, levels_to_mask
@@ -146,7 +147,7 @@ def make_demo(seed: int = 1, deputies: int = 30, receptions: int | None = None) 
         counts = generate(n, seed, code, on_duty, held, today=clock.today(), years=1 if n <= 100_000 else 6)
     with seeded_uids(gen.uid):
         make_livelihood(rng, year)  # before the duty records: votes, 督查 and 评单 earn points
-        duty = _demo_duty_records(rng, year)
+        duty = _demo_duty_records(rng, year, n)
     return DemoSummary(station_code=code, deputies=deputies, activity_days=days, attendances=marks,
                        duty_records=duty, **counts)
 
@@ -155,13 +156,22 @@ MANUAL_DEMO = (("A02", "列席镇人大主席团第{n}次会议"), ("E02", "参�
                ("E02", "就民生实事项目开展专题询问"), ("A04", "在镇人代会上就农村饮水安全发言"))
 
 
-def _demo_duty_records(rng, year: int) -> int:
-    """The year's automatic duty records (one recompute, as a clerk would run it) and some manual
-    ones: most reviewed, a few still waiting for review."""
+def _demo_duty_records(rng, year: int, receptions: int) -> int:
+    """The year's automatic duty records (one recompute, as a clerk would run it, without the list
+    of the records it adds: nobody looks at it) and some manual ones: most reviewed, a few still
+    waiting for review. The records go in as the receptions did (a quarter of a million at 100k):
+    the empty table's indexes dropped and re-created after, the page cache raised meanwhile."""
 
     if not any(i.code == code for code, _ in MANUAL_DEMO for i in scoring.rules(year).indicators):
         return 0
-    scoring.recompute(year)
+    indexes = EmptyTableIndexes(("duty_record",))  # re-created at the end: a sort, not random inserts
+    cache = raise_cache_for_loading(cache_kib(receptions))
+    indexes.drop()
+    try:
+        scoring.recompute(year, listed=False)
+    finally:
+        indexes.restore({})
+        restore_cache(cache)
     people = [d.uid for d in Deputy.select(Deputy.uid).where(Deputy.active == True).order_by(Deputy.id)]  # noqa: E712
     today = clock.today()
     for i, uid in enumerate(people):

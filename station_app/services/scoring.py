@@ -17,15 +17,18 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
 import hashlib
+import itertools
 import json
 import operator
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import reduce
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import peewee as pw
 
@@ -43,9 +46,9 @@ from station_app.db.models import (
     ScoreYearGrade,
     ScoringRules,
     Station,
-    new_uid,
+    new_uids,
 )
-from station_app.db.rows import tuples
+from station_app.db.rows import raw_rows, raw_tuples, tuples
 from station_app.domain import attendance as attendance_rule
 from station_app.domain import clock
 from station_app.domain.codes import (
@@ -231,8 +234,7 @@ def export_rules(year: int, path: str | Path) -> Path:
 # --- the facts behind automatic records ---------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Fact:
+class _Fact(NamedTuple):  # a tuple: a year's facts are tens of thousands, made and dropped in one call
     deputy_uid: str
     date: dt.date
     source: str
@@ -241,70 +243,125 @@ class _Fact:
     note: str = ""
 
 
+class _Rec(NamedTuple):
+    """The columns of a live automatic record that planning and its preview read."""
+    id: int
+    uid: str
+    deputy_uid: str
+    indicator_code: str
+    source_uid: str
+    date: str
+    points: float
+    note: str
+
+
 def _d(value) -> dt.date:
     if isinstance(value, dt.datetime):
         return clock.to_local(value).date()
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
+def _days() -> Any:
+    """A converter of stored dates and timestamps to local dates, each distinct day converted once:
+    both are stored as text whose first ten characters are the local date (``TimestampField``)."""
+    seen: dict[Any, dt.date] = {}
+
+    def day(value) -> dt.date:
+        key = value[:10] if isinstance(value, str) else value
+        d = seen.get(key)
+        if d is None:
+            d = seen[key] = _d(key)
+        return d
+    return day
+
+
 def facts(date_from: dt.date, date_to: dt.date, code: str | None = None) -> list[_Fact]:
-    """Every fact of the period that an automatic indicator can count, per deputy."""
-    code = code or home_code()
+    """Every fact of the period that an automatic indicator can count, per deputy. The rows are read
+    as the driver gives them (a year is tens of thousands): no model or field conversion per value."""
+    day = _days()
+    return [_Fact(deputy, day(on), source, uid, quantity, note)
+            for deputy, on, source, uid, quantity, note in _fact_rows(date_from, date_to, code or home_code())]
+
+
+def _fact_rows(date_from: dt.date, date_to: dt.date, code: str) -> Iterator[tuple[str, str, str, str, float, str]]:
+    """The facts of :func:`facts` as plain tuples with their day as ``YYYY-MM-DD`` text (a stored
+    timestamp's first ten characters are its local date, ``TimestampField``), streamed from the
+    cursor: a year at 100k receptions is a quarter of a million. The deputy uids, days and notes
+    repeat: each distinct one is kept once."""
     lo, hi = date_from.isoformat(), (date_to + dt.timedelta(days=1)).isoformat()
-    out: list[_Fact] = []
+    seen: dict[str, str] = {}
+    one = seen.setdefault
+    rows = raw_rows
     q = (Attendance.select(Attendance.uid, Attendance.deputy_uid, Attendance.status, ActivityDay.date,
                            ActivityDay.kind, ActivityDay.theme)
          .join(ActivityDay, on=(ActivityDay.uid == Attendance.activity_day_uid))
          .where(Attendance.deleted_at.is_null(), ActivityDay.deleted_at.is_null(), ActivityDay.station_code == code,
                 ActivityDay.status == attendance_rule.COUNTED_DAY, ActivityDay.date >= lo, ActivityDay.date < hi))
-    for uid, deputy, status, day, kind, theme in tuples(q):
+    by_kind = {ActivityKind.STUDY.value: "attendance_study", ActivityKind.REPORT.value: "attendance_report",
+               ActivityKind.LIVELIHOOD.value: "attendance_livelihood"}
+    for uid, deputy, status, held_on, kind, theme in rows(q):
         label = f"{ActivityKind.label_of(kind)}：{theme}" if theme else ActivityKind.label_of(kind)
+        on = held_on[:10]
         if attendance_rule.counts(status):  # at a held day (the query's)
-            out.append(_Fact(deputy, _d(day), "attendance", uid, note=label))
-            if kind == ActivityKind.STUDY.value:
-                out.append(_Fact(deputy, _d(day), "attendance_study", uid, note=label))
-            if kind == ActivityKind.REPORT.value:
-                out.append(_Fact(deputy, _d(day), "attendance_report", uid, note=label))
-            if kind == ActivityKind.LIVELIHOOD.value:
-                out.append(_Fact(deputy, _d(day), "attendance_livelihood", uid, note=label))
+            yield deputy, on, "attendance", uid, 1.0, label
+            if kind in by_kind:
+                yield deputy, on, by_kind[kind], uid, 1.0, label
         elif status == "absent":
-            out.append(_Fact(deputy, _d(day), "absence", uid, note=label))
+            yield deputy, on, "absence", uid, 1.0, label
     rq = (ReceptionDeputy.select(ReceptionDeputy.deputy_uid, Reception.uid, Reception.received_at, Reception.channel,
                                  Reception.visitor_name)
           .join(Reception, on=(Reception.uid == ReceptionDeputy.reception_uid))
           .where(Reception.deleted_at.is_null(), Reception.station_code == code,
                  Reception.received_at >= lo, Reception.received_at < hi))
-    for deputy, uid, at, channel, visitor in tuples(rq):
-        day = _d(at)
-        out.append(_Fact(deputy, day, "reception", uid, note=f"接待 {visitor}"))
-        if channel == Channel.HOME_VISIT.value:
-            out.append(_Fact(deputy, day, "home_visit", uid, note=f"走访 {visitor}"))
-    base = (Case.select(Case.uid, Case.number, Case.registered_at, Case.resolved_at, Case.status, Case.handling,
-                        ReceptionDeputy.deputy_uid)
+    home_visit = Channel.HOME_VISIT.value
+    for deputy, uid, at, channel, visitor in rows(rq):
+        on, note = at[:10], f"接待 {visitor}"
+        deputy, on = one(deputy, deputy), one(on, on)
+        yield deputy, on, "reception", uid, 1.0, one(note, note)
+        if channel == home_visit:
+            note = f"走访 {visitor}"
+            yield deputy, on, "home_visit", uid, 1.0, one(note, note)
+    base = (Case.select(Case.uid, Case.number, ReceptionDeputy.deputy_uid)
             .join(ReceptionDeputy, on=(ReceptionDeputy.reception_uid == Case.reception_uid))
             .where(Case.deleted_at.is_null(), Case.station_code == code))
-    for uid, number, _reg, resolved, _st, _h, deputy in tuples(base.where(
+    for uid, number, deputy, resolved in rows(base.select_extend(Case.resolved_at).where(
             Case.status == CaseStatus.RESOLVED.value, Case.resolved_at >= lo, Case.resolved_at < hi)):
-        out.append(_Fact(deputy, _d(resolved), "case_resolved", uid, note=f"意见建议 {number} 已办结"))
-    for uid, number, reg, _r, _st, _h, deputy in tuples(base.where(
+        yield one(deputy, deputy), resolved[:10], "case_resolved", uid, 1.0, f"意见建议 {number} 已办结"
+    for uid, number, deputy, reg in rows(base.select_extend(Case.registered_at).where(
             Case.handling == Handling.DEPUTY_PROPOSAL.value, Case.registered_at >= lo, Case.registered_at < hi)):
-        out.append(_Fact(deputy, _d(reg), "deputy_proposal", uid, note=f"意见建议 {number} 形成代表建议"))
+        yield one(deputy, deputy), reg[:10], "deputy_proposal", uid, 1.0, f"意见建议 {number} 形成代表建议"
     from station_app.services import livelihood
 
-    out += [_Fact(*f) for f in livelihood.duty_facts(date_from, date_to, code)]
-    return out
+    for deputy, on_day, source, uid, quantity, note in livelihood.duty_facts(date_from, date_to, code):
+        yield deputy, on_day.isoformat(), source, uid, quantity, note
 
 
-def _wanted(year: int, rs: RuleSet, code: str) -> dict[tuple[str, str, str], tuple[_Fact, float, str]]:
-    """(indicator, source_uid, deputy) → (fact, points, indicator code) the applied rules give."""
-    by_source: dict[str, list] = {}
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """The cycle collector held while a year's records are planned and written: its passes over the
+    tens of thousands of fresh tuples (none in a cycle) were a third of the planning."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+_Want = tuple[str, float, float, str]  # the record's day (YYYY-MM-DD), quantity, points, note
+
+
+def _wanted(year: int, rs: RuleSet, code: str) -> dict[tuple[str, str, str], _Want]:
+    """(indicator, source_uid, deputy) → (day, quantity, points, note) the applied rules give."""
+    by_source: dict[str, list[tuple[str, float, float]]] = {}
     for ind in rs.indicators:
-        if ind.source != MANUAL:
-            by_source.setdefault(ind.source, []).append(ind)
+        if ind.source != MANUAL:  # the points of one unit rounded once, not per record
+            by_source.setdefault(ind.source, []).append((ind.code, ind.points, round(ind.points * 1.0, 2)))
     out = {}
-    for f in facts(dt.date(year, 1, 1), dt.date(year, 12, 31), code):
-        for ind in by_source.get(f.source, ()):
-            out[(ind.code, f.source_uid, f.deputy_uid)] = (f, round(ind.points * f.quantity, 2), ind.code)
+    for deputy, on, source, uid, quantity, note in _fact_rows(dt.date(year, 1, 1), dt.date(year, 12, 31), code):
+        for ind_code, points, one in by_source.get(source, ()):
+            out[(ind_code, uid, deputy)] = (on, quantity, one if quantity == 1.0 else round(points * quantity, 2), note)
     return out
 
 
@@ -325,13 +382,16 @@ def _year_records(year: int, code: str):
     return _in_year(year).where(DutyRecord.station_code == code)
 
 
+@_gc_paused()
 def _plan(year: int, rs: RuleSet, code: str):
     wanted = _wanted(year, rs, code)
-    current = {(r.indicator_code, r.source_uid, r.deputy_uid): r for r in _year_records(year, code)
-               .where(DutyRecord.source == "auto")}
-    adds = [(k, v) for k, v in wanted.items() if k not in current]
+    live = _year_records(year, code).where(DutyRecord.source == "auto").select(
+        *(getattr(DutyRecord, name) for name in _Rec._fields))
+    current = {(r.indicator_code, r.source_uid, r.deputy_uid): r for r in map(_Rec._make, raw_tuples(live))}
+    # the records to add: the wanted ones not there yet (all of them the first time: no copy)
+    adds = {k: v for k, v in wanted.items() if k not in current} if current else wanted
     removes = [r for k, r in current.items() if k not in wanted]
-    changes = [(r, wanted[k][1]) for k, r in current.items() if k in wanted and abs(r.points - wanted[k][1]) > 1e-9]
+    changes = [(r, wanted[k][2]) for k, r in current.items() if k in wanted and abs(r.points - wanted[k][2]) > 1e-9]
     manual = []
     for r in _year_records(year, code).where(DutyRecord.source == MANUAL):
         ind = rs.indicator(r.indicator_code)
@@ -340,13 +400,75 @@ def _plan(year: int, rs: RuleSet, code: str):
     return adds, removes, changes, manual
 
 
-def _raw_scores(year: int, rs: RuleSet, code: str, override: dict | None = None) -> dict[str, float]:
+def _counted(year: int, code: str):
+    """The year's records that count: the automatic ones and the reviewed manual ones."""
+    return _year_records(year, code).where((DutyRecord.source == "auto") | (DutyRecord.verified == True))  # noqa: E712
+
+
+_Groups = dict[tuple[str, str], Counter]  # (deputy uid, indicator code) → {points: how many records}
+
+
+def _groups(year: int, code: str) -> _Groups:
+    """The counted records, how many of each point value per deputy and indicator (summed in SQL)."""
+    q = _counted(year, code).select(DutyRecord.deputy_uid, DutyRecord.indicator_code, DutyRecord.points,
+                                    pw.fn.COUNT(DutyRecord.id)) \
+        .group_by(DutyRecord.deputy_uid, DutyRecord.indicator_code, DutyRecord.points)
+    out: _Groups = {}
+    for deputy, indicator, points, n in raw_tuples(q):
+        out.setdefault((deputy, indicator), Counter())[points] += n
+    return out
+
+
+def _groups_after(groups: _Groups, planned) -> _Groups:
+    """``groups`` as they would be once ``planned`` is applied (records removed, re-valued, added)."""
+    adds, removes, changes, manual = planned
+    out: _Groups = {k: Counter(c) for k, c in groups.items()}
+    for r in removes:
+        out.setdefault((r.deputy_uid, r.indicator_code), Counter())[r.points] -= 1
+    for r, points in changes + [(r, points) for r, points in manual if r.verified]:  # an unreviewed one counts neither way
+        moved = out.setdefault((r.deputy_uid, r.indicator_code), Counter())
+        moved[r.points] -= 1
+        moved[points] += 1
+    added = Counter((deputy, indicator, points) for (indicator, _src, deputy), (_on, _q, points, _note) in adds.items())
+    for (deputy, indicator, points), n in added.items():
+        out.setdefault((deputy, indicator), Counter())[points] += n
+    return out
+
+
+def _raws(rs: RuleSet, groups: _Groups, entries: Callable[[set[str]], dict[str, list[Entry]]]) -> dict[str, float]:
+    """Each deputy's raw points: from the sums (:func:`score_sums`), or record by record in date
+    order (``entries`` of those deputies) for a deputy with an indicator whose records are not
+    :func:`summable`; what ``score`` of every record gives."""
+    sums: dict[str, dict[str, float]] = {}
+    one_by_one: set[str] = set()
+    for (deputy, indicator), counts in groups.items():
+        values = [points for points, n in counts.items() if n > 0]
+        if not values:
+            continue
+        if not summable(rs, indicator, values):
+            one_by_one.add(deputy)
+        sums.setdefault(deputy, {})[indicator] = sum(points * n for points, n in counts.items() if n > 0)
+    out = {d: score_sums(rs, by).raw for d, by in sums.items() if d not in one_by_one}
+    if one_by_one:
+        out.update((d, score(rs, es).raw) for d, es in entries(one_by_one).items())
+    return out
+
+
+def _entries(year: int, code: str, deputies: set[str], planned=None) -> dict[str, list[Entry]]:
+    """The counted records of ``deputies`` as :class:`Entry`: as they are, or as they would be once
+    ``planned`` is applied."""
+    adds, removes, changes, manual = planned if planned is not None else ({}, [], [], [])
+    gone = {r.uid for r in removes}
+    repoint = {r.uid: points for r, points in changes + manual}
     per: dict[str, list[Entry]] = {}
-    for r in _year_records(year, code).where((DutyRecord.source == "auto") | (DutyRecord.verified == True)):  # noqa: E712
-        per.setdefault(r.deputy_uid, []).append(Entry(r.uid, r.indicator_code, _d(r.date), r.points))
-    if override is not None:
-        per = override
-    return {d: score(rs, es).raw for d, es in per.items()}
+    for r in _counted(year, code).where(DutyRecord.deputy_uid.in_(sorted(deputies))):
+        if r.uid not in gone:
+            per.setdefault(r.deputy_uid, []).append(
+                Entry(r.uid, r.indicator_code, _d(r.date), repoint.get(r.uid, r.points)))
+    for (indicator, src, deputy), (on, _q, points, _note) in adds.items():
+        if deputy in deputies:
+            per.setdefault(deputy, []).append(Entry(f"new:{indicator}:{src}", indicator, _d(on), points))
+    return per
 
 
 def preview_recompute(year: int) -> RecomputePlan:
@@ -354,40 +476,47 @@ def preview_recompute(year: int) -> RecomputePlan:
     whose raw points move (before → after)."""
     code = home_code()
     new_rules = rules(year)
-    adds, removes, changes, manual = _plan(year, new_rules, code)
+    return _preview(year, code, new_rules, _plan(year, new_rules, code))
+
+
+@_gc_paused()
+def _preview(year: int, code: str, new_rules: RuleSet, planned, listed: bool = True) -> RecomputePlan:
+    """The plan of ``planned``: its records (``listed``; else none) and the raw points that move,
+    counted from sums per deputy and indicator (a year is a quarter of a million records at 100k)."""
+    adds, removes, changes, manual = planned
     names = _names()
-    items = [RecordChange("add", names.get(k[2], ""), k[0], f.date, None, pts, f.note) for k, (f, pts, _c) in adds]
-    items += [RecordChange("remove", names.get(r.deputy_uid, ""), r.indicator_code, _d(r.date), r.points, None, r.note)
-              for r in removes]
-    items += [RecordChange("change", names.get(r.deputy_uid, ""), r.indicator_code, _d(r.date), r.points, pts, r.note)
-              for r, pts in changes + manual]
-    before = _raw_scores(year, applied_rules(year), code)
-    # the entries as they would be afterwards
-    after_entries: dict[str, list[Entry]] = {}
-    gone = {r.uid for r in removes}
-    repoint = {r.uid: pts for r, pts in changes + manual}
-    for r in _year_records(year, code).where((DutyRecord.source == "auto") | (DutyRecord.verified == True)):  # noqa: E712
-        if r.uid in gone:
-            continue
-        after_entries.setdefault(r.deputy_uid, []).append(
-            Entry(r.uid, r.indicator_code, _d(r.date), repoint.get(r.uid, r.points)))
-    for (ind_code, src, dep), (f, pts, _c) in adds:
-        after_entries.setdefault(dep, []).append(Entry(f"new:{ind_code}:{src}", ind_code, f.date, pts))
-    after = {d: score(new_rules, es).raw for d, es in after_entries.items()}
+    items: list[RecordChange] = []
+    if listed:
+        day = _days()
+        dates = {on: day(on) for on in {want[0] for want in adds.values()}}
+        items = [RecordChange("add", names.get(dep, ""), indicator, dates[on], None, points, note)
+                 for (indicator, _src, dep), (on, _q, points, note) in adds.items()]
+        items += [RecordChange("remove", names.get(r.deputy_uid, ""), r.indicator_code, day(r.date), r.points, None,
+                               r.note) for r in removes]
+        items += [RecordChange("change", names.get(r.deputy_uid, ""), r.indicator_code, day(r.date), r.points, pts,
+                               r.note) for r, pts in changes + manual]
+    groups = _groups(year, code)
+    before = _raws(applied_rules(year), groups, lambda deputies: _entries(year, code, deputies))
+    after = _raws(new_rules, _groups_after(groups, planned), lambda deputies: _entries(year, code, deputies, planned))
     moved = tuple(sorted(((names.get(d, ""), before.get(d, 0.0), after.get(d, 0.0))
                           for d in set(before) | set(after) if abs(before.get(d, 0.0) - after.get(d, 0.0)) > 1e-9),
                          key=lambda t: t[0]))
-    return RecomputePlan(year, rules_pending(year), tuple(sorted(items, key=lambda c: (c.date, c.deputy_name))), moved)
+    return RecomputePlan(year, rules_pending(year), tuple(sorted(items, key=operator.attrgetter("date", "deputy_name"))),
+                         moved)
 
 
-def recompute(year: int) -> RecomputePlan:
+def recompute(year: int, listed: bool = True) -> RecomputePlan:
     """Apply the edited rules to the year and bring the automatic records in line with the facts.
-    Audited with what changed; running it again changes nothing."""
-    plan = preview_recompute(year)
+    Audited with what changed; running it again changes nothing. ``listed=False``: the plan
+    returned lists no records, only the scores that moved (``demo``, a year written at once)."""
     code = home_code()
     new_rules = rules(year)
     with database.atomic():
-        _apply(year, new_rules, code)
+        planned = _plan(year, new_rules, code)  # once: what the preview lists is what is written
+        plan = _preview(year, code, new_rules, planned, listed)
+        adds, removes, changes, manual = planned
+        counts = {"added": len(adds), "removed": len(removes), "changed": len(changes) + len(manual)}
+        _apply(year, new_rules, code, planned=planned)
         row = _rules_row(year)
         text = new_rules.to_json()
         if row is None:
@@ -395,11 +524,8 @@ def recompute(year: int) -> RecomputePlan:
         else:
             ScoringRules.update(applied_doc=row.doc, applied_at=clock.now_ts()).where(ScoringRules.id == row.id).execute()
         audit.record("recompute", "duty_record", f"{code}:{year}", None,
-                     {"added": sum(c.kind == "add" for c in plan.changes),
-                      "removed": sum(c.kind == "remove" for c in plan.changes),
-                      "changed": sum(c.kind == "change" for c in plan.changes),
-                      "scores": [list(s) for s in plan.scores]},
-                     summary=f"重新计算{year}年履职积分：{len(plan.changes)} 条记录变化，{len(plan.scores)} 名代表积分变化",
+                     {**counts, "scores": [list(s) for s in plan.scores]},
+                     summary=f"重新计算{year}年履职积分：{sum(counts.values())} 条记录变化，{len(plan.scores)} 名代表积分变化",
                      station_code=code)
     return plan
 
@@ -423,15 +549,21 @@ _AUTO_FIELDS = (DutyRecord.uid, DutyRecord.station_code, DutyRecord.created_at, 
                 DutyRecord.verified, DutyRecord.reviewer)
 
 
-def _apply(year: int, rs: RuleSet, code: str, manual_too: bool = True) -> int:
-    """Bring the year's automatic records in line with the facts: new ones through the bulk path
-    (one executemany), removals in one UPDATE, re-valued ones in one UPDATE per new value."""
-    adds, removes, changes, manual = _plan(year, rs, code)
+_INSERT_CHUNK = 20_000
+
+
+@_gc_paused()
+def _apply(year: int, rs: RuleSet, code: str, manual_too: bool = True, planned=None) -> int:
+    """Bring the year's automatic records in line with the facts (``planned``: their :func:`_plan`,
+    already made): new ones through the bulk path (one executemany), removals in one UPDATE,
+    re-valued ones in one UPDATE per new value."""
+    adds, removes, changes, manual = planned if planned is not None else _plan(year, rs, code)
     now = clock.now_ts()
-    bulk_insert(DutyRecord, _AUTO_FIELDS, [
-        (new_uid(), code, now, now, dep, f.date.isoformat(), ind_code, float(f.quantity), float(pts), "auto", src,
-         f.note, None, True, "自动")
-        for (ind_code, src, dep), (f, pts, _c) in adds])
+    pending = iter(adds.items())
+    while part := list(itertools.islice(pending, _INSERT_CHUNK)):  # the rows of a chunk at a time: memory stays flat
+        bulk_insert(DutyRecord, _AUTO_FIELDS, [
+            (uid, code, now, now, dep, on, ind_code, float(quantity), float(pts), "auto", src, note, None, True, "自动")
+            for uid, ((ind_code, src, dep), (on, quantity, pts, note)) in zip(new_uids(len(part)), part, strict=True)])
     if removes:
         ids = [r.id for r in removes]
         for i in range(0, len(ids), 900):  # SQLite's bound-variable limit
