@@ -8,13 +8,14 @@ Periods are local dates, both ends included: a timestamp's local date is its fir
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 
 import peewee as pw
 
 from station_app.db.models import ActivityDay, Attendance, Case, Deputy, Reception, Station
-from station_app.db.rows import tuples
+from station_app.db.rows import raw_tuples, tuples
 from station_app.domain import attendance as attendance_rule
 from station_app.domain import periods
 from station_app.domain.cases import GOOD
@@ -51,14 +52,37 @@ def _cases(lo: str, hi: str, code: str | None):
     return q.where(Case.station_code == code) if code else q
 
 
-def _deputy_lists(rec) -> list[tuple[str, str, int]]:
-    """(station code, deputy uids, receptions) of the receptions of ``rec``, grouped by
+def _station_key(code: str | None) -> pw.Node:
+    """The station column the receptions are grouped by. For every station (None) an expression
+    the ``(station_code, …)`` indexes cannot serve, so SQLite reads the rows in table order instead
+    of walking an index and fetching each row from wherever it lies: on a county whose imports
+    interleave the stations, 4–5× faster (bench/bench_stats.py). For one station the column itself:
+    its ``(station_code, received_at)`` index finds the period."""
+    return Reception.station_code.concat(pw.SQL("''")) if code is None else Reception.station_code
+
+
+def _deputy_lists(lo: str, hi: str, code: str | None) -> list[tuple[str, list[str], int]]:
+    """(station code, deputy uids, receptions) of the period's receptions, grouped by
     the stored list. The receptions carry their deputies' uids themselves: grouping on that column
     reads the reception rows in table order, where joining ``reception_deputy`` to them by uid reads
     them in random order (a cold county database of a million receptions: seconds against many
     minutes)."""
-    return list(rec.select(Reception.station_code, Reception.deputy_uids, pw.fn.COUNT(Reception.id))
-                .group_by(Reception.station_code, Reception.deputy_uids).tuples())
+    key = _station_key(code)
+    return _with_lists(raw_tuples(_receptions(lo, hi, code).select(key, Reception.deputy_uids, pw.fn.COUNT(Reception.id))
+                                  .group_by(key, Reception.deputy_uids)))
+
+
+def _with_lists(rows) -> list[tuple[str, list[str], int]]:
+    """Rows (key, stored ``deputy_uids`` JSON text, count) with the lists read, each distinct text
+    once (peewee's per-row converters cost more than the grouped query at a county)."""
+    seen: dict[str | None, list[str]] = {}
+    out = []
+    for key, text, n in rows:
+        uids = seen.get(text)
+        if uids is None:
+            uids = seen[text] = json.loads(text) if text else []
+        out.append((key, uids, n))
+    return out
 
 
 @dataclass
@@ -102,30 +126,68 @@ class _Parts:
             livelihood_projects={k: self.livelihood[k] for k in livelihood.FIGURE_KEYS})
 
 
-def _parts(lo: str, hi: str, code: str | None, deputy_lists: list | None = None) -> dict[str, _Parts]:
+def _month(ts: pw.Field) -> pw.Node:
+    """The ``YYYY-MM`` of a stored timestamp, with literal bounds so that the select and GROUP BY
+    write the same expression."""
+    return pw.fn.SUBSTR(ts, pw.SQL("1"), pw.SQL("7"))
+
+
+@dataclass
+class _Breakdown:
+    """By village and by month, summed in the same grouped passes as the figures."""
+
+    village_rec: dict = field(default_factory=dict)  # {village: [receptions, visitors]}
+    month_rec: dict = field(default_factory=dict)  # {"2026-03": [receptions, visitors]}
+    month_cases: Counter = field(default_factory=Counter)
+    month_res: Counter = field(default_factory=Counter)
+
+
+def _add_pair(into: dict, key, n: int, v: int) -> None:
+    pair = into.setdefault(key, [0, 0])
+    pair[0] += n
+    pair[1] += v
+
+
+def _parts(lo: str, hi: str, code: str | None, deputy_lists: list | None = None,
+           breakdown: _Breakdown | None = None) -> dict[str, _Parts]:
     """{station code: counts} of one station (or of every station when None), each figure grouped
     by station in one query: a county of 90 stations and a million receptions costs the same
-    handful of scans as one station."""
+    handful of scans as one station. With ``breakdown``, the same passes also group by village and
+    month and fill it: one pass over the period's receptions, one over its cases, one over the
+    cases resolved in it."""
     out: dict[str, _Parts] = {}
 
     def at(c: str) -> _Parts:
-        return out.setdefault(c, _Parts())
+        part = out.get(c)  # not setdefault: a _Parts (five containers) made for every row
+        return part if part is not None else out.setdefault(c, _Parts())
 
-    rec = _receptions(lo, hi, code)
-    for c, n, v in tuples(rec.select(Reception.station_code, pw.fn.COUNT(Reception.id),
-                                     pw.fn.COALESCE(pw.fn.SUM(Reception.visitor_count), 0))
-                          .group_by(Reception.station_code)):
-        at(c).receptions, at(c).visitors = n, v
-    collected = _cases(lo, hi, code)
-    for field_, name, *where in ((Case.status, "by_status"), (Case.evaluation, "by_eval", Case.evaluation.is_null(False)),
-                                 (Case.category, "by_cat")):
-        q = collected.select(Case.station_code, field_, pw.fn.COUNT(Case.id))
-        for c, k, n in tuples((q.where(*where) if where else q).group_by(Case.station_code, field_)):
-            getattr(at(c), name)[k] = n
-    resolved = Case.select(Case.station_code, pw.fn.COUNT(Case.id)).where(
+    bd = breakdown
+    keys: tuple[pw.Node, ...] = (_station_key(code),) + (
+        (Reception.village, _month(Reception.received_at)) if bd else ())
+    for c, *k, n, v in tuples(_receptions(lo, hi, code).select(
+            *keys, pw.fn.COUNT(Reception.id), pw.fn.COALESCE(pw.fn.SUM(Reception.visitor_count), 0)).group_by(*keys)):
+        at(c).receptions += n
+        at(c).visitors += v
+        if bd is not None:
+            _add_pair(bd.village_rec, k[0], n, v)
+            _add_pair(bd.month_rec, k[1], n, v)
+    keys = (Case.station_code, Case.status, Case.evaluation, Case.category) + ((_month(Case.registered_at),) if bd else ())
+    for c, status, evaluation, category, *m, n in tuples(
+            _cases(lo, hi, code).select(*keys, pw.fn.COUNT(Case.id)).group_by(*keys)):
+        part = at(c)
+        part.by_status[status] += n
+        part.by_cat[category] += n
+        if evaluation is not None:
+            part.by_eval[evaluation] += n
+        if bd is not None:
+            bd.month_cases[m[0]] += n
+    keys = (Case.station_code,) + ((_month(Case.resolved_at),) if bd else ())
+    resolved = Case.select(*keys, pw.fn.COUNT(Case.id)).where(
         Case.deleted_at.is_null(), Case.status == RESOLVED, Case.resolved_at >= lo, Case.resolved_at < hi)
-    for c, n in tuples((resolved.where(Case.station_code == code) if code else resolved).group_by(Case.station_code)):
-        at(c).resolved = n
+    for c, *m, n in tuples((resolved.where(Case.station_code == code) if code else resolved).group_by(*keys)):
+        at(c).resolved += n
+        if bd is not None:
+            bd.month_res[m[0]] += n
     held = (Attendance.select(ActivityDay.station_code, Attendance.deputy_uid).distinct()
             .join(ActivityDay, on=(ActivityDay.uid == Attendance.activity_day_uid))
             .where(Attendance.deleted_at.is_null(), ActivityDay.deleted_at.is_null(),
@@ -133,7 +195,7 @@ def _parts(lo: str, hi: str, code: str | None, deputy_lists: list | None = None)
                    ActivityDay.date >= lo, ActivityDay.date < hi))
     for c, uid in tuples(held.where(ActivityDay.station_code == code) if code else held):
         at(c).deputies.add(uid)
-    for c, uids, _n in _deputy_lists(rec) if deputy_lists is None else deputy_lists:
+    for c, uids, _n in _deputy_lists(lo, hi, code) if deputy_lists is None else deputy_lists:
         at(c).deputies.update(uids or ())
     for c, counts in livelihood.figures_by_station(lo, hi, code).items():
         at(c).livelihood.update(counts)
@@ -162,50 +224,34 @@ def statistics(date_from: dt.date, date_to: dt.date, station_code: str | None = 
     if station_code and station_code not in codes:
         raise ValidationError({"station": f"数据库中没有这个联络站：{station_code}"})
     lo, hi = _bounds(date_from, date_to)
-    rec = _receptions(lo, hi, station_code)
-    lists = _deputy_lists(rec)
-    parts = _parts(lo, hi, station_code, lists)
+    lists = _deputy_lists(lo, hi, station_code)
+    bd = _Breakdown() if breakdowns else None
+    parts = _parts(lo, hi, station_code, lists, bd)
     figs = _Parts.total(parts.values()).figures()
     by_station = {c: parts.get(c, _Parts()).figures() for c in codes} if not station_code and len(codes) > 1 else {}
-    if not breakdowns:
+    if bd is None:
         return Statistics(date_from, date_to, station_code, figs, by_station)
-    cases = _cases(lo, hi, station_code)
-    village_rec = {v: (n, s) for v, n, s in rec.select(Reception.village, pw.fn.COUNT(Reception.id),
-                                                        pw.fn.SUM(Reception.visitor_count))
-                   .group_by(Reception.village).tuples()}
     village_cases: Counter = Counter()
     dep_cases: Counter = Counter()
-    for village, uids, n in (cases.select(Reception.village, Reception.deputy_uids, pw.fn.COUNT(Case.id))
-                             .join(Reception, on=(Reception.uid == Case.reception_uid))
-                             .group_by(Reception.village, Reception.deputy_uids).tuples()):
+    for village, dep_list, n in _with_lists(raw_tuples(
+            _cases(lo, hi, station_code).select(Reception.village, Reception.deputy_uids, pw.fn.COUNT(Case.id))
+            .join(Reception, on=(Reception.uid == Case.reception_uid)).group_by(Reception.village, Reception.deputy_uids))):
         village_cases[village] += n
-        for u in uids or ():
+        for u in dep_list:
             dep_cases[u] += n
-    villages = sorted(set(village_rec) | set(village_cases),
-                      key=lambda v: (-village_rec.get(v, (0, 0))[0], -village_cases.get(v, 0), v))
-    by_village = tuple((v or "（未填）", village_rec.get(v, (0, 0))[0], int(village_rec.get(v, (0, 0))[1] or 0),
-                        village_cases.get(v, 0)) for v in villages)
+    none = (0, 0)
+    villages = sorted(set(bd.village_rec) | set(village_cases),
+                      key=lambda v: (-bd.village_rec.get(v, none)[0], -village_cases.get(v, 0), v))
+    by_village = tuple((v or "（未填）", *bd.village_rec.get(v, none), village_cases.get(v, 0)) for v in villages)
     dep_rec: Counter = Counter()
-    for _c, uids, n in lists:
-        for u in uids or ():
+    for _c, dep_list, n in lists:
+        for u in dep_list:
             dep_rec[u] += n
     uids = set(dep_rec) | set(dep_cases)
-    names = {d.uid: d.name for d in Deputy.select(Deputy.uid, Deputy.name).where(Deputy.uid.in_(list(uids)))} \
-        if uids else {}
+    names = dict(tuples(Deputy.select(Deputy.uid, Deputy.name).where(Deputy.uid.in_(list(uids))))) if uids else {}
     by_deputy = tuple(sorted(((names.get(u, "（已删除）"), dep_rec.get(u, 0), dep_cases.get(u, 0)) for u in uids),
                              key=lambda t: (-t[1], -t[2], t[0])))
-    month = pw.fn.SUBSTR(Reception.received_at, 1, 7)
-    m_rec = {m: (n, s) for m, n, s in rec.select(month, pw.fn.COUNT(Reception.id), pw.fn.SUM(Reception.visitor_count))
-             .group_by(month).tuples()}
-    cmonth = pw.fn.SUBSTR(Case.registered_at, 1, 7)
-    m_cases = dict(cases.select(cmonth, pw.fn.COUNT(Case.id)).group_by(cmonth).tuples())
-    rmonth = pw.fn.SUBSTR(Case.resolved_at, 1, 7)
-    resolved = Case.select(rmonth, pw.fn.COUNT(Case.id)).where(
-        Case.deleted_at.is_null(), Case.status == RESOLVED, Case.resolved_at >= lo, Case.resolved_at < hi)
-    if station_code:
-        resolved = resolved.where(Case.station_code == station_code)
-    m_res: dict[str, int] = dict(tuples(resolved.group_by(rmonth)))
-    by_month = tuple((m, m_rec.get(m, (0, 0))[0], int(m_rec.get(m, (0, 0))[1] or 0), m_cases.get(m, 0), m_res.get(m, 0))
+    by_month = tuple((m, *bd.month_rec.get(m, none), bd.month_cases.get(m, 0), bd.month_res.get(m, 0))
                      for m in _months(date_from, date_to))
     return Statistics(date_from, date_to, station_code, figs, by_station, by_village, by_deputy, by_month)
 
