@@ -34,9 +34,17 @@ import time
 import zipfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+# after PYTHONPATH: PYTHONPATH=/tmp/before measures that tree (inserted first, this tree was measured)
+sys.path.append(str(Path(__file__).resolve().parents[1]))
 from benchrow import emit  # noqa: E402
+
+
+def cpu() -> float:
+    """CPU seconds of this process and of its children that ended (the checks' and the reports'
+    child processes): beside the wall clock, what a run costs on a machine other work shares."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
 
 
 def raw_export(db: Path, out: Path, level: int) -> None:
@@ -116,29 +124,30 @@ def _raw_rows(package: Path, keys: list[int]) -> list[tuple[str, list]]:
     return work_items
 
 
-def raw_insert(packages: list[Path], work: Path) -> float:
+def raw_insert(packages: list[Path], work: Path) -> tuple[float, float]:
     """The floor of any merge: every package's rows (converted beforehand), the reception mirror
     and the keyword-index rows (text split beforehand) through plain ``executemany`` into an empty,
-    migrated database, one transaction a package."""
+    migrated database, one transaction a package. Returns (wall, CPU) seconds."""
     from station_app.db import close_database, open_database
     from station_app.db.connection import database
 
     target = work / "raw.db"
     open_database(str(target))
     keys = [1, 1]
-    elapsed = 0.0
+    elapsed = used = 0.0
     for package in packages:  # converted outside the clock, one package at a time (memory)
         work_items = _raw_rows(package, keys)
-        t = time.perf_counter()
+        t, c = time.perf_counter(), cpu()
         with database.atomic():
             cur = database.cursor()
             for sql, rows in work_items:
                 cur.executemany(sql, rows)
         elapsed += time.perf_counter() - t
+        used += cpu() - c
     close_database()
     for f in work.glob("raw.db*"):
         f.unlink()
-    return elapsed
+    return elapsed, used
 
 
 def make_stations(work: Path, stations: int, receptions: int) -> list[Path]:
@@ -189,25 +198,30 @@ def main() -> int:
     dbs = make_stations(work, args.stations, args.receptions)
     times: dict[str, list[float]] = {k: [] for k in ("export app", "export raw", "import app", "import read raw",
                                                       "insert raw")}
+    cpus: dict[str, list[float]] = {k: [] for k in ("export app", "export raw", "import app", "insert raw")}
     total_records = 0
     size = 0
     for run in range(args.runs):
         out = work / f"out{run}"
         shutil.rmtree(out, ignore_errors=True)
         packages = []
-        app = raw = 0.0
+        app = raw = app_cpu = raw_cpu = 0.0
         for db in dbs:
             open_database(str(db), backup=False)
-            t = time.perf_counter()
+            t, c = time.perf_counter(), cpu()
             result = exchange.export_package(out, full=True, password="")
             app += time.perf_counter() - t
+            app_cpu += cpu() - c
             close_database()
             packages.append(Path(result.path))
-            t = time.perf_counter()
+            t, c = time.perf_counter(), cpu()
             raw_export(db, work / "raw.zip", exchange.COMPRESS_LEVEL)
             raw += time.perf_counter() - t
+            raw_cpu += cpu() - c
         times["export app"].append(app)
         times["export raw"].append(raw)
+        cpus["export app"].append(app_cpu)
+        cpus["export raw"].append(raw_cpu)
         t = time.perf_counter()
         total_records = raw_read(packages)
         times["import read raw"].append(time.perf_counter() - t)
@@ -215,13 +229,16 @@ def main() -> int:
         for f in work.glob("county.db*"):
             f.unlink()
         open_database(str(county))
-        t = time.perf_counter()
+        t, c = time.perf_counter(), cpu()
         reports = exchange.import_packages(packages, enroll=True)
         times["import app"].append(time.perf_counter() - t)
+        cpus["import app"].append(cpu() - c)
         bad = [r.reason for r in reports if r.status != "imported"]
         assert not bad, bad
         close_database()
-        times["insert raw"].append(raw_insert(packages, work))
+        wall, used = raw_insert(packages, work)
+        times["insert raw"].append(wall)
+        cpus["insert raw"].append(used)
         size = sum(p.stat().st_size for p in packages)
         print(f"  run {run + 1}: " + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in times.items()), flush=True)
     med = {k: statistics.median(v) for k, v in times.items()}
@@ -242,6 +259,11 @@ def main() -> int:
          f"{med['import app']:.2f} s", imp, "≤ 1.5×", imp <= 1.5)
     print(f"import app / (raw read + raw executemany): "
           f"{med['import app'] / (med['import read raw'] + med['insert raw']):.2f}x")
+    cmed = {k: statistics.median(v) for k, v in cpus.items()}
+    print("CPU seconds (this process and its ended children; all cores summed, so the app's second core "
+          "counts against it): " + ", ".join(f"{k} {v:.2f} s" for k, v in cmed.items()))
+    print(f"  CPU export app / raw {cmed['export app'] / cmed['export raw']:.2f}x, "
+          f"import app / raw executemany {cmed['import app'] / cmed['insert raw']:.2f}x")
     if not keep:
         shutil.rmtree(work, ignore_errors=True)
     return 0

@@ -392,72 +392,60 @@ def _check_value(f: F, value: Any) -> str | None:
     raise AssertionError(k)  # pragma: no cover - a spec typo
 
 
-def _surely_valid(f: F) -> Callable[[Any], bool] | None:
-    """A quick test that passes the common valid values of ``f`` (False sends the value to
-    :func:`_check_value`, which decides and says why)."""
-    k, nullable = f.kind, f.nullable
+def _quick_test(f: F, i: int, ns: dict[str, Any]) -> str | None:
+    """A quick test (Python source on ``v``) that passes the common valid values of ``f`` (False
+    sends the value to :func:`_check_value`, which decides and says why); None: no quick test.
+    What it needs goes into the namespace ``ns`` under names ending in ``i``."""
+    k = f.kind
     if k == "str":
-        top = f.max_length
-
-        def ok(v: Any) -> bool:
-            return type(v) is str and (top is None or len(v) <= top)
+        ns[f"top{i}"] = f.max_length
+        test = "type(v) is str" + ("" if f.max_length is None else f" and len(v) <= top{i}")
     elif k == "uid":
-        match = _UID.fullmatch
-
-        def ok(v: Any) -> bool:
-            return type(v) is str and match(v) is not None
+        ns["_uid"] = _UID.fullmatch
+        test = "type(v) is str and _uid(v) is not None"
     elif k == "ts":
-        match = _OUR_TS.fullmatch
-
-        def ok(v: Any) -> bool:
-            return type(v) is str and match(v) is not None
+        ns["_our_ts"] = _OUR_TS.fullmatch
+        test = "type(v) is str and _our_ts(v) is not None"
     elif k == "code":
-        codes = frozenset(f.codes)
-
-        def ok(v: Any) -> bool:
-            return type(v) is str and v in codes
+        ns[f"codes{i}"] = frozenset(f.codes)
+        test = f"type(v) is str and v in codes{i}"
     elif k == "bool":
-        def ok(v: Any) -> bool:
-            return v is True or v is False
+        test = "v is True or v is False"
     elif k == "int":
-        low = f.minimum
-
-        def ok(v: Any) -> bool:
-            return type(v) is int and (low is None or v >= low)
+        ns[f"low{i}"] = f.minimum
+        test = "type(v) is int" + ("" if f.minimum is None else f" and v >= low{i}")
     elif k == "num":
-        def ok(v: Any) -> bool:
-            return type(v) is int or type(v) is float
+        test = "type(v) is int or type(v) is float"
     else:
         return None
-    if not nullable:
-        return ok
-    return lambda v: v is None or ok(v)
+    return f"v is None or ({test})" if f.nullable else test
+
+
+def _field_fault(f: F, value: Any) -> None:
+    why = _check_value(f, value)
+    if why:
+        raise RecordError(f"字段 {f.name}（{f.label or f.name}）{why}")
 
 
 def validator(table: str) -> Callable[[Any], None]:
     """A function ``check(record) -> None`` raising :class:`RecordError` for ``table``'s records,
-    fast enough for a million rows: each field's common valid values pass a quick test built once,
-    anything else goes through the full check."""
-    spec = SPECS[table]
-    plan = tuple((f.name, f.required, _surely_valid(f), f) for f in spec)
-    missing = object()
-
-    def check(record: Any) -> None:
-        if type(record) is not dict:
-            raise RecordError("每一行应为一个 JSON 对象")
-        get = record.get
-        for name, required, ok, f in plan:
-            value = get(name, missing)
-            if value is missing:
-                if required:
-                    raise RecordError(f"缺少字段 {name}")
-                continue
-            if ok is not None and ok(value):
-                continue
-            why = _check_value(f, value)
-            if why:
-                raise RecordError(f"字段 {f.name}（{f.label or f.name}）{why}")
-
+    fast enough for a million rows: compiled once into one function whose quick tests (inline, no
+    call a field) pass each field's common valid values; anything else goes through the full check."""
+    ns: dict[str, Any] = {"RecordError": RecordError, "_fault": _field_fault, "_missing": object()}
+    lines = ["def check(record):",
+             "    if type(record) is not dict:",
+             "        raise RecordError('每一行应为一个 JSON 对象')",
+             "    get = record.get"]
+    for i, f in enumerate(SPECS[table]):
+        ns[f"f{i}"] = f
+        lines.append(f"    v = get({f.name!r}, _missing)")
+        lines.append("    if v is _missing:")
+        lines.append(f"        raise RecordError({'缺少字段 ' + f.name!r})" if f.required else "        pass")
+        test = _quick_test(f, i, ns)
+        lines.append(f"    elif not ({test}):" if test else "    else:")
+        lines.append(f"        _fault(f{i}, v)")
+    exec(compile("\n".join(lines) + "\n", f"<package validator {table}>", "exec"), ns)  # noqa: S102 - our own text
+    check: Callable[[Any], None] = ns["check"]
     return check
 
 

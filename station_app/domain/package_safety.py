@@ -25,6 +25,9 @@ _BAD_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
 _SUSPECT_LINE = re.compile(
     rb"\\u00[01][0-9a-fA-F]|\\u00[79][0-9a-fA-F]|\\u008[0-9a-fA-F]|\\[bfr]|\\u20(?:2[a-eA-E]|6[6-9])"
     rb"|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]|\xc2[\x80-\x9f]|[\x00-\x08\x0b-\x1f\x7f]")
+# a byte every hit of _SUSPECT_LINE starts with: one character-class scan (7× quicker than the
+# alternatives tried at every position) clears the clean line, most lines
+_SUSPECT_START = re.compile(rb"[\x00-\x08\x0b-\x1f\x7f\\\xc2\xe2]")
 FUTURE_MARGIN = dt.timedelta(days=1)
 TIME_FIELDS = ("created_at", "updated_at", "deleted_at")
 
@@ -47,7 +50,7 @@ def bad_char(text: str) -> str | None:
 
 def line_suspect(line: bytes) -> bool:
     """Might the raw JSON ``line`` hold a forbidden character? (False: surely not.)"""
-    return _SUSPECT_LINE.search(line) is not None
+    return _SUSPECT_START.search(line) is not None and _SUSPECT_LINE.search(line) is not None
 
 
 def text_fault(value: Any, path: str = "") -> str | None:
@@ -93,7 +96,8 @@ class FutureGuard:
     def fault(self, rec: dict[str, Any]) -> str | None:
         """Which of the record's times (or its duty rows') lies in the future, in Chinese; or None."""
         for f in TIME_FIELDS:
-            if self.too_late(rec.get(f)):
+            v = rec.get(f)
+            if v is not None and self.too_late(v):  # most deleted_at are null: no call
                 return f"{f} 为 {rec[f]}，晚于导入时间一天以上（时间不可能在将来，数据包不可信）"
         for item in rec.get("duties") or ():
             if isinstance(item, dict):

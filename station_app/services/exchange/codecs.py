@@ -24,9 +24,10 @@ own field specs (types, codes, lengths) stay in domain/package.py, which knows n
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+import orjson
 
 from station_app.db.models import (
     ActivityDay,
@@ -75,13 +76,15 @@ def levels_to_record(mask) -> list[str]:
 
 
 def list_to_column(v) -> str:
-    """A list of the package → its JSON text column (sorted keys, no spaces: the stored form)."""
-    return json.dumps(v or [], ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    """A list of the package → its JSON text column (sorted keys, no spaces: the stored form, the
+    text ``json.dumps(v, ensure_ascii=False, separators=(",", ":"), sort_keys=True)`` gives, by
+    orjson at a fraction of the time)."""
+    return orjson.dumps(v or [], option=orjson.OPT_SORT_KEYS).decode()
 
 
 def list_to_record(v) -> list:
     """A JSON text column → the package's list (empty text or null → an empty list)."""
-    return json.loads(v) if v else []
+    return orjson.loads(v) if v else []
 
 
 # --- the spec -------------------------------------------------------------------------------------
@@ -182,7 +185,11 @@ def _compile_to_row(codec: Codec) -> Callable:
         else:
             ns[f"d{i}"] = c.default
             value = f"r.get({c.key!r}, d{i})"
-        if c.to_row is not None:
+        if c.to_row is ts:  # :func:`ts` inlined (five times a record: 2.5M calls in a 100k package)
+            ns["_normalize_ts"] = pk.normalize_ts
+            value = (f"(v if (v := {value}) is None or (len(v) == 32 and v[19] == '.' and v[26:] == '+08:00') "
+                     "else _normalize_ts(v))")
+        elif c.to_row is not None:
             ns[f"c{i}"] = c.to_row
             value = f"c{i}({value})"
         parts.append(value)

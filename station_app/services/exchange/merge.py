@@ -11,12 +11,13 @@ its visitor and village (:class:`_Cases`).
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections import namedtuple
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+
+import orjson
 
 from station_app.db import search
 from station_app.db.bulk import bulk_insert
@@ -263,7 +264,7 @@ class _Cases:
 
 
 def _batches(zf, manifest: pk.Manifest, table: str) -> Iterator[list[dict]]:
-    """The table's records in batches of :data:`CHUNK`, each batch parsed by one ``json.loads``.
+    """The table's records in batches of :data:`CHUNK`, each batch parsed by one ``orjson.loads``.
     Only for the merge: the per-line rules (one object a line, no BOM) are the checks' (the
     verdict), which decide whether anything merged here is committed."""
     name = pk.data_member(table)
@@ -281,7 +282,7 @@ def _batches(zf, manifest: pk.Manifest, table: str) -> Iterator[list[dict]]:
 
 def _parse_batch(name: str, lines: list[bytes]) -> list[dict]:
     try:
-        records = json.loads(b"[" + b",".join(lines) + b"]")
+        records = orjson.loads(b"[" + b",".join(lines) + b"]")
     except ValueError:
         records = None
     if not isinstance(records, list) or len(records) != len(lines):

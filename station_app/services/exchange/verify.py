@@ -9,7 +9,6 @@ whole package, here or in a child process beside the merge (:class:`_CheckPool`)
 from __future__ import annotations
 
 import hashlib
-import json
 import multiprocessing
 import queue
 import threading
@@ -19,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.pool import AsyncResult, Pool
 
+import orjson
 import pyzipper
 
 from station_app.db.connection import database
@@ -280,8 +280,8 @@ def _records(zf, manifest: pk.Manifest, table: str) -> Iterator[tuple[int, dict]
             bad = _Reject(f"{name} 不能以 BOM 开头（应为不带 BOM 的 UTF-8）")
             continue
         try:
-            rec = json.loads(line)
-        except (UnicodeDecodeError, ValueError):
+            rec = orjson.loads(line)
+        except (UnicodeDecodeError, ValueError):  # orjson.JSONDecodeError is a ValueError
             bad = _Reject(f"{name} 第 {i} 行不是有效的 UTF-8 JSON")
             continue
         if safety.line_suspect(line) and (why := safety.text_fault(rec)):
@@ -361,6 +361,9 @@ class _Checker:
         uids, pending, outside = self.uids, self.pending, self.outside
         seen: set[str] = set()
         uids[table] = seen
+        # each reference's uid sets, taken once: the tables before this one and this one (a later
+        # table has none yet: what it would resolve stays pending until after the merge)
+        ref_sets = [(path, targets, [uids[t] for t in targets if t in uids]) for path, targets in refs]
         for i, rec in lines:
             try:
                 check(rec)
@@ -376,9 +379,9 @@ class _Checker:
             if uid in seen:
                 raise _Reject(f"{label}（{member} 第 {i} 行）：记录编号 {uid} 重复")
             seen.add(uid)
-            for path, targets in refs:
+            for path, targets, sets in ref_sets:
                 for v in _ref_values(rec, path):
-                    if not any(v in uids.get(t, ()) for t in targets):  # a later table: resolved after the merge
+                    if not any(v in known for known in sets):
                         pending.setdefault((table, path, targets), set()).add(v)
             for f in att_fields:
                 ref = rec.get(f)
