@@ -414,6 +414,15 @@ def _without_manifest(src: Path, dst: Path) -> Path:
     return dst
 
 
+def _sub_member(table: str, pattern: bytes, replacement: bytes):
+    """Edit the member's bytes themselves (the first match), as no JSON writer would write them."""
+    def edit(members):
+        name = pk.data_member(table)
+        members[name], n = re.subn(pattern, lambda _m: replacement, members[name], count=1)
+        assert n == 1, pattern
+    return edit
+
+
 def _set(key, value):
     def change(rec):
         rec[key] = value
@@ -455,6 +464,12 @@ REJECTIONS = {
         "data/attendances.jsonl", m["data/attendances.jsonl"] + m["data/attendances.jsonl"].split(b"\n")[0] + b"\n")),
         "重复"),
     "not a zip": (lambda p, d: (d.write_bytes(b"PK\x03\x04 not really a zip"), d)[1], "ZIP"),
+    # JSON that Python's json module took but is not JSON (RFC 8259) or not text: rejected whole
+    "NaN for a number": (lambda p, d: rewrite(p, d, edit=_sub_member("receptions", rb'"visitor_count":\d+',
+                                                                     b'"visitor_count":NaN')), "不是有效的 UTF-8 JSON"),
+    "lone surrogate escape": (lambda p, d: rewrite(p, d, edit=_sub_member("receptions", rb'"visitor_name":"[^"]*"',
+                                                                          b'"visitor_name":"\\ud800"')),
+                              "不是有效的 UTF-8 JSON"),
 }
 
 
