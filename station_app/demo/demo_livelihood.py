@@ -53,7 +53,7 @@ def make_livelihood(rng, year: int, today: dt.date | None = None) -> int:
         linked = rng.sample(cases, min(len(cases), rng.randint(1, 2))) if source == "opinion" and cases else []
         uids.append(livelihood.save_project(dict(
             year=year, title=title, source=source, department=dept, estimated_cost=cost, description=text,
-            village=title[:3] if title.endswith(("硬化", "提升", "加固", "建设")) and "村" in title[:3] else "",
+            village=title[:3] if title[2:3] == "村" else "",  # 南山村危桥加固; not 村卫生室…, 村级养老…
             registered_on=dt.date(year, 1, 2) + dt.timedelta(days=i % 8), case_uids=linked)).uid)
     ballot = uids[:SHORTLIST]
     livelihood.shortlist(ballot)
