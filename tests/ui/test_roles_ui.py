@@ -53,6 +53,10 @@ def test_a_readonly_user_is_offered_no_change(open_window, station_db, db_path):
     assert not any(w.isEnabled() for w in win.settings_page.editors.values())
     win.show_page("exchange")
     assert not win.exchange.export_button.isEnabled() and not win.exchange.pick_button.isEnabled()
+    win.show_page("livelihood")
+    collect = win.page("livelihood").collect
+    assert not collect.save_button.isEnabled()
+    assert collect.title.isReadOnly() and collect.description.isReadOnly() and not collect.source.isEnabled()
 
 
 def test_the_admin_is_offered_everything(open_window, station_db, db_path):

@@ -168,6 +168,10 @@ class CollectTab(QWidget):
         self.department.setEditText(current)
         for w in (self.new_button, self.save_button, self.shortlist_button, self.unlist_button, self.pick_button):
             w.setEnabled(page.writable)
+        for field in (self.title, self.village, self.cost, self.description):  # readable, not typeable, for 只读
+            field.setReadOnly(not page.writable)
+        for combo in (self.department, self.source):
+            combo.setEnabled(page.writable)
         if self.current is not None:
             fresh = [p for p in self.model.rows if p.uid == self.current.uid]
             self.show_project(fresh[0] if fresh else None)
