@@ -189,12 +189,9 @@ def cmd_check(args) -> int:
         print(f"检查未通过：数据库文件已损坏。可以用 station-app restore --db {args.db} --from 备份文件 "
               "从备份恢复（自动备份在数据库旁的 backups 文件夹中）", file=sys.stderr)
         return 1
-    from station_app.db import cipher
-    from station_app.db.connection import remembered_key
-
-    # integrity_check ran just now on a plain file, or on an encrypted one whose key is known here:
-    # not a second time in run_check (on a county's file each pass takes minutes)
-    checked = file is not None and (cipher.has_plain_header(file) is True or remembered_key(str(file)) is not None)
+    # integrity_check ran just now when the pages could be read: not a second time in run_check (on
+    # a county's file each pass takes minutes)
+    checked = file is not None and health.pages_readable(file)
     _open(args.db)
     findings = run_check(integrity=not checked)
     errors = [f for f in findings if f.severity == "error"]

@@ -65,6 +65,19 @@ def _header_findings(file: Path) -> list[str]:
     return []
 
 
+def _encrypted(file: Path, key: bytes | None, live: bool) -> bool:
+    # the database open here (``live``) is never read but through its own SQLite library: its header
+    # was checked at opening, and another descriptor's closing would drop its locks (is_open_here)
+    return key is not None if live else cipher.has_plain_header(file) is False and _sidecar(file).exists()
+
+
+def pages_readable(file: str | Path, key: bytes | None = None, live: bool = False) -> bool:
+    """Does :func:`findings` read the file's pages (``quick_check``/``integrity_check``)? Not for a
+    missing file, nor for an encrypted one without its key (its size only)."""
+    file = Path(file)
+    return file.exists() and (key is not None or not _encrypted(file, key, live))
+
+
 def findings(file: str | Path, full: bool = False, key: bytes | None = None, live: bool = False,
              pages: bool = True) -> list[str]:
     """What is wrong with the SQLite file ``file`` (empty: nothing). ``full`` runs
@@ -76,9 +89,7 @@ def findings(file: str | Path, full: bool = False, key: bytes | None = None, liv
     file = Path(file)
     if not file.exists():
         return []
-    # the database open here (``live``) is never read but through its own SQLite library: its header
-    # was checked at opening, and another descriptor's closing would drop its locks (is_open_here)
-    encrypted = key is not None if live else cipher.has_plain_header(file) is False and _sidecar(file).exists()
+    encrypted = _encrypted(file, key, live)
     if encrypted:
         size = file.stat().st_size
         if size % CIPHER_PAGE:

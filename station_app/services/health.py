@@ -13,8 +13,9 @@ from pathlib import Path
 from station_app.db.connection import is_open_here, remembered_key
 from station_app.db.maintenance import HEADER, _header_findings, reason
 from station_app.db.maintenance import findings as _file_findings
+from station_app.db.maintenance import pages_readable as _pages_readable
 
-__all__ = ["HEADER", "findings", "reason", "_header_findings"]
+__all__ = ["HEADER", "findings", "pages_readable", "reason", "_header_findings"]
 
 
 def findings(file: str | Path, full: bool = False, key: bytes | None = None, live: bool | None = None,
@@ -25,3 +26,9 @@ def findings(file: str | Path, full: bool = False, key: bytes | None = None, liv
     if live is None:  # the open database is read only through its own SQLite library (is_open_here)
         live = is_open_here(file)
     return _file_findings(file, full, key if key is not None else remembered_key(str(file)), live=live, pages=pages)
+
+
+def pages_readable(file: str | Path) -> bool:
+    """Does :func:`findings` read the file's pages here, or only its size (an encrypted file whose
+    key this process does not hold yet)?"""
+    return _pages_readable(file, remembered_key(str(file)), live=is_open_here(file))
