@@ -78,14 +78,18 @@ def chinese_error(message: str) -> str:
     return message
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="station-app", description=f"{APP_TITLE} {__version__} — 人大代表联络站日常工作软件（离线）",
+def build_parser(subcommands: bool = True) -> argparse.ArgumentParser:
+    """The whole command line; without ``subcommands`` only the options of a start of the GUI."""
+    parser = _Parser(prog="station-app", exit_on_error=subcommands, description=f"{APP_TITLE} {__version__} — 人大代表联络站日常工作软件（离线）",
                      epilog="不带子命令时启动图形界面。")
     parser.add_argument("--version", action="version", version=f"{APP_TITLE} {__version__}", help="显示版本号并退出")
     parser.add_argument("--db", help="数据库：文件路径、sqlite:///路径 或 postgresql://用户@主机/库名（默认：用户数据目录中的内置数据库）")
     parser.add_argument("--self-test", action="store_true", help="自检：临时数据库读写、生成含中文和二维码的PDF")
     parser.add_argument("--user", metavar="NAME",
                         help="用户名：加密的数据库须登录（密码从提示输入或环境变量 STATION_APP_PASSWORD，不在命令行上给出）")
+    if not subcommands:
+        parser.set_defaults(command=None)
+        return parser
     sub = parser.add_subparsers(dest="command", metavar="子命令", parser_class=_Parser)
 
     p = sub.add_parser("demo", help="生成演示数据（确定性的中文示例数据）")
@@ -340,6 +344,20 @@ COMMANDS = {"holidays": cmd_holidays, "export": cmd_export, "import": cmd_import
             "print": cmd_print, "points": cmd_points}
 
 
+def parse(argv: list[str]) -> argparse.Namespace:
+    """The arguments. A start of the GUI (no subcommand, no help asked) is read without building
+    every subcommand's parser: its window paints sooner (issue 21); anything else, and any mistake,
+    goes through the whole parser, with its messages."""
+    if not any(a in COMMANDS or a in ("-h", "--help") for a in argv):
+        try:
+            args, rest = build_parser(subcommands=False).parse_known_args(argv)
+        except argparse.ArgumentError:
+            rest = argv  # said below, by the whole parser
+        if not rest:
+            return args
+    return build_parser().parse_args(argv)
+
+
 def _setup_logging() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
@@ -351,8 +369,7 @@ def main(argv: list[str] | None = None) -> int:
     # the child's work here; a no-op otherwise
     multiprocessing.freeze_support()
     argv = sys.argv[1:] if argv is None else argv
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parse(argv)
     _setup_logging()
     missing = _missing_database(args)
     if missing:

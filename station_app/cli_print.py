@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 
 from station_app.cli_args import ArgumentsWrong
-from station_app.domain.qrcontent import MODE_LABELS, QR_MODES
 
 
 def _choice(allowed: tuple[str, ...], what: str, upper: bool = False):
@@ -36,6 +35,8 @@ def _choice(allowed: tuple[str, ...], what: str, upper: bool = False):
 
 def add_print_parser(subparsers) -> argparse._SubParsersAction:
     """Add ``print`` to the main parser's sub-commands; return its kinds' sub-parsers."""
+    from station_app.domain.qrcontent import MODE_LABELS, QR_MODES  # the whole parser only (cli.parse)
+
     p = subparsers.add_parser("print", help="打印：代表公示栏、联系卡、三亮公示卡、桌牌、二维码海报（PDF）",
                               description="生成带二维码的打印文件（PDF）。二维码内容默认按“设置”，可用参数临时改变。")
     kinds = p.add_subparsers(dest="print_kind", metavar="种类", required=True, parser_class=type(p))

@@ -24,12 +24,17 @@ from sqlcipher3 import dbapi2 as sqlcipher  # type: ignore[import-untyped]  # no
 from station_app.core.errors import DatabaseError
 from station_app.db.faults import StationSqliteDatabase
 
+# read here by their callers (explicitly re-exported)
+from station_app.db.header import HEADER as HEADER
+from station_app.db.header import has_plain_header as has_plain_header
+from station_app.db.header import looks_encrypted as looks_encrypted
+
 # what peewee's playhouse.sqlcipher_ext registers, so a keyed database stores what a plain one does
 sqlcipher.register_adapter(decimal.Decimal, str)
 sqlcipher.register_adapter(dt.date, str)
 sqlcipher.register_adapter(dt.time, str)
 
-HEADER = b"SQLite format 3\x00"
+
 KEY_BYTES = 32
 
 NEEDS_KEY = "数据库已加密，请登录（用户名和密码解开数据库）"
@@ -54,35 +59,6 @@ def key_literal(key: bytes) -> str:
     if len(key) != KEY_BYTES:
         raise ValueError("the database key is 32 bytes")
     return f"x'{key.hex()}'"
-
-
-def has_plain_header(path: str | os.PathLike[str]) -> bool | None:
-    """True for a plain SQLite file, False for a non-empty file without the SQLite header (an
-    encrypted one, or not a database at all), None when the file is missing or empty."""
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(len(HEADER))
-    except FileNotFoundError:
-        return None
-    if not head:
-        return None
-    return head == HEADER
-
-
-def looks_encrypted(path: str | os.PathLike[str]) -> bool:
-    """True for a non-empty file that is neither a plain SQLite file nor a plain one whose first
-    bytes were damaged: a plain file's header keeps its payload fractions (64, 32, 32) at bytes
-    21–23, which an encrypted page 1 (all of it ciphertext after the salt) has by chance only; and
-    an encrypted file is whole pages (a short text file is not one)."""
-    try:
-        size = os.path.getsize(path)
-        with open(path, "rb") as handle:
-            head = handle.read(24)
-    except OSError:
-        return False
-    if not size or size % 512:  # an encrypted file is whole pages (4 KiB by default)
-        return False
-    return not head.startswith(HEADER) and head[21:24] != b"\x40\x20\x20"
 
 
 def connect(path: str | os.PathLike[str], key: bytes | None, **params: Any) -> Any:

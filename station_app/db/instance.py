@@ -22,7 +22,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-import socket
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -38,6 +37,12 @@ def lock_path(url_or_path: str) -> Path | None:
     """The lock file of a SQLite database; ``None`` for a PostgreSQL URL."""
     file = sqlite_file_of(url_or_path)
     return None if file is None else file.with_name(file.name + LOCK_SUFFIX)
+
+
+def _host() -> str:
+    import socket  # when a lock is taken or read: not at import (the GUI's start, issue 21)
+
+    return socket.gethostname()
 
 
 @dataclass(frozen=True)
@@ -100,7 +105,7 @@ def holder(url_or_path: str) -> Holder | None:
     host = lines[2].strip() if len(lines) > 2 else ""
     if pid == os.getpid():
         return None  # this very process (the GUI restoring its own database)
-    if (not host or host == socket.gethostname()) and not _running(pid):
+    if (not host or host == _host()) and not _running(pid):
         return None  # left behind by a process that is gone
     return Holder(pid, program, host, since)
 
@@ -139,7 +144,7 @@ def hold(url_or_path: str, what: str) -> Iterator[None]:
 
             with contextlib.suppress(OSError):
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # QLockFile never removes a flocked file
-        os.write(fd, f"{os.getpid()}\n{_program_name()}\n{socket.gethostname()}\n\n\n".encode())
+        os.write(fd, f"{os.getpid()}\n{_program_name()}\n{_host()}\n\n\n".encode())
         yield
     finally:
         os.close(fd)

@@ -16,9 +16,9 @@ import struct
 from pathlib import Path
 from typing import Any
 
-import station_app.db.cipher as cipher
+from station_app.db.header import HEADER as HEADER  # services/health.py reads it here
+from station_app.db.header import has_plain_header
 
-HEADER = b"SQLite format 3\x00"
 CIPHER_PAGE = 4096  # SQLCipher 4's page size: an encrypted file is a whole number of them
 
 
@@ -68,7 +68,7 @@ def _header_findings(file: Path) -> list[str]:
 def _encrypted(file: Path, key: bytes | None, live: bool) -> bool:
     # the database open here (``live``) is never read but through its own SQLite library: its header
     # was checked at opening, and another descriptor's closing would drop its locks (is_open_here)
-    return key is not None if live else cipher.has_plain_header(file) is False and _sidecar(file).exists()
+    return key is not None if live else has_plain_header(file) is False and _sidecar(file).exists()
 
 
 def pages_readable(file: str | Path, key: bytes | None = None, live: bool = False) -> bool:
@@ -102,6 +102,8 @@ def findings(file: str | Path, full: bool = False, key: bytes | None = None, liv
             return out
     elif not pages:
         return []
+    import station_app.db.cipher as cipher  # peewee and SQLCipher: not for a header's reading
+
     con: Any = None
     try:
         con = cipher.connect(file, key, timeout=5) if encrypted else sqlite3.connect(str(file), timeout=5)

@@ -24,12 +24,15 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from station_app.domain.codes import levels_label
 from station_app.domain.masking import mask_phone
-from station_app.domain.records import DeputyRecord, StationProfile
 from station_app.errors import ValidationError
+
+if TYPE_CHECKING:  # annotations only: the entry module's parser imports this, the start must not pay for records
+    from station_app.domain.records import DeputyRecord, StationProfile
 
 QR_MODES = ("text", "url", "mecard")
 MODE_LABELS = {"text": "文字", "url": "网址", "mecard": "名片"}

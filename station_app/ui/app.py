@@ -80,17 +80,16 @@ def run_gui(db: str | None = None) -> int:
     app = make_application()
     sys.excepthook = _excepthook
     url = db or default_database()
-    window = start_window(url)  # one GUI per database, the file's health, then the window
+    window = start_window(url)  # the lock, the file's header, the frame; then the data
     if window is None:
         return 1
     import os
 
     if os.environ.get("STATION_APP_EXIT_WHEN_SHOWN") == "1":  # bench/bench_installer.py: time to the window
-        from PySide6.QtCore import QTimer
-
-        QTimer.singleShot(0, app.quit)
+        window.ready.connect(app.quit)  # with its data (or the start given up)
     try:
-        return app.exec()
+        status = app.exec()
+        return 1 if window.start_refused else status
     finally:
         close_database()
         if window.instance_lock:

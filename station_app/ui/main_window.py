@@ -5,9 +5,10 @@ from __future__ import annotations
 import importlib
 import logging
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol, cast, runtime_checkable
 
-from PySide6.QtCore import QCoreApplication, QEvent, QLockFile, QSettings, Qt, QThreadPool, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QLockFile, QSettings, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -28,22 +29,23 @@ from PySide6.QtWidgets import (
 
 from station_app import APP_TITLE, __version__
 from station_app.domain import clock, name_order
-from station_app.domain.records import StationView
 from station_app.domain.roles import Permission
 from station_app.errors import KnownError
-from station_app.services import context, secret_store, station
+from station_app.services import context, secret_store
 from station_app.ui import style
-from station_app.ui.dialogs.station_dialog import StationDialog
 from station_app.ui.errors import report
-from station_app.ui.pages.home import HomePage
 
+# the data layer (services.station and what it brings: peewee, the models, the records) is imported
+# where it is used: a start paints this window's frame before it (MainWindow(attach=False), issue 21)
 if TYPE_CHECKING:
+    from station_app.domain.records import StationView
     from station_app.ui.idle_lock import IdleLock
     from station_app.ui.pages.activities import ActivitiesPage
     from station_app.ui.pages.backup_page import BackupPage
     from station_app.ui.pages.cases import CasesPage
     from station_app.ui.pages.deputies import DeputiesPage
     from station_app.ui.pages.exchange import ExchangePage
+    from station_app.ui.pages.home import HomePage
     from station_app.ui.pages.points import PointsPage
     from station_app.ui.pages.print_page import PrintPage
     from station_app.ui.pages.receptions import ReceptionsPage
@@ -51,6 +53,9 @@ if TYPE_CHECKING:
     from station_app.ui.pages.stats import StatsPage
 
 STYLE = style.WINDOW_STYLE  # kept under its old name
+# Qt.ItemDataRole.UserRole by its number: PySide makes its ``Qt`` namespace on first use (~15 ms of
+# enums), and the frame a start paints first (issue 21) needs nothing else of it
+USER_ROLE = 256
 WARM_AFTER_MS = 8000  # the pages warm at the latest this long after the window is up
 CLOSE_WAIT_MS = 3000  # closing waits this long for running work (an export, a PDF) before it asks
 
@@ -151,9 +156,16 @@ class PageStack(QStackedWidget):
 
 
 class MainWindow(QMainWindow):
-    """The one window of the app."""
+    """The one window of the app.
 
-    def __init__(self, db_url: str, parent=None):
+    Signals:
+        ready(): the start (ui/startup.start_window) is over: the data is in and the first-run
+            questions answered, or the start was given up (``start_refused``)
+    """
+
+    ready = Signal()
+
+    def __init__(self, db_url: str, parent=None, attach: bool = True):
         super().__init__(parent)
         self.db_url = db_url
         self.setWindowTitle(APP_TITLE)
@@ -168,7 +180,7 @@ class MainWindow(QMainWindow):
         for i, (key, title, _coming) in enumerate(PAGES):
             self.stack.addWidget(QWidget())  # stands in until the page is first shown
             item = QListWidgetItem(self.tr(title))
-            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setData(USER_ROLE, key)
             item.setToolTip(f"Ctrl+{i + 1}" if i < 9 else "")
             self.nav.addItem(item)
         self.nav.currentRowChanged.connect(self._on_nav_row)
@@ -190,25 +202,64 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self._build_station_bar()
+        self.station_bar.setVisible(False)  # a county's bar: shown once the data says so
         self.station_status = QLabel()
         self.db_status = QLabel()
         self.statusBar().addWidget(self.station_status, 1)
         self.statusBar().addPermanentWidget(self.db_status)
         self._build_menus()
         self._build_user_bar()
+        for w in (self.user_status, self.lock_button, self.logout_button, self.no_admin_button):
+            w.setVisible(False)  # who is logged in: once the database is open (_show_user)
 
         self.view: StationView | None = None
-        self._starting = True  # the pages made now ask for the view; the chrome follows below
-        for key in EAGER_PAGES:
-            self.page(key)
+        self._starting = True  # the pages made now ask for the view; the chrome follows in attach()
         self.instance_lock: QLockFile | bool | None = None  # what start-up's take_lock gave (ui/startup.py)
+        self.idle_lock: IdleLock | None = None
+        self.attached = False  # the data is in: attach() has run
+        self.start_done = False  # ui/startup.start_window is over: the data is in, or the start given up
+        self.start_refused = False  # a start given up after this frame was shown (ui/startup.py)
+        self.opening = QLabel(self.tr("正在打开数据库…"))
+        self.opening.setObjectName("openingNote")
+        home_slot = self.stack.widget(0)
+        assert home_slot is not None, "every page has its place in the stack from the start"
+        centred = QHBoxLayout(home_slot)
+        centred.addStretch()
+        centred.addWidget(self.opening)
+        centred.addStretch()
+        self.menuBar().setEnabled(False)  # its actions read the database
         self.nav.setCurrentRow(0)
+        self._fit_current_page(self.stack.currentIndex())
+        self._restore_geometry()
+        if attach:
+            self.attach()
+
+    def attach(self) -> None:
+        """The data, once the database is open: 首页 and 备份与恢复 made, the station in view, the
+        logged-in user, the page the clerk left last time. A start paints the frame above first
+        (``MainWindow(url, attach=False)``) while the data layer is imported, then runs these
+        steps with the event loop turning between them (ui/startup.py)."""
+        for step in self.attach_steps():
+            step()
+
+    def attach_steps(self) -> list[Callable[[], None]]:
+        return [self._attach_home, self._attach_rest]
+
+    def _attach_home(self) -> None:
+        self.page("home")
+        self.attached = True
+        self._on_nav_row(self.nav.currentRow())  # the row clicked meanwhile, or 首页
         self._fit_current_page(self.stack.currentIndex())
         self.set_view_code(self._start_code())
         self._starting = False
-        self._restore_state()
-        self.idle_lock: IdleLock | None = None
+
+    def _attach_rest(self) -> None:
+        for key in EAGER_PAGES:
+            self.page(key)
+        self._restore_page()
         self._show_user()
+        self._set_shortcuts()
+        self.menuBar().setEnabled(True)
         # the other pages warm once 首页's figures are in (not beside that worker, for the GIL and for
         # the start's memory), or after a while whatever happens to them
         self.home.answered.connect(_warm_pages)
@@ -263,7 +314,7 @@ class MainWindow(QMainWindow):
             page.refresh()
 
     def _on_nav_row(self, row: int) -> None:
-        if row >= 0:
+        if row >= 0 and self.attached:  # a row clicked while the database opens is shown by attach()
             self.page(PAGES[row][0])
             self.stack.setCurrentIndex(row)
 
@@ -359,7 +410,7 @@ class MainWindow(QMainWindow):
         self.act_password.setVisible(user is not None)
         for row in range(self.nav.count()):  # 审计日志: an administrator's (anyone's without users)
             item = self.nav.item(row)
-            item.setHidden(item.data(Qt.ItemDataRole.UserRole) == "audit" and not context.may(Permission.READ_AUDIT))
+            item.setHidden(item.data(USER_ROLE) == "audit" and not context.may(Permission.READ_AUDIT))
         if user is None:
             return
         self.user_status.setText(self.tr("用户：{0}（{1}）").format(user.display_name or user.username, user.role.label))
@@ -423,11 +474,13 @@ class MainWindow(QMainWindow):
         self.read_only_note.setWordWrap(True)
         self.read_only_note.setMinimumWidth(540)  # two lines at most beside the picker on a 1024 screen
         bar.addWidget(self.read_only_note)
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+        self.addToolBar(bar)  # at the top
         self.station_picker.activated.connect(self._on_picked)
 
     def _fill_picker(self) -> None:
         """全县 and every station the database holds data of; the bar shows only at a county."""
+        from station_app.services import station
+
         county = self._county = station.is_county()
         choices = self._stations = station.data_stations() if county else []
         self.station_picker.blockSignals(True)
@@ -440,6 +493,8 @@ class MainWindow(QMainWindow):
         self.station_bar.setVisible(county)
 
     def _start_code(self) -> str | None:
+        from station_app.services import station
+
         view = station.default_view()
         return None if view is None else view.code
 
@@ -447,6 +502,8 @@ class MainWindow(QMainWindow):
         """The station every page shows. Nothing in view yet (a new database): look again, since
         a station may have come in meanwhile (the first-run dialog, an import); the top bar and
         the status line follow once the page asking is done."""
+        from station_app.services import station
+
         if self.view is None:
             self.view = station.default_view()
             if self.view is not None and not self._starting:
@@ -480,6 +537,8 @@ class MainWindow(QMainWindow):
     def set_view_code(self, code: str | None) -> None:
         """Show station ``code`` (None: 全县 at a county; nothing before the first station exists)
         on every page."""
+        from station_app.services import station
+
         if code is None and len(station.data_stations()) <= 1:  # no 全县 of one station: show that station
             self.view = station.default_view()
         else:
@@ -492,6 +551,8 @@ class MainWindow(QMainWindow):
     def _on_imported(self) -> None:
         """Packages were merged in: the pages that show the data see the new records (a station
         database may have become a county one: the status bar and the stations picker follow)."""
+        from station_app.services import station
+
         keep = self.view.code if self.view is not None else None
         codes = {s.code for s in station.data_stations()}
         self.set_view_code(keep if keep in codes or (keep is None and len(codes) > 1) else self._start_code())
@@ -518,15 +579,21 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow([k for k, _t, _c in PAGES].index(key))
 
     # -- menus --------------------------------------------------------------------------------
-    def _action(self, menu, text: str, slot, shortcut=None) -> QAction:
+    def _action(self, menu, text: str, slot, shortcut: QKeySequence.StandardKey | str | None = None) -> QAction:
         act = QAction(text, self)
-        if shortcut is not None:
-            act.setShortcut(QKeySequence(shortcut))
+        if shortcut is not None:  # set by attach(): the first shortcut makes PySide's enums of keys
+            self._shortcuts.append((act, shortcut))  # (~30 ms), and the menus wait for the data anyway
         act.triggered.connect(slot)
         menu.addAction(act)
         return act
 
+    def _set_shortcuts(self) -> None:
+        for act, shortcut in self._shortcuts:
+            act.setShortcut(QKeySequence(shortcut))
+        self._shortcuts.clear()
+
     def _build_menus(self) -> None:
+        self._shortcuts: list[tuple[QAction, QKeySequence.StandardKey | str]] = []
         bar = self.menuBar()
         m = bar.addMenu(self.tr("文件(&F)"))
         self.act_new = self._action(m, self.tr("新增代表…"), self.new_deputy, QKeySequence.StandardKey.New)
@@ -604,8 +671,12 @@ class MainWindow(QMainWindow):
     def ensure_station_profile(self) -> bool:
         """First run: ask for the station profile until it is given (or the clerk cancels). A
         county database, or one restored from a station's package, opens straight away."""
+        from station_app.services import station
+
         if station.home_station() is not None or station.is_county():
             return True
+        from station_app.ui.dialogs.station_dialog import StationDialog
+
         dlg = StationDialog(self, first_run=True)
         if dlg.exec():
             self._on_station_changed()
@@ -614,12 +685,16 @@ class MainWindow(QMainWindow):
 
     def _on_station_changed(self) -> None:
         """The home profile was saved (first run or 设置): a station database shows its station."""
+        from station_app.services import station
+
         keep = self.view.code if self.view is not None and station.is_county() else self._start_code()
         self.set_view_code(keep)
         self._refresh_made("settings")
         self._refresh_made("exchange")
 
     def _update_status(self) -> None:
+        from station_app.services import station
+
         st = station.home_station()
         text = self.tr("本站：{0}（{1}）").format(st.name, st.code) if st else self.tr("本站：尚未设置")
         if self._county:  # as _fill_picker found it just before
@@ -632,7 +707,7 @@ class MainWindow(QMainWindow):
             self.db_status.setText(self.tr("数据库（只读，不能保存修改）：{0}").format(self.db_url))
 
     # -- window state ----------------------------------------------------------------------------
-    def _restore_state(self) -> None:
+    def _restore_geometry(self) -> None:
         qs = QSettings()
         geometry = qs.value("main/geometry")
         if geometry is not None:
@@ -640,8 +715,11 @@ class MainWindow(QMainWindow):
         state = qs.value("main/state")
         if state is not None:
             self.restoreState(state)
-        page = qs.value("main/page")
-        if page in PAGE_CLASSES:
+
+    def _restore_page(self) -> None:
+        """The page the clerk left last time, unless they picked one while the database opened."""
+        page = QSettings().value("main/page")
+        if page in PAGE_CLASSES and self.nav.currentRow() == 0:
             self.show_page(page)
 
     def running_work(self) -> int:
@@ -666,8 +744,9 @@ class MainWindow(QMainWindow):
         qs = QSettings()
         qs.setValue("main/geometry", self.saveGeometry())
         qs.setValue("main/state", self.saveState())
-        qs.setValue("main/page", PAGES[self.nav.currentRow()][0])
-        self.backups.backup_on_exit()
+        if self.attached:  # a start given up before the data came in has nothing more to keep
+            qs.setValue("main/page", PAGES[self.nav.currentRow()][0])
+            self.backups.backup_on_exit()
         if self.idle_lock is not None:  # its filter sits on the application, not on this window
             self.idle_lock.stop()
             self.idle_lock = None

@@ -1,4 +1,5 @@
-"""Start-up: one GUI per database (QLockFile), the file's health, then the main window.
+"""Start-up: one GUI per database (QLockFile), the file's header, the main window's frame painted,
+then the data layer (imported on a worker), the login, the database opened and the window's data.
 
 * The lock: a ``QLockFile`` at ``<database>.lock`` (db/instance.py reads the same file without Qt,
   so ``restore``/``import``/``demo`` on the command line refuse while the GUI runs). A second GUI
@@ -9,13 +10,19 @@
   shown, ``quick_check`` and then ``integrity_check`` run in the background (on a county's file
   they take seconds to minutes, issue 21); damage found → the same offer, restored in place, or
   the 备份与恢复 page when there is no good backup.
+* Paint first (issue 21): nothing before the window's first paint imports peewee, the models or the
+  services (tests/ui/test_paint_first.py holds that), so the window shows in about the time of a
+  bare Qt window; the GUI thread then stays free while a worker imports them, and does the rest in
+  steps short enough for the event loop to answer between them.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
+import threading
 
-from PySide6.QtCore import QCoreApplication, QLockFile
+from PySide6.QtCore import QCoreApplication, QEvent, QLockFile, QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from station_app import APP_TITLE
@@ -136,25 +143,116 @@ def damaged_while_open(window, url: str, found: list[str]) -> None:
 
 
 def start_window(url: str):
-    """Lock, check, open, show. Returns the main window (its ``instance_lock`` held), or ``None``
-    when the start was refused or given up (the clerk has been told why)."""
+    """Lock, check, show, open. Returns the main window (its ``instance_lock`` held), or ``None``
+    when the start was refused before the window (the clerk has been told why).
+
+    The window's frame is shown before the data layer is imported — its navigation, its menus
+    (greyed) and 首页's "正在打开数据库…" — and the database is opened once a worker thread has
+    imported peewee, the models and the services (:class:`_Loader`), so the window paints in about
+    the time of a bare Qt window whatever the database (issue 21). Then, on the GUI thread in short
+    steps: the login, the database opened and migrated, the window's data (``attach``), the
+    first-run questions. The window's ``start_done`` is set and its ``ready`` emitted at the end;
+    a start given up there (the login cancelled, a damaged file not restored) closes the window
+    and sets its ``start_refused``."""
     from station_app.services import health
-    from station_app.services.session import open_database
-    from station_app.ui.main_window import MainWindow
 
     lock = take_lock(url)
     if lock is False:
         return None
     file = sqlite_file_of(url)
-    found = health.findings(file, pages=False) if file is not None else []  # the header: a few bytes
+    found = health.header_findings(file) if file is not None else []  # a few bytes, no peewee
     if found and not restore_at_start(None, url, found):
         _release(lock)
         return None
+    new_database = file is not None and not file.exists()
+    from station_app.ui.main_window import MainWindow
+
+    window = MainWindow(url, attach=False)
+    window.instance_lock = lock
+    window.show()
+    loader = _Loader(window)
+    loader.done.connect(lambda: _open_and_attach(window, url, new_database))
+    return window
+
+
+# what opening the database and attaching the window's data import: a worker imports them once the
+# window's frame has painted (no widget is made there: the pages' modules are warmed the same way,
+# ui/main_window._warm_pages)
+DATA_LAYER = ("station_app.db.connection", "station_app.db.migrations", "station_app.services.users",
+              "station_app.services.station", "station_app.services.settings", "station_app.services.backup_store",
+              "station_app.services.audit", "station_app.ui.pages.home", "station_app.ui.pages.backup_page")
+LOAD_ANYWAY_MS = 300  # a window that never paints (minimised, no screen) has its data loaded all the same
+
+
+class _Loader(QObject):
+    """Imports the data layer on a worker once the window has painted, then tells the GUI thread
+    (``done``: a queued signal)."""
+
+    done = Signal()
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.started = False
+        window.installEventFilter(self)
+        QTimer.singleShot(LOAD_ANYWAY_MS, self, self._start)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.Paint:  # the frame is being painted: start right after it
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self, self._start)
+        return False
+
+    def _start(self) -> None:
+        if self.started:
+            return
+        self.started = True
+        threading.Thread(target=self._work, name="data-layer", daemon=True).start()
+
+    def _work(self) -> None:
+        try:
+            for module in DATA_LAYER:
+                importlib.import_module(module)
+        except Exception:  # a bug: the GUI thread imports it again when it opens and reports it there
+            log.exception("importing the data layer")
+        finally:
+            self.done.emit()
+
+
+def _open_and_attach(window, url: str, new_database: bool) -> None:
+    """On the GUI thread once the data layer is imported: open, then the window's data in steps
+    with the event loop turning between them (a click waits for one step at most)."""
+    if _open(url, window):
+        _one_by_one(window, [*window.attach_steps(), lambda: _opened(window, url, new_database),
+                             lambda: _done(window)])
+        return
+    lock, window.instance_lock = window.instance_lock, None
+    _release(lock)
+    window.start_refused = True
+    _done(window)
+    window.close()
+
+
+def _done(window) -> None:
+    window.start_done = True
+    window.ready.emit()
+
+
+def _one_by_one(window, steps: list) -> None:
+    if steps:
+        steps[0]()
+        QTimer.singleShot(0, window, lambda: _one_by_one(window, steps[1:]))
+
+
+def _open(url: str, parent: QWidget | None) -> bool:
+    """The login (an encrypted file opens at it), the database opened and migrated (a file SQLite
+    cannot read: a backup offered), the login of a plain database with users. False: given up."""
+    from station_app.services import health
+    from station_app.services.session import open_database
+
+    file = sqlite_file_of(url)
     try:
-        if not log_in(url):  # an encrypted file opens at the login; a plain one just below
-            _release(lock)
-            return None
-        new_database = file is not None and not file.exists()
+        if not log_in(url, parent):  # an encrypted file opens at the login; a plain one just below
+            return False
         try:
             open_database(url)
         except KnownError:
@@ -162,30 +260,26 @@ def start_window(url: str):
             found = health.findings(file) if file is not None and file.exists() else []
             if not found:
                 raise
-            if not restore_at_start(None, url, found):
-                _release(lock)
-                return None
+            if not restore_at_start(parent, url, found):
+                return False
             open_database(url)
-        if not log_in(url):  # a plain database with users
-            _release(lock)
-            return None
+        return log_in(url, parent)  # a plain database with users
     except KnownError as exc:
-        QMessageBox.critical(None, APP_TITLE, _tr("无法打开数据库：\n{0}").format(exc.message))
-        _release(lock)
-        return None
-    window = MainWindow(url)
-    window.instance_lock = lock
-    window.show()
+        QMessageBox.critical(parent, APP_TITLE, _tr("无法打开数据库：\n{0}").format(exc.message))
+        return False
+
+
+def _opened(window, url: str, new_database: bool) -> None:
+    """The window has its data: the first-run questions, then the file's full check behind it."""
     window.ensure_station_profile()
     if new_database:
         from station_app.ui.dialogs.login_dialog import create_admin
 
         create_admin(window, url)
     check_in_background(window, url)
-    return window
 
 
-def log_in(url: str) -> bool:
+def log_in(url: str, parent: QWidget | None = None) -> bool:
     """The login at a start (issue 19): before opening an encrypted file (its key is unwrapped with
     the password), after opening a plain database that has users. False: the user gave up."""
     from station_app.services import users
@@ -193,7 +287,7 @@ def log_in(url: str) -> bool:
 
     if not users.needs_login(url):
         return True
-    dlg = LoginDialog(None, url)
+    dlg = LoginDialog(parent, url)
     if not dlg.exec():
         return False
     if dlg.password_for_encryption:

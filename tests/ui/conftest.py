@@ -46,7 +46,8 @@ def open_window(app, qtbot):
 @pytest.fixture
 def started(app, qtbot):
     """``started(url)`` starts the program on ``url`` as ``station-app`` does (ui/startup.start_window:
-    lock, health, login, window); the window (or None) it gave. Everything is closed afterwards."""
+    lock, health, the window's frame, then the login and the data); the window once its start is
+    over, or None when the start was refused. Everything is closed afterwards."""
     from station_app.db import connection
     from station_app.services import context
     from station_app.ui.startup import start_window
@@ -55,10 +56,12 @@ def started(app, qtbot):
 
     def _start(url):
         win = start_window(url)
-        if win is not None:
-            qtbot.addWidget(win)
-            windows.append(win)
-        return win
+        if win is None:  # refused before the window (the lock, a damaged header)
+            return None
+        qtbot.addWidget(win)
+        windows.append(win)
+        qtbot.waitUntil(lambda: win.start_done, timeout=20000)  # the frame first, then the data
+        return None if win.start_refused else win
 
     yield _start
     for win in windows:
