@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import FrozenInstanceError, dataclass, field
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from station_app.domain import cases as case_rules
+from station_app.domain import clock, privacy
 from station_app.domain.codes import Gender, levels_label
 
 
@@ -335,6 +338,127 @@ class ReceptionRecord(ReceptionData):
     def data(self) -> ReceptionData:
         """The editable fields of the record, as a form fills them."""
         return ReceptionData(**{f: getattr(self, f) for f in ReceptionData.__dataclass_fields__})
+
+
+class ReceptionRowPage:
+    """What the rows of one list page share, settled when the page was fetched: whether numbers
+    are shown in full, each stored deputy list parsed (text → uids) and the names of those
+    deputies. A list's names are put together on the first read of a row that has it."""
+
+    __slots__ = ("revealed", "uids", "_names", "_named")
+
+    def __init__(self, revealed: bool, uids: dict[str | None, tuple[str, ...]], names: dict[str, str]):
+        self.revealed = revealed
+        self.uids = uids
+        self._names = names
+        self._named: dict[str | None, tuple[str, ...]] = {}
+
+    def names(self, text: str | None) -> tuple[str, ...]:
+        """The names of the deputies of the stored list ``text`` (those still known), in its order."""
+        named = self._named.get(text)
+        if named is None:
+            names = self._names
+            named = self._named[text] = tuple(names[u] for u in self.uids[text] if u in names)
+        return named
+
+
+def _derived(read: Callable[[Any], Any]) -> Any:
+    """A read-only field of :class:`ReceptionRow` (typed as the field it stands for)."""
+    return property(read)
+
+
+def _column(i: int) -> Any:
+    return _derived(lambda self: self._row[i])
+
+
+def _converted(slot: str, convert: Callable[[Any], Any]) -> Any:
+    """A field converted from the stored row on its first read, then kept in ``slot`` (written
+    through ``object.__setattr__``: the record's own ``__setattr__`` refuses every name)."""
+    def read(self: Any) -> Any:
+        value = getattr(self, slot, _UNSET)  # (a default, not try/except: a third of the cost unread)
+        if value is _UNSET:  # not read yet
+            value = convert(self)
+            object.__setattr__(self, slot, value)
+        return value
+    return property(read)
+
+
+_UNSET = object()
+# the columns of a list page's statement, in order (:class:`ReceptionRow` reads its fields by position)
+_ROW_COLUMNS = ("id", "uid", "station_code", "received_at", "sort_key", "channel", "visitor_name", "visitor_phone",
+                "visitor_id_number", "village", "visitor_count", "deputy_uids", "activity_day_uid", "summary",
+                "case_count")
+_AT, _PHONE, _ID_NUMBER, _DEPUTIES = (_ROW_COLUMNS.index(c) for c in ("received_at", "visitor_phone",
+                                                                       "visitor_id_number", "deputy_uids"))
+
+
+class ReceptionRow(ReceptionRecord):
+    """A :class:`ReceptionRecord` of a list page (``receptions.page``), made from the row its
+    statement returned (:attr:`COLUMNS`, in this order) and converted when a field is read — a
+    table draws ~30 of 256 rows, and making each record whole took most of a deep page's time.
+
+    Every field reads as the record ``ReceptionRecord(...)`` would hold (time parsed into the local
+    zone, phone and ID number masked as :attr:`ReceptionRowPage.revealed` decided, deputies' names);
+    ``==`` and ``hash`` agree with that record, and ``dataclasses.replace``, copy and pickle give
+    one. Immutable like it: no attribute can be set or deleted (``__setattr__``/``__delattr__``
+    refuse every name); a conversion is written once into its private slot, past that refusal,
+    and never changes what a field reads."""
+
+    __slots__ = ("_row", "_page", "_at", "_phone", "_id_number")
+    COLUMNS = _ROW_COLUMNS
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:  # dataclasses.replace and friends: a plain record
+        return ReceptionRecord(*args, **kwargs)
+
+    @classmethod
+    def of_rows(cls, rows: list[tuple[Any, ...]], page: ReceptionRowPage) -> list[ReceptionRecord]:
+        """The records of ``rows`` (tuples of :attr:`COLUMNS`), nothing converted yet."""
+        new, set_row, set_page = object.__new__, cls._row.__set__, cls._page.__set__  # type: ignore[attr-defined]
+        out: list[ReceptionRecord] = []
+        for r in rows:
+            record = new(cls)
+            set_row(record, r)
+            set_page(record, page)
+            out.append(record)
+        return out
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, ReceptionRecord):
+            return _reception_values(self) == _reception_values(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(_reception_values(self))
+
+    def __reduce__(self) -> tuple[type[ReceptionRecord], tuple[Any, ...]]:
+        return ReceptionRecord, _reception_values(self)
+
+    received_at = _converted("_at", lambda r: clock.parse_ts(r._row[_AT]))
+    visitor_phone = _converted("_phone", lambda r: privacy.phone(r._row[_PHONE], r._page.revealed))
+    visitor_id_number = _converted("_id_number", lambda r: privacy.id_number(r._row[_ID_NUMBER], r._page.revealed))
+    id = _column(_ROW_COLUMNS.index("id"))
+    uid = _column(_ROW_COLUMNS.index("uid"))
+    station_code = _column(_ROW_COLUMNS.index("station_code"))
+    channel = _column(_ROW_COLUMNS.index("channel"))
+    visitor_name = _column(_ROW_COLUMNS.index("visitor_name"))
+    village = _column(_ROW_COLUMNS.index("village"))
+    visitor_count = _column(_ROW_COLUMNS.index("visitor_count"))
+    activity_day_uid = _column(_ROW_COLUMNS.index("activity_day_uid"))
+    summary = _column(_ROW_COLUMNS.index("summary"))
+    case_count = _column(_ROW_COLUMNS.index("case_count"))
+    deputy_uids = _derived(lambda self: self._page.uids[self._row[_DEPUTIES]])
+    deputy_names = _derived(lambda self: self._page.names(self._row[_DEPUTIES]))
+    created_at = _derived(lambda self: None)  # not read by the list (as before)
+    updated_at = _derived(lambda self: None)
+
+
+_reception_values = attrgetter(*ReceptionRecord.__dataclass_fields__)  # the constructor's order
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
-from functools import partial
 from operator import itemgetter
 
 import peewee as pw
@@ -29,6 +28,8 @@ from station_app.domain.records import (
     Page,
     ReceptionData,
     ReceptionRecord,
+    ReceptionRow,
+    ReceptionRowPage,
     VisitorHistory,
     VisitorMatch,
 )
@@ -84,10 +85,7 @@ def _record(row: Reception, names: dict[str, str], case_counts: dict[str, int],
 
 # What a list row needs: plain named tuples of these, not model objects (a page of 256 rows is
 # built in a third of the time).
-LIST_COLUMNS = (Reception.id, Reception.uid, Reception.station_code, Reception.received_at, Reception.sort_key,
-                Reception.channel, Reception.visitor_name, Reception.visitor_phone, Reception.visitor_id_number,
-                Reception.village, Reception.visitor_count, Reception.deputy_uids, Reception.activity_day_uid,
-                Reception.summary)
+LIST_COLUMNS = tuple(getattr(Reception, name) for name in ReceptionRow.COLUMNS[:-1])  # then the case count
 
 
 # The live cases of the row, counted in the page's own statement (was a second query with 256 uids)
@@ -110,31 +108,12 @@ def _list_rows(q) -> list[tuple]:
 
 
 def _list_records(rows: list[tuple]) -> list[ReceptionRecord]:
-    """The page's records, built without the frozen dataclass's ``__init__`` (one
-    ``object.__setattr__`` per field: 10 µs a row, most of a deep page's time): each record's
-    ``__dict__`` is filled at once with every field, as ``ReceptionRecord(...)`` would."""
-    parse = clock.parse_ts
-    parsed: dict[str, tuple[str, ...]] = {}  # the same few deputy lists on many rows: parsed once
-    lists = [parsed[t] if t in parsed else parsed.setdefault(t, _uid_list(t)) for t in (r[11] for r in rows)]
-    names = _deputy_names(list(dict.fromkeys(u for uids in parsed.values() for u in uids)))
-    full = privacy.revealed()  # once a page, not once a row
-    shown_phone = partial(policy.phone, revealed=full)
-    shown_id = partial(policy.id_number, revealed=full)
-    names_of: dict[tuple[str, ...], tuple[str, ...]] = {}  # the same few deputies on many rows
-    new = object.__new__
-    out = []
-    for r, uids in zip(rows, lists, strict=True):
-        shown_names = names_of.get(uids)
-        if shown_names is None:
-            shown_names = names_of[uids] = tuple(names[u] for u in uids if u in names)
-        record = new(ReceptionRecord)
-        record.__dict__.update(
-            received_at=parse(r[3]), channel=r[5], visitor_name=r[6], visitor_phone=shown_phone(r[7]),
-            visitor_id_number=shown_id(r[8]), village=r[9], visitor_count=r[10], deputy_uids=uids,
-            activity_day_uid=r[12], summary=r[13], id=r[0], uid=r[1], station_code=r[2],
-            deputy_names=shown_names, case_count=r[14], created_at=None, updated_at=None)
-        out.append(record)
-    return out
+    """The page's records (:class:`ReceptionRow`: each field converted when it is read, so a
+    page costs little beyond SQLite's answer). What needs the database is settled here, once a
+    page: whether numbers are shown in full, and the deputies' names of each stored list."""
+    lists = {t: _uid_list(t) for t in {r[11] for r in rows}}  # the same few deputy lists on many rows
+    names = _deputy_names(list({u for uids in lists.values() for u in uids}))
+    return ReceptionRow.of_rows(rows, ReceptionRowPage(privacy.revealed(), lists, names))
 
 
 def _deputy_names(uids: list[str]) -> dict[str, str]:

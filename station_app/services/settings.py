@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from station_app.db import statements
 from station_app.db.connection import database, db_cache
 from station_app.db.models import Setting
 from station_app.domain import name_order
@@ -63,8 +64,9 @@ def spec(key: str) -> SettingSpec:
 def get(key: str) -> Any:
     """The value of setting ``key`` (its default when not stored)."""
     default = spec(key).default
-    row = Setting.get_or_none(Setting.key == key)
-    return default if row is None else row.value
+    # read on every list page (privacy with nobody logged in): the statement is built once
+    rows = statements.rows(("setting-value",), [key], lambda: Setting.select(Setting.value).where(Setting.key == key))
+    return default if not rows else Setting.value.python_value(rows[0][0])
 
 
 def set(key: str, value: Any) -> None:  # noqa: A001 - module-level API: settings.set(...)

@@ -14,10 +14,9 @@ import dataclasses
 import re
 from typing import cast
 
-from station_app.db import faults
+from station_app.db import faults, statements
 from station_app.db.connection import database, db_cache, is_read_only
 from station_app.db.models import ActivityDay, Deputy, Reception, Station
-from station_app.db.rows import tuples
 from station_app.domain import clock
 from station_app.domain.records import StationProfile, StationView
 from station_app.domain.roles import Permission
@@ -56,7 +55,7 @@ def in_view(code: str | None) -> str | None:
 def sole_code() -> str:
     """The code of the database's only station (the home station of a station database, or the
     one station restored from its own package); :class:`StationChoiceError` where there are several."""
-    rows = list(tuples(Station.select(Station.code).limit(2)))
+    rows = statements.rows(("sole-station",), [2], lambda: Station.select(Station.code).limit(2))  # built once
     if len(rows) == 1:
         return rows[0][0]
     return choose(None).code
