@@ -23,7 +23,7 @@ import itertools
 import json
 import operator
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import reduce
@@ -147,12 +147,52 @@ class RecordChange:
     note: str = ""
 
 
+class RecordChanges(Sequence[RecordChange]):
+    """The records a plan changes, in date and name order, made when first read: their count is
+    known at once (the points page says how many changed), the lines only when someone lists them
+    (the 重新计算 dialog's preview; a year written at once is 25k lines nobody reads)."""
+
+    __slots__ = ("_items", "_make", "_n")
+
+    def __init__(self, n: int, make: Callable[[], Iterable[RecordChange]]):
+        self._n = n
+        self._make: Callable[[], Iterable[RecordChange]] | None = make
+        self._items: tuple[RecordChange, ...] | None = None
+
+    def _all(self) -> tuple[RecordChange, ...]:
+        if self._items is None:
+            assert self._make is not None  # made once: set until then
+            self._items = tuple(sorted(self._make(), key=operator.attrgetter("date", "deputy_name")))
+            self._make = None  # what it was made from (the plan's rows) is let go
+        return self._items
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __getitem__(self, i):
+        return self._all()[i]
+
+    def __iter__(self) -> Iterator[RecordChange]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:  # as the tuple it stands for
+        if isinstance(other, RecordChanges):
+            other = other._all()
+        return self._all() == other if isinstance(other, tuple) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._all())
+
+    def __repr__(self) -> str:
+        return f"RecordChanges({self._all()!r})"
+
+
 @dataclass(frozen=True)
 class RecomputePlan:
     """What recounting a year's points would change, shown before it is applied."""
     year: int
     rules_changed: bool
-    changes: tuple[RecordChange, ...]
+    changes: Sequence[RecordChange]  # a RecordChanges: its lines made when first read
     scores: tuple[tuple[str, float, float], ...]  # (deputy name, raw before, raw after) that change
 
 
@@ -485,8 +525,8 @@ def _preview(year: int, code: str, new_rules: RuleSet, planned, listed: bool = T
     counted from sums per deputy and indicator (a year is a quarter of a million records at 100k)."""
     adds, removes, changes, manual = planned
     names = _names()
-    items: list[RecordChange] = []
-    if listed:
+
+    def lines() -> list[RecordChange]:  # from the plan as it was made: nothing here reads the database
         day = _days()
         dates = {on: day(on) for on in {want[0] for want in adds.values()}}
         items = [RecordChange("add", names.get(dep, ""), indicator, dates[on], None, points, note)
@@ -495,14 +535,17 @@ def _preview(year: int, code: str, new_rules: RuleSet, planned, listed: bool = T
                                r.note) for r in removes]
         items += [RecordChange("change", names.get(r.deputy_uid, ""), r.indicator_code, day(r.date), r.points, pts,
                                r.note) for r, pts in changes + manual]
+        return items
+
+    listing = RecordChanges(len(adds) + len(removes) + len(changes) + len(manual), lines) if listed \
+        else RecordChanges(0, list)
     groups = _groups(year, code)
     before = _raws(applied_rules(year), groups, lambda deputies: _entries(year, code, deputies))
     after = _raws(new_rules, _groups_after(groups, planned), lambda deputies: _entries(year, code, deputies, planned))
     moved = tuple(sorted(((names.get(d, ""), before.get(d, 0.0), after.get(d, 0.0))
                           for d in set(before) | set(after) if abs(before.get(d, 0.0) - after.get(d, 0.0)) > 1e-9),
                          key=lambda t: t[0]))
-    return RecomputePlan(year, rules_pending(year), tuple(sorted(items, key=operator.attrgetter("date", "deputy_name"))),
-                         moved)
+    return RecomputePlan(year, rules_pending(year), listing, moved)
 
 
 def recompute(year: int, listed: bool = True) -> RecomputePlan:
@@ -543,10 +586,10 @@ def sync_auto(year: int) -> int:
     return n
 
 
-_AUTO_FIELDS = (DutyRecord.uid, DutyRecord.station_code, DutyRecord.created_at, DutyRecord.updated_at,
-                DutyRecord.deputy_uid, DutyRecord.date, DutyRecord.indicator_code, DutyRecord.quantity,
-                DutyRecord.points, DutyRecord.source, DutyRecord.source_uid, DutyRecord.note, DutyRecord.evidence,
-                DutyRecord.verified, DutyRecord.reviewer)
+# the columns of an automatic record that differ from record to record (the others are the same
+# for all of one write, written once into the INSERT: see _apply)
+_AUTO_FIELDS = (DutyRecord.uid, DutyRecord.deputy_uid, DutyRecord.date, DutyRecord.indicator_code,
+                DutyRecord.quantity, DutyRecord.points, DutyRecord.source_uid, DutyRecord.note)
 
 
 _INSERT_CHUNK = 20_000
@@ -559,11 +602,15 @@ def _apply(year: int, rs: RuleSet, code: str, manual_too: bool = True, planned=N
     re-valued ones in one UPDATE per new value."""
     adds, removes, changes, manual = planned if planned is not None else _plan(year, rs, code)
     now = clock.now_ts()
+    shared = {DutyRecord.station_code: code, DutyRecord.created_at: now, DutyRecord.updated_at: now,
+              DutyRecord.source: "auto", DutyRecord.evidence: None, DutyRecord.verified: True,
+              DutyRecord.reviewer: "自动"}
     pending = iter(adds.items())
     while part := list(itertools.islice(pending, _INSERT_CHUNK)):  # the rows of a chunk at a time: memory stays flat
         bulk_insert(DutyRecord, _AUTO_FIELDS, [
-            (uid, code, now, now, dep, on, ind_code, float(quantity), float(pts), "auto", src, note, None, True, "自动")
-            for uid, ((ind_code, src, dep), (on, quantity, pts, note)) in zip(new_uids(len(part)), part, strict=True)])
+            (uid, dep, on, ind_code, float(quantity), float(pts), src, note)
+            for uid, ((ind_code, src, dep), (on, quantity, pts, note)) in zip(new_uids(len(part)), part, strict=True)],
+            constants=shared)
     if removes:
         ids = [r.id for r in removes]
         for i in range(0, len(ids), 900):  # SQLite's bound-variable limit

@@ -159,3 +159,12 @@ def test_audit_chain_on_postgres(pg_url):
     database.execute_sql("DELETE FROM audit_log WHERE seq = 12")
     assert audit.verify_chain().message == "审计日志第 11 条之后缺少第 12 条（被删除）"
     close_database()
+
+
+@pytest.mark.postgres
+def test_bulk_insert_with_shared_columns_on_postgres(pg_url):
+    """The duty records' bulk path writes the columns every row shares into the statement, quoted by
+    psycopg2 (with ``%`` doubled, since ``%s`` marks its parameters)."""
+    from tests.unit.test_duty_write import bulk_with_shared_columns
+
+    bulk_with_shared_columns(open_database(pg_url))
