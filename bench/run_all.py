@@ -43,12 +43,12 @@ def sizes(work: Path) -> dict[str, dict[str, list[str]]]:
             "check": ["--size", "small", "--runs", "1"],
         },
         "full": {
-            "start": ["--sizes", "10000,1000000", "--runs", "5", "--work", str(start)]
+            "start": ["--sizes", "10000,1000000", "--runs", "7", "--work", str(start)]
                      + (["--county", str(county)] if county.exists() else []),
             "board": ["--deputies", "60", "--runs", "5"],
             "exchange": ["--receptions", "100000", "--runs", "3", "--work", str(work / "exchange100k")],
             "receptions": ["--rows", "1000000", "--runs", "7"],
-            "duty": ["--receptions", "10000", "--demo-receptions", "100000", "--runs", "5",
+            "duty": ["--receptions", "10000", "--demo-receptions", "100000", "--runs", "9",
                      "--work", str(work / "duty")],
             "stats": ["--size", "full", "--db", str(big), "--stations", "1,90", "--runs", "3"],
             "check": ["--size", "full", "--runs", "1", "--source", f"10000={start / 'start-10000.db'}",

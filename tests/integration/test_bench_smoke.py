@@ -24,6 +24,6 @@ def test_every_bench_runs_at_its_small_size_and_prints_its_figures(capsys):
     assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-2000:]
     table = [line for line in out.stdout.splitlines() if line.startswith("| ") and not line.startswith("| path")]
     paths = " ".join(table)
-    for bench in ("start → usable window", "wall board", "export,", "import,", "first page of the list",
+    for bench in ("start → window painted", "start → window with its data", "wall board", "export,", "import,", "first page of the list",
                   "duty records,", "statistics with breakdowns", "check peak memory", "page of 256 at depth"):
         assert bench in paths, f"no figure from {bench!r}"
