@@ -11,21 +11,22 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex
 from PySide6.QtGui import QColor, QFont
 
 from station_app.domain.scoring import MANUAL
 from station_app.services.scoring import DutyRecordView
 from station_app.ui.dialogs.duty_record_dialog import fmt_points
-
-DISPLAY = Qt.ItemDataRole.DisplayRole  # bound once: enum look-ups in data() are slow
-TOOLTIP = Qt.ItemDataRole.ToolTipRole
-ALIGN = Qt.ItemDataRole.TextAlignmentRole
-FOREGROUND = Qt.ItemDataRole.ForegroundRole
-FONT = Qt.ItemDataRole.FontRole
-USER = Qt.ItemDataRole.UserRole
-HORIZONTAL = Qt.Orientation.Horizontal
-CENTER = int(Qt.AlignmentFlag.AlignCenter)
+from station_app.ui.models.readonly import (
+    ALIGN,
+    CENTER,
+    DISPLAY,
+    FONT,
+    FOREGROUND,
+    TOOLTIP,
+    USER,
+    ReadOnlyTableModel,
+)
 
 # the columns (the same numbers as ui/pages/points/common.py's R_*)
 DATE, IND, CAT, QTY, PTS, COUNTED, SOURCE, STATE, NOTE, EVIDENCE = range(10)
@@ -43,7 +44,7 @@ class _Row:
         self.rec, self.texts, self.tips, self.colors, self.pending = rec, texts, tips, colors, pending
 
 
-class DutyRecordsModel(QAbstractTableModel):
+class DutyRecordsModel(ReadOnlyTableModel):
     """A deputy's records of the year: 日期 指标 类别 数量 分值 计入 来源 审核状态 说明 佐证.
 
     Pending records (待审核) show their state bold in orange and 计入 muted; a record cut by its
@@ -120,8 +121,6 @@ class DutyRecordsModel(QAbstractTableModel):
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self._records)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._headers)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = DISPLAY) -> Any:
         if not index.isValid():
@@ -141,12 +140,3 @@ class DutyRecordsModel(QAbstractTableModel):
             return row.rec
         return None
 
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:  # noqa: N802
-        if role == DISPLAY and orientation == HORIZONTAL and 0 <= section < len(self._headers):
-            return self._headers[section]
-        return None

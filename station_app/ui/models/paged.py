@@ -14,14 +14,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from station_app.domain.records import Page
-
-DISPLAY = Qt.ItemDataRole.DisplayRole  # bound once: enum look-ups in data() are slow
-TOOLTIP = Qt.ItemDataRole.ToolTipRole
-ALIGN = Qt.ItemDataRole.TextAlignmentRole
-FOREGROUND = Qt.ItemDataRole.ForegroundRole
-USER = Qt.ItemDataRole.UserRole
-HORIZONTAL = Qt.Orientation.Horizontal
-CENTER = int(Qt.AlignmentFlag.AlignCenter)
+from station_app.ui.models.readonly import ALIGN, CENTER, DISPLAY, FOREGROUND, HORIZONTAL, TOOLTIP, USER
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ from station_app.domain.records import CaseRecord, Page
 from station_app.services import cases, settings
 from station_app.ui import style
 from station_app.ui.forms import one_line
-from station_app.ui.models.paged import DISPLAY, FOREGROUND, Column, PagedTableModel
+from station_app.ui.models.paged import Column, PagedTableModel
+from station_app.ui.models.readonly import DISPLAY, FOREGROUND
 
 RED = style.qcolor(style.RED)
 ORANGE = style.qcolor(style.ORANGE)
