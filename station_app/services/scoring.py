@@ -553,6 +553,7 @@ def recompute(year: int, listed: bool = True) -> RecomputePlan:
     Audited with what changed; running it again changes nothing. ``listed=False``: the plan
     returned lists no records, only the scores that moved (``demo``, a year written at once)."""
     code = home_code()
+    require_writable(code, "重新计算履职积分")  # a 只读 user is refused here, whatever the UI offered
     new_rules = rules(year)
     with database.atomic():
         planned = _plan(year, new_rules, code)  # once: what the preview lists is what is written

@@ -309,8 +309,11 @@ class MainWindow(QMainWindow):
             page.restored.connect(self._on_restored)
 
     def _refresh_made(self, key: str) -> None:
+        """A made page reads its data afresh; a hidden one that refreshes whenever it is shown
+        waits for that (首页 after a 重新计算: its worker beside the points page's refill held the
+        GUI thread ~200 ms, for figures nobody was looking at)."""
         page = self.pages.get(key)
-        if isinstance(page, _Refreshes):
+        if isinstance(page, _Refreshes) and (page.isVisible() or not getattr(page, "refreshes_on_show", False)):
             page.refresh()
 
     def _on_nav_row(self, row: int) -> None:

@@ -64,9 +64,10 @@ def test_generate_sign_in_and_minutes_through_the_page(open_window, qtbot, db_pa
     assert saved.discussion == "群众反映村道破损，代表现场查看。" and saved.decisions == "交办镇交通所，月底前答复。"
     assert AuditLog.select().where(AuditLog.record_uid == day.uid, AuditLog.action == "sign_in").count() == 1
 
-    # 首页 shows the next activity day and who is on duty
+    # 首页, when the clerk goes back to it, shows the next activity day and who is on duty
     nxt = activity.next_activity_day()
     if nxt is not None:
+        win.show_page("home")
         text = win.home.tile_activity.value.text()
         assert f"{nxt.date.month}月{nxt.date.day}日" in text and nxt.duty_names[0] in text
 

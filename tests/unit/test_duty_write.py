@@ -94,3 +94,17 @@ def bulk_with_shared_columns(db) -> None:
 def test_a_shared_value_that_cannot_be_written_into_the_statement_is_refused(db, bad):
     with pytest.raises(TypeError, match="not a constant"):
         insert_sql(DutyRecord, (DutyRecord.uid,), {DutyRecord.note: bad})
+
+
+def test_a_read_only_user_cannot_recompute(station_db):
+    """重新计算 writes records: the service refuses a 只读 user itself (the page only greys its button)."""
+    from station_app.domain.roles import Role
+    from station_app.services import context
+
+    context.set_user(context.Actor("小李", Role.READONLY))
+    try:
+        with pytest.raises(context.PermissionDenied, match="只读"):
+            scoring.recompute(Y)
+    finally:
+        context.set_user(None)
+    scoring.recompute(Y)  # nobody logged in on a plain database: allowed as before
