@@ -32,7 +32,16 @@ def register_cjk_font() -> str:
         or split into glyphs: a character the font lacks shows as ``[U+XXXX]`` instead of an
         invisible .notdef glyph (which ``pdftotext`` would give back as nothing)."""
 
+        # a character's advance in 1/1000 em: ReportLab measures Chinese text one character at a
+        # time when it breaks lines (textsplit.getCharWidths), most of a table-heavy PDF's layout
+        one: dict[str, float] = {}
+
         def stringWidth(self, text, size, encoding="utf8"):  # noqa: N802 - ReportLab's name
+            if type(text) is str and len(text) == 1:
+                w = self.one.get(text)
+                if w is None:
+                    w = self.one[text] = super().stringWidth(printable(text), 1000, encoding)
+                return 0.001 * size * w  # what ReportLab computes: 0.001 × size × the glyphs' widths
             return super().stringWidth(printable(_as_str(text, encoding)), size, encoding)
 
         def splitString(self, text, doc, encoding="utf-8"):  # noqa: N802 - ReportLab's name

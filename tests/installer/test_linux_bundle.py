@@ -153,7 +153,7 @@ def test_frozen_program_exports_and_imports_more_than_50000_records(bundle, tmp_
     counts = {name: entry["count"] for name, entry in manifest["files"].items() if name.endswith(".jsonl")}
     total = sum(counts.values())
     assert total > PARALLEL_MIN_RECORDS and max(counts.values()) >= PARALLEL_MIN_RECORDS
-    assert any(n.startswith("reports/") for n in names)  # written by the export's child process
+    assert any(n.startswith("reports/") for n in names)  # the 台账 and 汇总, written in the frozen program
     res = frozen(bundle, "import", "--db", str(tmp_path / "county.db"), "--enroll", "--json", str(package),
                  tmp=tmp_path, **secret)
     assert res.returncode == 0, res.stderr

@@ -7,8 +7,8 @@ The package's modules, each readable alone:
 - :mod:`.codecs`: the record ↔ row mapping, one column spec per table (:data:`~.codecs.CODECS`);
   the export's records, the import's rows and the columns both use all come from it;
 - :mod:`.sources`: the export's reading of each table in keyset chunks;
-- :mod:`.ledger`: the package's reports, the 台账 workbook (columns declared per table) and the
-  汇总 PDF, here or in a child process;
+- :mod:`.ledger`: the package's reports, the 台账 workbook (columns declared per table, filled
+  from the records the export streams, written with openpyxl) and the 汇总 PDF;
 - :mod:`.export`: :func:`export_package`, the streamed zip, its atomic rename and re-read;
 - :mod:`.verify`: the checks of a package before anything is written (members, hashes, records);
 - :mod:`.merge` and :mod:`.merge_receptions`: the merge by uid of a verified package;
@@ -80,7 +80,7 @@ from station_app.services.exchange.importing import (
     _upsert_station,
     import_packages,
 )
-from station_app.services.exchange.ledger import LEDGER, _Ledger, _Reports, _reports_in_child, _write_reports
+from station_app.services.exchange.ledger import LEDGER, _Ledger, summary_pdf
 from station_app.services.exchange.merge import (
     _batches,
     _columns,

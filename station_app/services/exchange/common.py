@@ -12,8 +12,8 @@ CHUNK = 5000  # rows per read / per merge step
 BUFFER = 1 << 20  # bytes collected before a write into a zip member
 COMPRESS_LEVEL = 1  # deflate level 1: half the time of level 6 for 10 % more bytes (BASELINES)
 XLSX_CAP = 5_000  # rows a sheet of the 台账 (~100 printed pages; openpyxl ~150 µs a row); data/ holds everything
-# from this many records a child process takes the export's reports and the import's record checks
-# (a core of their own); below it starting one costs more than it saves
+# from this many records a child process takes the import's record checks (a core of their own);
+# below it starting one costs more than it saves
 PARALLEL_MIN_RECORDS = 50_000
 # zip-bomb bounds: what a real package of 1M+ rows needs, with room, and no more
 MAX_TOTAL_BYTES = 32 << 30

@@ -57,9 +57,8 @@ from station_app.services.exchange.common import (
     _q,
     _Reject,
     _table,
-    tunable,
 )
-from station_app.services.exchange.ledger import _Reports
+from station_app.services.exchange.ledger import _Ledger, summary_pdf
 from station_app.services.exchange.results import ExportCancelled, ExportResult, SentPackage
 from station_app.services.exchange.sources import SOURCES, _changed_day_uids, _count, _duties_of, _read_rows
 from station_app.services.exchange.verify import _check_hashes, _check_members, _open_zip, _read_signed
@@ -286,8 +285,7 @@ def export_package(out_dir, date_from: dt.date | None = None, date_to: dt.date |
             with open_private(tmp, "wb") as handle:  # 0600 on POSIX, and so is the package
                 sink = _Sink(handle)
                 manifest = _write_zip(sink, code, home, package_id, previous, kind, created_ts, date_from, date_to,
-                                      since, extra_days, password, work, counts, step,
-                                      total_rows >= tunable("PARALLEL_MIN_RECORDS"), pair)
+                                      since, extra_days, password, work, counts, step, pair)
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(tmp, final)
@@ -339,8 +337,7 @@ def _clean_parts(out: Path, code: str) -> None:
 
 
 def _write_zip(sink, code, home, package_id, previous, kind, created_ts, date_from, date_to, since, extra_days,
-               password, work: Path, counts: dict, step, parallel: bool,
-               pair: signing.KeyPair | None = None) -> pk.Manifest:
+               password, work: Path, counts: dict, step, pair: signing.KeyPair | None = None) -> pk.Manifest:
     if password:
         zf = pyzipper.AESZipFile(sink, "w", compression=pyzipper.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL,
                                  encryption=pyzipper.WZ_AES)
@@ -354,7 +351,7 @@ def _write_zip(sink, code, home, package_id, previous, kind, created_ts, date_fr
     sendable: dict[str, bool] = {}
     member = None
     writer = _Writer()
-    reports = _Reports((code, date_from, date_to, since, extra_days, str(work)), parallel)
+    ledger = _Ledger(code)  # the 台账, filled from the records as they stream
     try:
         for table in pk.TABLES:
             src = SOURCES[table]
@@ -367,6 +364,7 @@ def _write_zip(sink, code, home, package_id, previous, kind, created_ts, date_fr
                     _sendable_attachments(records, f, sendable)
                     attachments.update(rec[f] for rec in records if rec.get(f))
                 member.add_many([_encode_line(rec) for rec in records])
+                ledger.add_chunk(table, records)
                 step(len(rows))
             files[pk.data_member(table)] = member.close()
             member = None
@@ -386,10 +384,10 @@ def _write_zip(sink, code, home, package_id, previous, kind, created_ts, date_fr
             files[ref] = {"sha256": digest}
             counts["attachments"] += 1
         step(1)
-        ledger_path, pdf = reports.result()
-        zf.write(ledger_path, "reports/台账.xlsx")
+        # the 台账 is a zip of its own: stored, not deflated a second time
+        zf.writestr("reports/台账.xlsx", ledger.to_bytes(), compress_type=zipfile.ZIP_STORED)
         step(1)
-        zf.write(pdf, "reports/汇总.pdf")
+        zf.write(summary_pdf(code, date_from, date_to, work), "reports/汇总.pdf")
         manifest = pk.Manifest(package_id=package_id, previous_package_id=previous.package_id if previous else None,
                                kind=kind, created_at=created_ts, app_version=__version__,
                                station=_station_object(home),
@@ -408,7 +406,7 @@ def _write_zip(sink, code, home, package_id, previous, kind, created_ts, date_fr
         if member is not None:
             with contextlib.suppress(Exception):
                 member.stream.close()
-        reports.close()
+        ledger.abandon()  # the workbook's temp files
         with contextlib.suppress(Exception):
             zf.close()
         zf.fp = None
