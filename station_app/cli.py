@@ -6,7 +6,6 @@ Exit status: 0 success; 1 the work failed (message on stderr, in Chinese); 2 wro
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 import traceback
@@ -253,6 +252,8 @@ def cmd_stats(args) -> int:
     code = station_in_view(args.station, county=True)  # 全县 (all): every station, by_station beside
     result = stats.statistics(args.date_from, args.date_to, code, breakdowns=False)  # neither prints them
     if args.json:
+        import json
+
         print(json.dumps(result.to_json(), ensure_ascii=False, sort_keys=True))
         return 0
     f = result.figures
@@ -306,6 +307,8 @@ def cmd_import(args) -> int:
     if new_file and not any(r.status == "imported" for r in reports):
         _remove_new_database(new_file)  # nothing imported: no empty county database left behind
     if args.json:
+        import json
+
         print(json.dumps([r.to_json() for r in reports], ensure_ascii=False, indent=2))
     else:
         for r in reports:
@@ -400,4 +403,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def dumps(obj) -> str:
+    import json
+
     return json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=True)

@@ -11,7 +11,6 @@ words instead of an SQLite error or a traceback (services/health.py, the GUI's s
 from __future__ import annotations
 
 import re
-import sqlite3
 import struct
 from pathlib import Path
 from typing import Any
@@ -102,6 +101,8 @@ def findings(file: str | Path, full: bool = False, key: bytes | None = None, liv
             return out
     elif not pages:
         return []
+    import sqlite3
+
     import station_app.db.cipher as cipher  # peewee and SQLCipher: not for a header's reading
 
     con: Any = None

@@ -11,7 +11,6 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from station_app import APP_NAME, APP_TITLE, __version__
-from station_app.core.crashlog import write_crash_log
 from station_app.resources import FONT_FAMILY, font_path, resource_path
 
 log = logging.getLogger(__name__)
@@ -61,6 +60,8 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 def _excepthook(exc_type, exc, tb) -> None:
     """A bug: log it with the traceback to the data dir and show it, never swallow it."""
+    from station_app.core.crashlog import write_crash_log
+
     text = "".join(traceback.format_exception(exc_type, exc, tb))
     log.error("unhandled exception\n%s", text)
     write_crash_log(text)
