@@ -38,6 +38,20 @@ def _nobody_logged_in_after():
     connection.forget_key()
 
 
+def demo_database(folder, **demo):
+    """A demo database made once in ``folder`` (``make_demo(**demo)``), closed: module-scoped
+    fixtures copy it for each test."""
+    from station_app.demo.make import make_demo
+
+    path = folder / "demo.db"
+    open_database(str(path))
+    try:
+        make_demo(**demo)
+    finally:
+        close_database()
+    return path
+
+
 @pytest.fixture
 def db_path(tmp_path):
     return str(tmp_path / "station.db")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Protocol, cast, runtime_checkable
 
 from PySide6.QtCore import QCoreApplication, QEvent, QLockFile, QSettings, QThreadPool, QTimer, Signal
@@ -113,24 +113,39 @@ EAGER_PAGES = ("home", "backups")  # 首页 is shown first; 备份与恢复 runs
 _warming: list[threading.Thread] = []
 
 
+def import_in_background(modules: Iterable[str], name: str, first: Iterable[Callable[[], object]] = (),
+                         then: Callable[[], object] | None = None) -> threading.Thread:
+    """On a daemon thread: call ``first``, import ``modules`` (no widget is made there), then call
+    ``then``. A module that fails is logged; the others still load, and whoever needs it imports it
+    again on the GUI thread, where the error is reported."""
+
+    def work() -> None:
+        try:
+            for call in first:
+                call()
+            for module in modules:
+                try:
+                    importlib.import_module(module)
+                except Exception:
+                    log.exception("importing %s", module)
+        finally:
+            if then is not None:
+                then()
+
+    thread = threading.Thread(target=work, name=name, daemon=True)
+    thread.start()
+    return thread
+
+
 def _warm_pages() -> None:
     """Import the other pages' modules (and the stroke table villages and names sort by) on a
     background thread once the window is up, so a page's first showing does not spend a quarter of
     a second importing on the GUI thread (tests/ui/test_stall_guard.py)."""
     if _warming:
         return
-
-    def work() -> None:
-        name_order.table()
-        secret_store.available()  # the OS keyring is probed once (数据交换 asks it on showing)
-        for module, _name in PAGE_CLASSES.values():
-            try:
-                importlib.import_module(module)
-            except Exception:  # the page's own showing reports it; the others still warm
-                log.exception("warming %s", module)
-
-    _warming.append(threading.Thread(target=work, name="warm-pages", daemon=True))
-    _warming[0].start()
+    # the stroke table, and the OS keyring probed once (数据交换 asks it on showing)
+    _warming.append(import_in_background([module for module, _name in PAGE_CLASSES.values()], "warm-pages",
+                                         first=(name_order.table, secret_store.available)))
 
 
 def pages_warm() -> bool:

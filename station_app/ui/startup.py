@@ -18,9 +18,7 @@ then the data layer (imported on a worker), the login, the database opened and t
 
 from __future__ import annotations
 
-import importlib
 import logging
-import threading
 
 from PySide6.QtCore import QCoreApplication, QEvent, QLockFile, QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -206,16 +204,9 @@ class _Loader(QObject):
         if self.started:
             return
         self.started = True
-        threading.Thread(target=self._work, name="data-layer", daemon=True).start()
+        from station_app.ui.main_window import import_in_background
 
-    def _work(self) -> None:
-        try:
-            for module in DATA_LAYER:
-                importlib.import_module(module)
-        except Exception:  # a bug: the GUI thread imports it again when it opens and reports it there
-            log.exception("importing the data layer")
-        finally:
-            self.done.emit()
+        import_in_background(DATA_LAYER, "data-layer", then=self.done.emit)
 
 
 def _open_and_attach(window, url: str, new_database: bool) -> None:

@@ -15,13 +15,13 @@ from PySide6.QtWidgets import QDialog, QTableWidget
 
 from station_app.db import close_database, open_database
 from station_app.db.models import Reception, ReceptionDeputy
-from station_app.demo import make as demo_make
 from station_app.domain import clock
 from station_app.domain.records import ReceptionData
 from station_app.domain.scoring import MANUAL
 from station_app.services import receptions, scoring
 from station_app.ui import style, tasks
 from station_app.ui.dialogs.recompute_dialog import RecomputeDialog
+from tests.conftest import demo_database
 
 FOREGROUND = Qt.ItemDataRole.ForegroundRole
 
@@ -29,13 +29,7 @@ FOREGROUND = Qt.ItemDataRole.ForegroundRole
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory):
     """Demo data with 1,000 receptions: about 2,800 automatic 履职 records, recomputed."""
-    path = tmp_path_factory.mktemp("recompute") / "demo.db"
-    open_database(str(path))
-    try:
-        demo_make.make_demo(seed=3, receptions=1000)
-    finally:
-        close_database()
-    return path
+    return demo_database(tmp_path_factory.mktemp("recompute"), seed=3, receptions=1000)
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from station_app.demo import make as demo_make
 from station_app.domain import clock
 from station_app.domain.scoring import MANUAL
 from station_app.services import scoring
@@ -25,6 +24,7 @@ from station_app.ui import tasks
 from station_app.ui.dialogs.recompute_dialog import RecomputeDialog
 from station_app.ui.main_window import pages_warm
 from station_app.ui.stall_guard import StallGuard
+from tests.conftest import demo_database
 
 pytestmark = pytest.mark.slow
 
@@ -57,13 +57,7 @@ def test_the_guard_names_a_block_and_its_place(app, qtbot):
 
 @pytest.fixture(scope="module")
 def bench_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("stall") / "bench10k.db"
-    open_database(str(path))
-    try:
-        demo_make.make_demo(seed=7, receptions=10_000)
-    finally:
-        close_database()
-    return path
+    return demo_database(tmp_path_factory.mktemp("stall"), seed=7, receptions=10_000)
 
 
 def test_no_page_holds_the_gui_thread(bench_db, tmp_path, open_window, qtbot, monkeypatch):
