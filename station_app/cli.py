@@ -127,6 +127,8 @@ def build_parser(subcommands: bool = True) -> argparse.ArgumentParser:
                    help="期间开始日期（默认：上次导出的截止日期次日，首次为最早记录的日期）")
     p.add_argument("--to", dest="date_to", type=_date, metavar="YYYY-MM-DD", help="期间结束日期（默认：今天）")
     p.add_argument("--full", action="store_true", help="导出全部数据（默认只导出上次导出以来有变化的记录）")
+    p.add_argument("--reports", action="store_true",
+                   help="同时附上台账（Excel）和汇总（PDF），供没有安装本软件的人查看（导入时不读取；默认不附）")
     add_password_arguments(p, export=True)
 
     p = sub.add_parser("import", help="导入各站的数据包；有被拒绝的数据包时退出码为 1")
@@ -272,7 +274,7 @@ def cmd_export(args) -> int:
     home = home_station()
     password = export_password(args, home.code if home else None)
     result = exchange.export_package(args.out, date_from=args.date_from, date_to=args.date_to, full=args.full,
-                                     password=password)
+                                     password=password, reports=args.reports)
     print(result.path)
     return 0
 

@@ -143,7 +143,8 @@ def test_frozen_program_exports_and_imports_more_than_50000_records(bundle, tmp_
     refused = frozen(bundle, "export", "--db", str(big), "--out", str(out), "--full", tmp=tmp_path)
     assert refused.returncode == 2 and "STATION_APP_EXPORT_PASSWORD" in refused.stderr  # no one to ask: said
     secret = {"STATION_APP_EXPORT_PASSWORD": "县人大代表工委数据包2026"}  # encrypted, as by default
-    res = frozen(bundle, "export", "--db", str(big), "--out", str(out), "--full", tmp=tmp_path, **secret)
+    res = frozen(bundle, "export", "--db", str(big), "--out", str(out), "--full", "--reports", tmp=tmp_path,
+                 **secret)
     assert res.returncode == 0, res.stderr
     package = Path(res.stdout.strip().splitlines()[-1])
     with pyzipper.AESZipFile(package) as z:  # AES-256, as 7-Zip opens it
@@ -153,7 +154,7 @@ def test_frozen_program_exports_and_imports_more_than_50000_records(bundle, tmp_
     counts = {name: entry["count"] for name, entry in manifest["files"].items() if name.endswith(".jsonl")}
     total = sum(counts.values())
     assert total > PARALLEL_MIN_RECORDS and max(counts.values()) >= PARALLEL_MIN_RECORDS
-    assert any(n.startswith("reports/") for n in names)  # the 台账 and 汇总, written in the frozen program
+    assert {"reports/台账.xlsx", "reports/汇总.pdf"} <= set(names)  # written in the frozen program (openpyxl, ReportLab)
     res = frozen(bundle, "import", "--db", str(tmp_path / "county.db"), "--enroll", "--json", str(package),
                  tmp=tmp_path, **secret)
     assert res.returncode == 0, res.stderr

@@ -201,7 +201,7 @@ def test_round_trip_into_an_empty_county_database(tmp_path, capsys):
     ActivityDay.update(agenda="学习两会精神", discussion="群众反映道路问题", decisions="报镇政府",
                        follow_ups="下月回访").where(ActivityDay.id == day.id).execute()
     assert cli.main(["export", "--db", str(tmp_path / "station.db"), "--out", str(tmp_path / "stick"), "--full",
-                     "--password", ""]) == 0
+                     "--password", "", "--reports"]) == 0
     path = Path(capsys.readouterr().out.strip())
     assert path.parent == tmp_path / "stick" and NAME.fullmatch(path.name)["code"] == "T01"
     manifest = _manifest(path)
@@ -315,7 +315,7 @@ def test_a_big_export_writes_its_reports_here_from_the_records_it_streams(tmp_pa
     receptions.delete(Reception.alive().first().uid)
     monkeypatch.setattr(exchange, "PARALLEL_MIN_RECORDS", 0)
     monkeypatch.setattr(multiprocessing.context.SpawnContext, "Pool", no_child)
-    members = _members(exchange.export_package(tmp_path, full=True, password="").path)
+    members = _members(exchange.export_package(tmp_path, full=True, password="", reports=True).path)
     _check_ledger(members["reports/台账.xlsx"])
     listed = [row[2] for row in _ledger_rows(members["reports/台账.xlsx"])["接待登记"][1:]]
     live = [r["visitor_name"] for r in _lines(members["data/receptions.jsonl"]) if r["deleted_at"] is None]
@@ -324,12 +324,37 @@ def test_a_big_export_writes_its_reports_here_from_the_records_it_streams(tmp_pa
     close_database()
 
 
+def test_the_reports_are_written_only_when_asked_for_and_change_no_data(tmp_path, capsys):
+    """By default a package carries its data and no reports/ (the 台账 and 汇总 cost a station's
+    first full package twice its data's time); ``--reports`` adds both, and the data members are
+    the same bytes either way."""
+    _station_db(tmp_path / "station.db", receptions_n=40)
+    close_database()
+    db = str(tmp_path / "station.db")
+    paths = {}
+    for flag in ([], ["--reports"]):
+        assert cli.main(["export", "--db", db, "--out", str(tmp_path / "stick"), "--full", "--password", ""]
+                        + flag) == 0
+        paths[bool(flag)] = Path(capsys.readouterr().out.strip())
+    plain, with_reports = _members(paths[False]), _members(paths[True])
+    assert not [n for n in plain if n.startswith("reports/")]
+    assert {n for n in with_reports if n.startswith("reports/")} == {"reports/台账.xlsx", "reports/汇总.pdf"}
+    assert {n: b for n, b in plain.items() if n.startswith("data/")} == \
+        {n: b for n, b in with_reports.items() if n.startswith("data/")}
+    _check_ledger(with_reports["reports/台账.xlsx"])
+    open_database(str(tmp_path / "county.db"))
+    reports = exchange.import_packages([paths[False]], enroll=True)
+    assert [r.status for r in reports] == ["imported"] and reports[0].inserted > 40
+    close_database()
+
+
 def test_the_ledger_lists_the_first_rows_and_says_how_many_there_are(tmp_path, monkeypatch):
     _station_db(tmp_path / "station.db", receptions_n=40)
     receptions.delete(Reception.alive().first().uid)  # a tombstone is not listed, nor counted
     monkeypatch.setattr(exchange, "XLSX_CAP", 5)
     live = Reception.alive().where(Reception.station_code == "T01").count()
-    rows = _ledger_rows(_members(exchange.export_package(tmp_path, full=True, password="").path)["reports/台账.xlsx"])
+    rows = _ledger_rows(_members(exchange.export_package(tmp_path, full=True, password="",
+                                                         reports=True).path)["reports/台账.xlsx"])
     assert len(rows["接待登记"]) == 1 + 5 + 1
     assert rows["接待登记"][-1][0] == f"……共 {live} 条，表中只列出前 5 条；完整数据见数据包的 data/ 目录"
     assert live == 39
@@ -762,7 +787,7 @@ def test_a_postgresql_station_exports_a_big_package_with_its_reports(pg_url, tmp
     make_demo(seed=3, deputies=5, receptions=30)
     expected = stats.statistics(*WIDE, "T01").to_json()
     live = Reception.alive().count()
-    result = exchange.export_package(tmp_path / "stick", full=True, password="")
+    result = exchange.export_package(tmp_path / "stick", full=True, password="", reports=True)
     close_database()
     members = _members(result.path)
     _check_ledger(members["reports/台账.xlsx"])

@@ -302,6 +302,29 @@ def _export_through_page(page, out: Path) -> Path:
     return zips[0]
 
 
+def test_the_reports_box_adds_the_ledger_and_summary_and_is_remembered(open_window, qtbot, tmp_path):
+    win = open_window(str(tmp_path / "station.db"))
+    fill_station()
+    win.show_page("exchange")
+    page = win.exchange
+    assert not page.reports.isChecked()  # off unless the clerk asks: the data is whole either way
+    with zipfile.ZipFile(_export_through_page(page, tmp_path / "plain")) as z:
+        assert not [n for n in z.namelist() if n.startswith("reports/")]
+    assert "台账" not in page.result_info.text()
+    page.reports.click()
+    assert page.reports.isChecked()
+    with zipfile.ZipFile(_export_through_page(page, tmp_path / "with")) as z:
+        assert {"reports/台账.xlsx", "reports/汇总.pdf"} <= set(z.namelist())
+    assert "附：台账和汇总" in page.result_info.text()
+    win.close()
+    close_database()
+    again = open_window(str(tmp_path / "station.db"))
+    again.show_page("exchange")
+    assert again.exchange.reports.isChecked()  # the clerk's choice stays
+    again.close()
+    close_database()
+
+
 def test_export_import_again_and_the_county_view(open_window, qtbot, tmp_path, monkeypatch):
     station_db = str(tmp_path / "station.db")
     win = open_window(station_db)

@@ -2,8 +2,8 @@
 
 :func:`export_package` streams each table in keyset chunks (:mod:`.sources`) straight into its
 ``data/{table}.jsonl`` member (nothing holds all rows), adds the photos and evidence files the
-records name, a 台账 workbook and the 汇总 PDF under ``reports/`` (:mod:`.ledger`), and writes
-``manifest.json`` last. The zip goes to a temp name in the target folder, is fsynced and renamed,
+records name, on request (``reports=True``) a 台账 workbook and the 汇总 PDF under ``reports/``
+(:mod:`.ledger`), and writes ``manifest.json`` last. The zip goes to a temp name in the target folder, is fsynced and renamed,
 then opened again and every hash and count checked (:mod:`.verify`); any failure leaves nothing
 under the final name."""
 
@@ -210,7 +210,8 @@ def _encode_line(rec: dict) -> bytes:
 
 
 def export_package(out_dir, date_from: dt.date | None = None, date_to: dt.date | None = None, full: bool = False,
-                   password: str | None = None, progress: ProgressFn | None = None) -> ExportResult:
+                   password: str | None = None, progress: ProgressFn | None = None,
+                   reports: bool = False) -> ExportResult:
     """Write one package of the home station into ``out_dir`` and return what was written.
 
     Incremental (default): the records changed since the last package this database exported (all
@@ -218,7 +219,11 @@ def export_package(out_dir, date_from: dt.date | None = None, date_to: dt.date |
     labels the package and its 汇总 report: by default from the day after the last package's end
     (or the first record's date) to today. ``password``: the AES-256 password (at least
     :data:`~station_app.domain.passphrase.MIN_LENGTH` characters); None or "" writes an unencrypted
-    package (the faces encrypt by default and ask before not encrypting). The package is signed by
+    package (the faces encrypt by default and ask before not encrypting). ``reports``: also write
+    ``reports/台账.xlsx`` and ``reports/汇总.pdf`` for people without the program (the import
+    ignores them; every record is in ``data/`` either way). Off by default: on a station's first
+    full package they cost twice the data's own time, and each is one more copy of the voters'
+    names and opinions outside the database once opened. The package is signed by
     the station's own key, made here at the first export (EXCHANGE_FORMAT §2.3a). Raises :class:`StorageError` (disk full, read-only, stick removed) or
     :class:`ExportCancelled` (``progress`` returned False); either way nothing is left under the
     final name."""
@@ -285,7 +290,7 @@ def export_package(out_dir, date_from: dt.date | None = None, date_to: dt.date |
             with open_private(tmp, "wb") as handle:  # 0600 on POSIX, and so is the package
                 sink = _Sink(handle)
                 manifest = _write_zip(sink, code, home, package_id, previous, kind, created_ts, date_from, date_to,
-                                      since, extra_days, password, work, counts, step, pair)
+                                      since, extra_days, password, work, counts, step, pair, reports)
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(tmp, final)
@@ -321,7 +326,7 @@ def export_package(out_dir, date_from: dt.date | None = None, date_to: dt.date |
         raise
     step(1)
     return ExportResult(str(final), package_id, kind, counts, size, date_from, date_to,
-                        previous.package_id if previous else None)
+                        previous.package_id if previous else None, reports)
 
 
 def _clean_parts(out: Path, code: str) -> None:
@@ -337,7 +342,8 @@ def _clean_parts(out: Path, code: str) -> None:
 
 
 def _write_zip(sink, code, home, package_id, previous, kind, created_ts, date_from, date_to, since, extra_days,
-               password, work: Path, counts: dict, step, pair: signing.KeyPair | None = None) -> pk.Manifest:
+               password, work: Path, counts: dict, step, pair: signing.KeyPair | None = None,
+               reports: bool = False) -> pk.Manifest:
     if password:
         zf = pyzipper.AESZipFile(sink, "w", compression=pyzipper.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL,
                                  encryption=pyzipper.WZ_AES)
@@ -351,7 +357,7 @@ def _write_zip(sink, code, home, package_id, previous, kind, created_ts, date_fr
     sendable: dict[str, bool] = {}
     member = None
     writer = _Writer()
-    ledger = _Ledger(code)  # the 台账, filled from the records as they stream
+    ledger = _Ledger(code) if reports else None  # the 台账, filled from the records as they stream
     try:
         for table in pk.TABLES:
             src = SOURCES[table]
@@ -364,7 +370,8 @@ def _write_zip(sink, code, home, package_id, previous, kind, created_ts, date_fr
                     _sendable_attachments(records, f, sendable)
                     attachments.update(rec[f] for rec in records if rec.get(f))
                 member.add_many([_encode_line(rec) for rec in records])
-                ledger.add_chunk(table, records)
+                if ledger is not None:
+                    ledger.add_chunk(table, records)
                 step(len(rows))
             files[pk.data_member(table)] = member.close()
             member = None
@@ -384,10 +391,13 @@ def _write_zip(sink, code, home, package_id, previous, kind, created_ts, date_fr
             files[ref] = {"sha256": digest}
             counts["attachments"] += 1
         step(1)
-        # the 台账 is a zip of its own: stored, not deflated a second time
-        zf.writestr("reports/台账.xlsx", ledger.to_bytes(), compress_type=zipfile.ZIP_STORED)
-        step(1)
-        zf.write(summary_pdf(code, date_from, date_to, work), "reports/汇总.pdf")
+        if ledger is not None:
+            # the 台账 is a zip of its own: stored, not deflated a second time
+            zf.writestr("reports/台账.xlsx", ledger.to_bytes(), compress_type=zipfile.ZIP_STORED)
+            step(1)
+            zf.write(summary_pdf(code, date_from, date_to, work), "reports/汇总.pdf")
+        else:
+            step(1)
         manifest = pk.Manifest(package_id=package_id, previous_package_id=previous.package_id if previous else None,
                                kind=kind, created_at=created_ts, app_version=__version__,
                                station=_station_object(home),
@@ -406,7 +416,8 @@ def _write_zip(sink, code, home, package_id, previous, kind, created_ts, date_fr
         if member is not None:
             with contextlib.suppress(Exception):
                 member.stream.close()
-        ledger.abandon()  # the workbook's temp files
+        if ledger is not None:
+            ledger.abandon()  # the workbook's temp files
         with contextlib.suppress(Exception):
             zf.close()
         zf.fp = None

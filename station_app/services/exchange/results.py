@@ -27,6 +27,7 @@ class ExportResult:
     period_from: dt.date | None = None
     period_to: dt.date | None = None
     previous_package_id: str | None = None
+    reports: bool = False  # the 台账 and 汇总 are in it (asked for: ``reports=True``)
 
 
 @dataclass

@@ -124,6 +124,22 @@ class ExportTab(ExchangeTab):
         pw.addWidget(self.generate_button)
         pw.addStretch(1)
         grid.addLayout(pw, 3, 1)
+        grid.addWidget(QLabel(self.tr("附带：")), 4, 0)
+        self.reports = QCheckBox(self.tr("台账（Excel）和汇总（PDF）"))
+        self.reports.setObjectName("exportReports")
+        self.reports.setToolTip(self.tr(
+            "供没有安装本软件的人直接查看；县里导入时不读取它们。数据包里的数据总是完整的，"
+            "不附也不缺任何记录。第一次导出全部数据时，附带会使导出时间增加一倍以上。"))
+        self.reports.setChecked(QSettings().value("exchange/reports", False, type=bool))
+        self.reports.toggled.connect(lambda on: QSettings().setValue("exchange/reports", bool(on)))
+        extras = QHBoxLayout()
+        extras.addWidget(self.reports)
+        extras.addSpacing(12)
+        extras_hint = QLabel(self.tr("供没有安装本软件的人查看；数据包里的数据不附也是完整的"))
+        extras_hint.setObjectName("hint")
+        extras.addWidget(extras_hint)
+        extras.addStretch(1)
+        grid.addLayout(extras, 4, 1)
         grid.setColumnStretch(1, 1)
         lay.addWidget(what)
 
@@ -326,6 +342,7 @@ class ExportTab(ExchangeTab):
             self._show(self.message, self.tr("请先选择U盘或文件夹"), "error")
             return
         full = self.full.isChecked()
+        reports = self.reports.isChecked()
         date_from, date_to = pydate(self.date_from.date()), pydate(self.date_to.date())
         if not full and date_to < date_from:
             self._show(self.message, self.tr("结束日期不能早于开始日期"), "error")
@@ -352,8 +369,10 @@ class ExportTab(ExchangeTab):
 
         def work():
             if full:  # every record: the service labels it from the first record's date to today
-                return exchange.export_package(out_dir, full=True, password=password, progress=progress)
-            return exchange.export_package(out_dir, date_from, date_to, password=password, progress=progress)
+                return exchange.export_package(out_dir, full=True, password=password, progress=progress,
+                                               reports=reports)
+            return exchange.export_package(out_dir, date_from, date_to, password=password, progress=progress,
+                                           reports=reports)
 
         def done(result) -> None:
             self._finish_progress()
@@ -387,7 +406,8 @@ class ExportTab(ExchangeTab):
         self.result_path.setText(self.tr("文件：{0}").format(str(path)))
         kind = {"full": self.tr("全部数据"), "incremental": self.tr("增量数据")}.get(result.kind, result.kind)
         self.result_info.setText(self.tr("期间：{0}　大小：{1}　类型：{2}").format(
-            _period_text(result.period_from, result.period_to), drives.format_bytes(result.bytes), kind))
+            _period_text(result.period_from, result.period_to), drives.format_bytes(result.bytes), kind)
+            + (self.tr("　附：台账和汇总") if result.reports else ""))
         rows = [(self.tr(TABLE_NAMES.get(k, k)), n) for k, n in result.counts.items()]
         self.result_title.setText(self.tr("数据包已导出") if any(n for _k, n in rows)
                                   else self.tr("数据包已导出（上次报送以来没有新增或修改的记录）"))
