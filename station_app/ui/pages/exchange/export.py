@@ -130,7 +130,7 @@ class ExportTab(ExchangeTab):
         self.reports.setToolTip(self.tr(
             "供没有安装本软件的人直接查看；县里导入时不读取它们。数据包里的数据总是完整的，"
             "不附也不缺任何记录。第一次导出全部数据时，附带会使导出时间增加一倍以上。"))
-        self.reports.setChecked(QSettings().value("exchange/reports", False, type=bool))
+        self.reports.setChecked(QSettings().value("exchange/reports", False, type=bool) is True)
         self.reports.toggled.connect(lambda on: QSettings().setValue("exchange/reports", bool(on)))
         extras = QHBoxLayout()
         extras.addWidget(self.reports)
