@@ -222,7 +222,7 @@ def cmd_backup(args) -> int:
 
 def cmd_restore(args) -> int:
     from station_app.db.instance import hold, refuse_if_held
-    from station_app.services.backup import restore
+    from station_app.services.backup import kept_text, restore
     from station_app.services.backup_store import restore_warnings
 
     refuse_if_held(args.db, "恢复数据库")
@@ -234,7 +234,7 @@ def cmd_restore(args) -> int:
         return 1
     with hold(args.db, "恢复数据库"):  # a GUI started meanwhile is refused
         kept = restore(args.db, args.source)
-    print(f"已从 {args.source} 恢复数据库 {args.db}；原数据库另存为 {kept}")
+    print(f"已从 {args.source} 恢复数据库 {args.db}；{kept_text(kept)}")
     return 0
 
 

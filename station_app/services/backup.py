@@ -46,9 +46,10 @@ def backup(url_or_path: str, out: str | Path, key: bytes | None = None) -> Path:
     return backup_file(_sqlite_file(url_or_path), Path(out), key or remembered_key(url_or_path))
 
 
-def restore(url_or_path: str, source: str | Path, key: bytes | None = None) -> Path:
+def restore(url_or_path: str, source: str | Path, key: bytes | None = None) -> Path | None:
     """Replace the database by a verified backup. The replaced file is kept aside (its path
-    is returned). The database must not be open elsewhere in this process.
+    is returned; None when there was no file yet: a new PC). The database must not be open
+    elsewhere in this process.
 
     An encrypted backup needs ``key`` — unlocked from the backup's own ``<source>.keys`` with a
     user's password (keyslots.unlock(source, …)), by default the key this database was opened
@@ -66,13 +67,21 @@ def restore(url_or_path: str, source: str | Path, key: bytes | None = None) -> P
     refuse_if_held(str(target), "恢复数据库")
     kept = set_aside(target)  # by bytes: works on a damaged file too
     replace_with_backup(target, source, key if is_protected(source) else None)
-    return kept if kept is not None else target
+    return kept
 
 
-def note_restored(source: str | Path, kept: str | Path) -> None:
+def kept_text(kept: str | Path | None, full: bool = True) -> str:
+    """What a restore did with the database it replaced, in words: where it was set aside, or
+    that there was none (a new PC)."""
+    if kept is None:
+        return "原处没有数据库，未另存"
+    return f"原数据库另存为 {kept if full else Path(kept).name}"
+
+
+def note_restored(source: str | Path, kept: str | Path | None) -> None:
     """The audit entry of a restore, written into the restored database once it is open again
     (the one that was replaced is set aside with its own log)."""
     from station_app.services import audit
 
-    audit.event("restore", f"从备份 {Path(source).name} 恢复数据库；原数据库另存为 {Path(kept).name}", "database",
+    audit.event("restore", f"从备份 {Path(source).name} 恢复数据库；{kept_text(kept, full=False)}", "database",
                 Path(source).name)

@@ -50,6 +50,20 @@ def test_restore_over_a_truncated_database_on_the_command_line(filled, tmp_path)
     assert run("check", "--db", str(file)).returncode == 0
 
 
+def test_restore_onto_a_new_pc_where_there_is_no_database_yet(filled, tmp_path):
+    """A replacement PC: the backup from the stick becomes the database; nothing was replaced, and
+    the message does not say an original was kept aside."""
+    file, expected = filled
+    good = backup.backup(str(file), tmp_path / "stick" / "station-backup.db")
+    target = tmp_path / "newpc" / "station.db"
+    res = run("restore", "--db", str(target), "--from", str(good))
+    assert res.returncode == 0, res.stderr
+    assert "原数据库另存为" not in res.stdout and "原处没有数据库" in res.stdout, res.stdout
+    assert counts(target) == tuple(expected.values())
+    assert not list(target.parent.glob("*.replaced-*"))
+    assert run("check", "--db", str(target)).returncode == 0
+
+
 def _other_station(path: Path) -> None:
     con = sqlite3.connect(path)
     con.execute("UPDATE station SET code = 'T09', name = '别的镇联络站'")
