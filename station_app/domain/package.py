@@ -27,6 +27,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from station_app.domain import clock
@@ -321,6 +322,12 @@ def _valid_date(text: str) -> bool:
     return True
 
 
+@lru_cache(maxsize=4096)
+def _known_date(text: str) -> bool:
+    """``text`` is a valid ``YYYY-MM-DD`` date (kept: a package repeats a few hundred dates)."""
+    return _DATE.fullmatch(text) is not None and _valid_date(text)
+
+
 def _valid_ts(text: str) -> bool:
     try:
         value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
@@ -416,8 +423,16 @@ def _quick_test(f: F, i: int, ns: dict[str, Any]) -> str | None:
         test = "type(v) is int" + ("" if f.minimum is None else f" and v >= low{i}")
     elif k == "num":
         test = "type(v) is int or type(v) is float"
+    elif k == "date":
+        ns["_date"] = _known_date
+        test = "type(v) is str and _date(v)"
+    elif k == "uids":
+        ns["_uid"] = _UID.fullmatch
+        test = "type(v) is list and all(type(u) is str and _uid(u) is not None for u in v)"
+    elif k == "strs":
+        test = "type(v) is list and all(type(x) is str for x in v)"
     else:
-        return None
+        return "v is None" if f.nullable else None  # null, where allowed, needs no full check
     return f"v is None or ({test})" if f.nullable else test
 
 

@@ -17,14 +17,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import gc
 import hashlib
 import itertools
 import json
 import operator
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import reduce
 from pathlib import Path
@@ -34,6 +32,7 @@ import peewee as pw
 
 from station_app.db.bulk import bulk_insert
 from station_app.db.connection import database
+from station_app.db.loading import gc_paused
 from station_app.db.models import (
     ActivityDay,
     Attendance,
@@ -376,19 +375,6 @@ def _fact_rows(date_from: dt.date, date_to: dt.date, code: str) -> Iterator[tupl
         yield deputy, on_day.isoformat(), source, uid, quantity, note
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """The cycle collector held while a year's records are planned and written: its passes over the
-    tens of thousands of fresh tuples (none in a cycle) were a third of the planning."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
 _Want = tuple[str, float, float, str]  # the record's day (YYYY-MM-DD), quantity, points, note
 
 
@@ -422,7 +408,7 @@ def _year_records(year: int, code: str):
     return _in_year(year).where(DutyRecord.station_code == code)
 
 
-@_gc_paused()
+@gc_paused()
 def _plan(year: int, rs: RuleSet, code: str):
     wanted = _wanted(year, rs, code)
     live = _year_records(year, code).where(DutyRecord.source == "auto").select(
@@ -519,7 +505,7 @@ def preview_recompute(year: int) -> RecomputePlan:
     return _preview(year, code, new_rules, _plan(year, new_rules, code))
 
 
-@_gc_paused()
+@gc_paused()
 def _preview(year: int, code: str, new_rules: RuleSet, planned, listed: bool = True) -> RecomputePlan:
     """The plan of ``planned``: its records (``listed``; else none) and the raw points that move,
     counted from sums per deputy and indicator (a year is a quarter of a million records at 100k)."""
@@ -596,7 +582,7 @@ _AUTO_FIELDS = (DutyRecord.uid, DutyRecord.deputy_uid, DutyRecord.date, DutyReco
 _INSERT_CHUNK = 20_000
 
 
-@_gc_paused()
+@gc_paused()
 def _apply(year: int, rs: RuleSet, code: str, manual_too: bool = True, planned=None) -> int:
     """Bring the year's automatic records in line with the facts (``planned``: their :func:`_plan`,
     already made): new ones through the bulk path (one executemany), removals in one UPDATE,

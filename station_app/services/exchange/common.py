@@ -3,9 +3,11 @@ PostgreSQL alike), the rejection of a package."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable, Iterator
 
+from station_app.db import search
 from station_app.db.connection import database, is_sqlite
 
 CHUNK = 5000  # rows per read / per merge step
@@ -57,6 +59,22 @@ def _in(n: int) -> str:
 def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
     for i in range(0, len(items), size):
         yield items[i:i + size]
+
+
+# search.split_chars' runs of spaces and punctuation, but never across \x01 (the texts' separator)
+_NON_WORD_BUT_SEPARATOR = re.compile(r"(?:[^\w\x01]|_)+")
+
+
+def split_many(texts: list[str]) -> list[str]:
+    """``[search.split_chars(t) for t in texts]``, split as one text (two calls into C for a
+    whole chunk instead of two a row): the texts joined by ``\x01``, which no run of punctuation
+    swallows, and cut there again. A text holding ``\x01`` itself (a package the checks reject)
+    would cut wrong: the count tells, and each text is then split on its own."""
+    spaced = " " + " ".join(_NON_WORD_BUT_SEPARATOR.sub(search.SEP, "\x01".join(texts))) + " "
+    parts = spaced.split("\x01")
+    if len(parts) != len(texts):
+        return [search.split_chars(t) for t in texts]
+    return [p[1:-1] for p in parts]
 
 
 def _station_filter() -> str:

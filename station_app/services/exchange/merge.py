@@ -25,9 +25,19 @@ from station_app.db.connection import database
 from station_app.db.models import Case, CaseEvent, Duty, Reception
 from station_app.domain import package as pk
 from station_app.services.exchange.codecs import BY_MODEL, CODECS, DUTY, ts
-from station_app.services.exchange.common import CHUNK, DUTY_NAMESPACE, _chunks, _in, _p, _q, _Reject, _table
+from station_app.services.exchange.common import (
+    CHUNK,
+    DUTY_NAMESPACE,
+    _chunks,
+    _in,
+    _p,
+    _q,
+    _Reject,
+    _table,
+    split_many,
+)
 from station_app.services.exchange.merge_receptions import _Receptions
-from station_app.services.exchange.verify import _member_lines
+from station_app.services.exchange.verify import _member_blocks
 
 
 @dataclass
@@ -241,26 +251,31 @@ class _Cases:
 
         def text(number, dept, content, ruid) -> str:
             name, village = people.get(ruid, ("", "")) if ruid else ("", "")
-            return search.split_chars(case_service.search_words(number, dept or "", content, name or "", village or ""))
+            return case_service.search_words(number, dept or "", content, name or "", village or "")
+
+        def index_rows(rowids: list[int], texts: list[str]):
+            return zip(rowids, split_many(texts), strict=True)
 
         if newer:
-            unindex = [(e.id, text(e.number, e.department, e.content, e.reception_uid))
-                       for _r, e in newer if e.deleted_at is None]
-            if unindex:
+            old = [(e.id, text(e.number, e.department, e.content, e.reception_uid))
+                   for _r, e in newer if e.deleted_at is None]
+            if old:
                 database.cursor().executemany(f"INSERT INTO {fts}({fts}, rowid, body) VALUES ('delete', ?, ?)",
-                                              unindex)
+                                              index_rows([i for i, _t in old], [t for _i, t in old]))
             self.m.write(Case, to_row, [], newer)
-            database.cursor().executemany(search.bulk_index_sql(fts), [
-                (e.id, text(r["number"], r["department"], r["content"], r["reception_uid"]))
-                for r, e in newer if r["deleted_at"] is None])
+            live = [(e.id, r) for r, e in newer if r["deleted_at"] is None]
+            database.cursor().executemany(search.bulk_index_sql(fts), index_rows(
+                [i for i, _r in live],
+                [text(r["number"], r["department"], r["content"], r["reception_uid"]) for _i, r in live]))
         if new:
             self.m.write(Case, to_row, new, [])
             uids = [r["uid"] for r in new]
             ids = dict(database.execute_sql(f"SELECT {_q('uid')}, {_q('id')} FROM {_table(Case)} "
                                             f"WHERE {_q('uid')} IN {_in(len(uids))}", uids).fetchall())
-            database.cursor().executemany(search.bulk_index_sql(fts), [
-                (ids[r["uid"]], text(r["number"], r["department"], r["content"], r["reception_uid"]))
-                for r in new if r["deleted_at"] is None])
+            live_new = [r for r in new if r["deleted_at"] is None]
+            database.cursor().executemany(search.bulk_index_sql(fts), index_rows(
+                [ids[r["uid"]] for r in live_new],
+                [text(r["number"], r["department"], r["content"], r["reception_uid"]) for r in live_new]))
 
 
 def _batches(zf, manifest: pk.Manifest, table: str) -> Iterator[list[dict]]:
@@ -271,11 +286,11 @@ def _batches(zf, manifest: pk.Manifest, table: str) -> Iterator[list[dict]]:
     if name not in manifest.files:  # an optional table an older package lacks (pk.OPTIONAL_TABLES)
         return
     lines: list[bytes] = []
-    for line in _member_lines(zf, name, manifest.files[name]):
-        lines.append(line)
-        if len(lines) >= CHUNK:
-            yield _parse_batch(name, lines)
-            lines = []
+    for block, _marked in _member_blocks(zf, name, manifest.files[name], mark=False):
+        lines += block
+        while len(lines) >= CHUNK:
+            yield _parse_batch(name, lines[:CHUNK])
+            del lines[:CHUNK]
     if lines:
         yield _parse_batch(name, lines)
 

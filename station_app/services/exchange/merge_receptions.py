@@ -4,6 +4,7 @@ keyword index row; a visitor or village renamed re-indexes the cases of the rece
 
 from __future__ import annotations
 
+import datetime as dt
 from types import SimpleNamespace
 
 from station_app.db import search
@@ -12,14 +13,35 @@ from station_app.db.connection import database
 from station_app.db.models import Case, Reception, ReceptionDeputy
 from station_app.domain import clock
 from station_app.services.exchange.codecs import CODECS, text, ts
-from station_app.services.exchange.common import _chunks, _in, _p, _q, _table
+from station_app.services.exchange.common import _chunks, _in, _p, _q, _table, split_many
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+_MICROSECOND = dt.timedelta(microseconds=1)
+_fromiso = dt.datetime.fromisoformat
 
 
-def _index_text(search_text, r: dict) -> str:
-    """A reception record's keyword index text."""
-    return search.split_chars(search_text(SimpleNamespace(
+def _search_text(search_text, r: dict) -> str:
+    """A reception record's keyword text (before it is split into characters)."""
+    return search_text(SimpleNamespace(
         visitor_name=r["visitor_name"], visitor_phone=text(r["visitor_phone"]), village=text(r["village"]),
-        summary=text(r["summary"]))))
+        summary=text(r["summary"])))
+
+
+def _time_keys(records: list[dict]) -> list[int]:
+    """:func:`~station_app.services.receptions.time_key` of each record's ``received_at``: an aware
+    time's microseconds since 1970 do not depend on the zone it is written in, so a time in our
+    stored form is read once by ``fromisoformat`` (not parsed, moved into the local zone and moved
+    again); any other form goes the services' way."""
+    from station_app.services.receptions import time_key
+
+    out = []
+    for r in records:
+        v = r["received_at"]
+        if len(v) == 32 and v[19] == "." and v[26:] == "+08:00":
+            out.append((_fromiso(v) - _EPOCH) // _MICROSECOND)
+        else:
+            out.append(time_key(clock.parse_ts(v)))
+    return out
 
 
 class _Receptions:
@@ -57,13 +79,14 @@ class _Receptions:
                     visitor_name=e.visitor_name, visitor_phone=e.visitor_phone, village=e.village,
                     summary=e.summary)))))
             if r["deleted_at"] is None:
-                index.append((key, _index_text(search_text, r)))
+                index.append((key, _search_text(search_text, r)))
         fts = self.m.fts
         if fts and unindex:
             database.cursor().executemany(f"INSERT INTO {FTS}({FTS}, rowid, body) VALUES ('delete', ?, ?)", unindex)
         database.cursor().executemany(self.m.update_sql(Reception), rows)
         if fts and index:
-            database.cursor().executemany(search.bulk_index_sql(FTS), index)
+            database.cursor().executemany(search.bulk_index_sql(FTS), zip(
+                [k for k, _t in index], split_many([t for _k, t in index]), strict=True))
         uids = [r["uid"] for r, _e in newer]
         database.execute_sql(f"DELETE FROM {_table(ReceptionDeputy)} WHERE {_q('reception_uid')} "
                              f"IN {_in(len(uids))}", uids)
@@ -81,8 +104,9 @@ class _Receptions:
         bulk_insert(Reception, CODECS["receptions"].fields, [to_row(r, k) for r, k in zip(new, keys, strict=True)])
         self._mirror(new)
         if self.m.fts:
-            database.cursor().executemany(search.bulk_index_sql(FTS), [
-                (k, _index_text(search_text, r)) for r, k in zip(new, keys, strict=True) if r["deleted_at"] is None])
+            live = [(k, r) for r, k in zip(new, keys, strict=True) if r["deleted_at"] is None]
+            database.cursor().executemany(search.bulk_index_sql(FTS), zip(
+                [k for k, _r in live], split_many([_search_text(search_text, r) for _k, r in live]), strict=True))
 
     def _sort_keys(self, records: list[dict]) -> list[int]:
         """A free ``sort_key`` per reception, as ``free_sort_key`` gives a single save: its
@@ -90,9 +114,7 @@ class _Receptions:
         highest key in that second. Found for the whole chunk with a few queries: the keys taken,
         the highest key in each second hit (a county's stations often share a minute), then a check
         that the moved keys are free (moved on by a microsecond while not, rare)."""
-        from station_app.services.receptions import time_key
-
-        keys = [time_key(clock.parse_ts(r["received_at"])) for r in records]
+        keys = _time_keys(records)
         taken = self._taken(set(keys))
         tops = self._tops(sorted({k for k in keys if k in taken}))
         start = [tops[k] + 1 if k in taken else k for k in keys]

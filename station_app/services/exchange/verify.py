@@ -14,13 +14,14 @@ import queue
 import threading
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from multiprocessing.pool import AsyncResult, Pool
 
 import orjson
 import pyzipper
 
+from station_app.db import loading
 from station_app.db.connection import database
 from station_app.domain import package as pk
 from station_app.domain import package_safety as safety
@@ -249,21 +250,38 @@ def _check_hashes(zf, files: dict[str, dict], step, reopen=None, workers: int = 
             t.join()
 
 
-def _member_lines(zf, name: str, entry: dict) -> Iterator[bytes]:
-    """The lines of a .jsonl member, checking its sha256 and count at the end."""
+def _member_blocks(zf, name: str, entry: dict, mark: bool = True) -> Iterator[tuple[list[bytes], bool]]:
+    """The lines of a .jsonl member a block at a time, checking its sha256 and count at the end.
+    With each list of lines: whether any of them may hold a forbidden character, by the first
+    test of :func:`~station_app.domain.package_safety.line_suspect` (a byte every hit starts
+    with) run once over the block, so that the lines of a clean block need no test of their own
+    (``mark`` False: no test, every list marked)."""
     sha = hashlib.sha256()
     n = 0
     carry = b""
+    carry_marked = False
+    starts = safety._SUSPECT_START.search  # line_suspect's first test
     for block in _read_member(zf, name):
         sha.update(block)
+        marked = not mark or starts(block) is not None
         parts = (carry + block).split(b"\n")
         carry = parts.pop()
         n += len(parts)
-        yield from parts
+        if parts:
+            yield parts, marked or carry_marked
+            carry_marked = marked
+        else:
+            carry_marked = marked or carry_marked
     if carry:
         n += 1
-        yield carry
+        yield [carry], carry_marked
     _check_entry(name, entry, sha, n)
+
+
+def _member_lines(zf, name: str, entry: dict) -> Iterator[bytes]:
+    """The lines of a .jsonl member, checking its sha256 and count at the end."""
+    for lines, _marked in _member_blocks(zf, name, entry, mark=False):
+        yield from lines
 
 
 def _records(zf, manifest: pk.Manifest, table: str) -> Iterator[tuple[int, dict]]:
@@ -273,33 +291,27 @@ def _records(zf, manifest: pk.Manifest, table: str) -> Iterator[tuple[int, dict]
     if name not in manifest.files:  # an optional table an older package lacks (pk.OPTIONAL_TABLES)
         return
     bad: _Reject | None = None
-    for i, line in enumerate(_member_lines(zf, name, manifest.files[name]), start=1):
-        if bad is not None:
-            continue
-        if i == 1 and line.startswith(b"\xef\xbb\xbf"):
-            bad = _Reject(f"{name} 不能以 BOM 开头（应为不带 BOM 的 UTF-8）")
-            continue
-        try:
-            rec = orjson.loads(line)
-        except (UnicodeDecodeError, ValueError):  # orjson.JSONDecodeError is a ValueError
-            bad = _Reject(f"{name} 第 {i} 行不是有效的 UTF-8 JSON")
-            continue
-        if safety.line_suspect(line) and (why := safety.text_fault(rec)):
-            bad = _Reject(f"{pk.TABLE_LABELS[table]}（{name} 第 {i} 行）的{why}（可能用来伪装文字），已拒绝")
-            continue
-        yield i, rec
+    loads, suspect = orjson.loads, safety.line_suspect
+    i = 0
+    for lines, marked in _member_blocks(zf, name, manifest.files[name]):
+        for line in lines:
+            i += 1
+            if bad is not None:
+                continue
+            if i == 1 and line.startswith(b"\xef\xbb\xbf"):
+                bad = _Reject(f"{name} 不能以 BOM 开头（应为不带 BOM 的 UTF-8）")
+                continue
+            try:
+                rec = loads(line)
+            except (UnicodeDecodeError, ValueError):  # orjson.JSONDecodeError is a ValueError
+                bad = _Reject(f"{name} 第 {i} 行不是有效的 UTF-8 JSON")
+                continue
+            if marked and suspect(line) and (why := safety.text_fault(rec)):
+                bad = _Reject(f"{pk.TABLE_LABELS[table]}（{name} 第 {i} 行）的{why}（可能用来伪装文字），已拒绝")
+                continue
+            yield i, rec
     if bad is not None:
         raise bad
-
-
-def _ref_values(rec: dict, path: str) -> Iterable[str]:
-    if "." in path:
-        outer, inner = path.split(".", 1)
-        return [item[inner] for item in rec.get(outer) or ()]
-    v = rec.get(path)
-    if v is None:
-        return ()
-    return v if isinstance(v, list) else (v,)
 
 
 class _Checker:
@@ -355,23 +367,30 @@ class _Checker:
         check = pk.validator(table)
         code = self.code
         files = self.manifest.files
-        refs = pk.REFERENCES[table]
         att_fields = pk.ATTACHMENT_FIELDS.get(table, ())
         label, member = pk.TABLE_LABELS[table], pk.data_member(table)
         uids, pending, outside = self.uids, self.pending, self.outside
         seen: set[str] = set()
         uids[table] = seen
-        # each reference's uid sets, taken once: the tables before this one and this one (a later
-        # table has none yet: what it would resolve stays pending until after the merge)
-        ref_sets = [(path, targets, [uids[t] for t in targets if t in uids]) for path, targets in refs]
+        refs = self._reference_plan(table)
+        # the future guard's quick test: a time in our stored form compares as text with the limit
+        # (the guard's own fast path); anything else, and a day's duty rows, go to the guard itself
+        fault = self.future.fault
+        limit = self.future.limit_ts if self.future.limit_ts.endswith("+08:00") else ""
+        whole = not limit or any(f.name == "duties" for f in pk.SPECS[table])
         for i, rec in lines:
             try:
                 check(rec)
             except pk.RecordError as exc:
                 raise _Reject(f"{label}（{member} 第 {i} 行）：{exc}") from None
-            why = self.future.fault(rec)
-            if why:
-                raise _Reject(f"{label}（{member} 第 {i} 行）的{why}，已拒绝")
+            # check() passed: created_at and updated_at are texts, deleted_at a text or None
+            c, u, d = rec["created_at"], rec["updated_at"], rec.get("deleted_at")
+            if whole or "duties" in rec or not (len(c) == 32 and c[26:] == "+08:00" and c <= limit
+                             and len(u) == 32 and u[26:] == "+08:00" and u <= limit
+                             and (d is None or (len(d) == 32 and d[26:] == "+08:00" and d <= limit))):
+                why = fault(rec)
+                if why:
+                    raise _Reject(f"{label}（{member} 第 {i} 行）的{why}，已拒绝")
             if rec["station_code"] != code:
                 raise _Reject(f"{label}（{member} 第 {i} 行）属于站点 {rec['station_code']}，"
                               f"与数据包的站点 {code} 不一致")
@@ -379,10 +398,22 @@ class _Checker:
             if uid in seen:
                 raise _Reject(f"{label}（{member} 第 {i} 行）：记录编号 {uid} 重复")
             seen.add(uid)
-            for path, targets, sets in ref_sets:
-                for v in _ref_values(rec, path):
-                    if not any(v in known for known in sets):
-                        pending.setdefault((table, path, targets), set()).add(v)
+            for name, inner, one, sets, key in refs:
+                v = rec.get(name)
+                if v is None:
+                    continue
+                if inner is not None:
+                    v = [item[inner] for item in v]
+                elif type(v) is not list:
+                    v = (v,)
+                for x in v:
+                    if x in one:
+                        continue
+                    for known in sets:
+                        if x in known:
+                            break
+                    else:
+                        pending.setdefault(key, set()).add(x)
             for f in att_fields:
                 ref = rec.get(f)
                 if ref and (why := safety.attachment_type_fault(ref)):
@@ -390,6 +421,19 @@ class _Checker:
                 if ref and ref not in files:
                     outside.setdefault(ref, f"{label}（{member} 第 {i} 行）")
             yield rec
+
+    def _reference_plan(self, table: str) -> list[tuple]:
+        """Each reference of ``table`` as ``(field, inner field or None, first uid set, the other
+        uid sets, pending key)``: the uid sets of the tables before this one and of this one, taken
+        once (a later table has none yet: what it would resolve stays pending until after the
+        merge); a field ``outer.inner`` names a list of objects."""
+        plan = []
+        for path, targets in pk.REFERENCES[table]:
+            sets = [self.uids[t] for t in targets if t in self.uids]
+            one = sets.pop(0) if sets else frozenset()
+            name, _dot, inner = path.partition(".")
+            plan.append((name, inner or None, one, sets, (table, path, targets)))
+        return plan
 
 
 @dataclass
@@ -407,7 +451,7 @@ def _check_package(path: str, password: str | None) -> _Verdict:
     child process, beside the merge)."""
     try:
         zf = _open_zip(path, password)
-        with zf:
+        with zf, loading.gc_paused():
             checker = _Checker(zf, _read_manifest(zf, bool(password)))
             checker.run()
     except _Reject as exc:
