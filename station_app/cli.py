@@ -13,13 +13,11 @@ from pathlib import Path
 
 from station_app import APP_TITLE, __version__
 from station_app.cli_args import ArgumentsWrong
-from station_app.cli_exchange import add_password_arguments, export_password, import_password
-from station_app.cli_holidays import add_holidays_parser, cmd_holidays
-from station_app.cli_points import add_points_parser, cmd_points
-from station_app.cli_print import _date, add_print_parser, cmd_print, station_in_view
 from station_app.core.crashlog import write_crash_log as _write_crash_log
 from station_app.core.errors import KnownError
 
+# the subcommands' modules (cli_exchange, cli_holidays, cli_points, cli_print) are imported where
+# a subcommand is parsed or run: a start of the GUI needs none of them before its window paints
 log = logging.getLogger("station_app")
 
 
@@ -79,6 +77,11 @@ def chinese_error(message: str) -> str:
 
 def build_parser(subcommands: bool = True) -> argparse.ArgumentParser:
     """The whole command line; without ``subcommands`` only the options of a start of the GUI."""
+    from station_app.cli_exchange import add_password_arguments
+    from station_app.cli_holidays import add_holidays_parser
+    from station_app.cli_points import add_points_parser
+    from station_app.cli_print import _date, add_print_parser
+
     parser = _Parser(prog="station-app", exit_on_error=subcommands, description=f"{APP_TITLE} {__version__} — 人大代表联络站日常工作软件（离线）",
                      epilog="不带子命令时启动图形界面。")
     parser.add_argument("--version", action="version", version=f"{APP_TITLE} {__version__}", help="显示版本号并退出")
@@ -251,6 +254,8 @@ def cmd_stats(args) -> int:
     from station_app.services import stats
 
     _open(args.db)
+    from station_app.cli_print import station_in_view
+
     code = station_in_view(args.station, county=True)  # 全县 (all): every station, by_station beside
     result = stats.statistics(args.date_from, args.date_to, code, breakdowns=False)  # neither prints them
     if args.json:
@@ -272,6 +277,8 @@ def cmd_export(args) -> int:
 
     _open(args.db)
     home = home_station()
+    from station_app.cli_exchange import export_password
+
     password = export_password(args, home.code if home else None)
     result = exchange.export_package(args.out, date_from=args.date_from, date_to=args.date_to, full=args.full,
                                      password=password, reports=args.reports)
@@ -295,6 +302,8 @@ def cmd_import(args) -> int:
     from station_app.services import exchange
 
     refuse_if_held(args.db, "导入数据包")
+    from station_app.cli_exchange import import_password
+
     password = import_password(args)
     file = sqlite_file_of(args.db)
     new_file = file if file is not None and not file.exists() else None  # made by this command
@@ -343,6 +352,24 @@ def _missing_database(args) -> str | None:
     if file is not None and not file.exists():
         return f"找不到数据库：{file}（请检查 --db 的路径；只有 demo、import 和图形界面会新建数据库）"
     return None
+
+
+def cmd_holidays(args) -> int:
+    from station_app.cli_holidays import cmd_holidays as run
+
+    return run(args)
+
+
+def cmd_print(args) -> int:
+    from station_app.cli_print import cmd_print as run
+
+    return run(args)
+
+
+def cmd_points(args) -> int:
+    from station_app.cli_points import cmd_points as run
+
+    return run(args)
 
 
 COMMANDS = {"holidays": cmd_holidays, "export": cmd_export, "import": cmd_import, "demo": cmd_demo, "stats": cmd_stats, "check": cmd_check, "backup": cmd_backup, "restore": cmd_restore,

@@ -24,8 +24,8 @@ import datetime as dt
 import os
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from station_app.core.paths import sqlite_file_of
 from station_app.errors import DatabaseError
@@ -45,8 +45,7 @@ def _host() -> str:
     return socket.gethostname()
 
 
-@dataclass(frozen=True)
-class Holder:
+class Holder(NamedTuple):  # a named tuple, not a dataclass: read before a start's first paint (issue 21)
     pid: int
     program: str
     host: str

@@ -8,16 +8,15 @@ the audit log names the operating-system user.
 from __future__ import annotations
 
 import contextvars
-import getpass
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from station_app.domain.roles import PERMISSION_LABELS, Permission, Role, allows
 from station_app.errors import KnownError
 
 
-@dataclass(frozen=True)
-class Actor:
-    """The logged-in user as services see it."""
+class Actor(NamedTuple):
+    """The logged-in user as services see it (a named tuple, not a dataclass: this module is read
+    before a start's first paint, where dataclasses would be the only user of its module)."""
 
     username: str
     role: Role
@@ -59,6 +58,8 @@ def current_actor() -> str:
     if name:
         return name
     try:
+        import getpass
+
         return getpass.getuser() or "联络员"
     except Exception:
         return "联络员"

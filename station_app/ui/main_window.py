@@ -9,10 +9,9 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Protocol, cast, runtime_checkable
 
 from PySide6.QtCore import QCoreApplication, QEvent, QLockFile, QSettings, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -597,7 +596,9 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow([k for k, _t, _c in PAGES].index(key))
 
     # -- menus --------------------------------------------------------------------------------
-    def _action(self, menu, text: str, slot, shortcut: QKeySequence.StandardKey | str | None = None) -> QAction:
+    def _action(self, menu, text: str, slot, shortcut: str | None = None) -> QAction:
+        """A menu's action; ``shortcut``: a key sequence ("Ctrl+1") or the name of one of
+        ``QKeySequence.StandardKey`` ("std:New")."""
         act = QAction(text, self)
         if shortcut is not None:  # set by attach(): the first shortcut makes PySide's enums of keys
             self._shortcuts.append((act, shortcut))  # (~30 ms), and the menus wait for the data anyway
@@ -606,16 +607,19 @@ class MainWindow(QMainWindow):
         return act
 
     def _set_shortcuts(self) -> None:
+        from PySide6.QtGui import QKeySequence  # its class and enums: not before the first paint
+
         for act, shortcut in self._shortcuts:
-            act.setShortcut(QKeySequence(shortcut))
+            name = shortcut.removeprefix("std:")
+            act.setShortcut(QKeySequence(getattr(QKeySequence.StandardKey, name) if name != shortcut else shortcut))
         self._shortcuts.clear()
 
     def _build_menus(self) -> None:
-        self._shortcuts: list[tuple[QAction, QKeySequence.StandardKey | str]] = []
+        self._shortcuts: list[tuple[QAction, str]] = []
         bar = self.menuBar()
         m = bar.addMenu(self.tr("文件(&F)"))
-        self.act_new = self._action(m, self.tr("新增代表…"), self.new_deputy, QKeySequence.StandardKey.New)
-        self.act_print = self._action(m, self.tr("打印…"), self.print_current, QKeySequence.StandardKey.Print)
+        self.act_new = self._action(m, self.tr("新增代表…"), self.new_deputy, "std:New")
+        self.act_print = self._action(m, self.tr("打印…"), self.print_current, "std:Print")
         m.addSeparator()
         self._action(m, self.tr("备份数据库…"), self.backup_database)
         self._action(m, self.tr("从备份恢复…"), self.restore_database)
@@ -623,9 +627,9 @@ class MainWindow(QMainWindow):
         self.act_users = self._action(m, self.tr("用户管理…"), self.manage_users)
         self.act_password = self._action(m, self.tr("修改密码…"), self.change_password)
         m.addSeparator()
-        self._action(m, self.tr("退出"), self.close, QKeySequence.StandardKey.Quit)
+        self._action(m, self.tr("退出"), self.close, "std:Quit")
         m = bar.addMenu(self.tr("编辑(&E)"))
-        self.act_find = self._action(m, self.tr("查找代表"), self.find_deputy, QKeySequence.StandardKey.Find)
+        self.act_find = self._action(m, self.tr("查找代表"), self.find_deputy, "std:Find")
         m = bar.addMenu(self.tr("查看(&V)"))
         for i, (key, title, _c) in enumerate(PAGES):
             self._action(m, self.tr(title), lambda _=False, k=key: self.show_page(k), f"Ctrl+{i + 1}" if i < 9 else None)
@@ -654,6 +658,8 @@ class MainWindow(QMainWindow):
                                                 f"{self.tr('数据库')}：{self.db_url}")
 
     def backup_database(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         from station_app.services.backup import backup
 
         path, _ = QFileDialog.getSaveFileName(self, self.tr("备份数据库到"), self.tr("联络站备份.db"),
