@@ -43,7 +43,7 @@ def sizes(work: Path) -> dict[str, dict[str, list[str]]]:
             "check": ["--size", "small", "--runs", "1"],
         },
         "full": {
-            "start": ["--sizes", "10000,1000000", "--runs", "7", "--work", str(start)]
+            "start": ["--sizes", "10000,1000000", "--runs", "15", "--work", str(start)]
                      + (["--county", str(county)] if county.exists() else []),
             "board": ["--deputies", "60", "--runs", "5"],
             "exchange": ["--receptions", "100000", "--runs", "3", "--work", str(work / "exchange100k")],

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from station_app import APP_TITLE, __version__
 from station_app.cli_args import ArgumentsWrong
-from station_app.core.crashlog import write_crash_log as _write_crash_log
 from station_app.core.errors import KnownError
 
 # the subcommands' modules (cli_exchange, cli_holidays, cli_points, cli_print) are imported where
@@ -77,11 +76,6 @@ def chinese_error(message: str) -> str:
 
 def build_parser(subcommands: bool = True) -> argparse.ArgumentParser:
     """The whole command line; without ``subcommands`` only the options of a start of the GUI."""
-    from station_app.cli_exchange import add_password_arguments
-    from station_app.cli_holidays import add_holidays_parser
-    from station_app.cli_points import add_points_parser
-    from station_app.cli_print import _date, add_print_parser
-
     parser = _Parser(prog="station-app", exit_on_error=subcommands, description=f"{APP_TITLE} {__version__} — 人大代表联络站日常工作软件（离线）",
                      epilog="不带子命令时启动图形界面。")
     parser.add_argument("--version", action="version", version=f"{APP_TITLE} {__version__}", help="显示版本号并退出")
@@ -92,6 +86,11 @@ def build_parser(subcommands: bool = True) -> argparse.ArgumentParser:
     if not subcommands:
         parser.set_defaults(command=None)
         return parser
+    from station_app.cli_exchange import add_password_arguments
+    from station_app.cli_holidays import add_holidays_parser
+    from station_app.cli_points import add_points_parser
+    from station_app.cli_print import _date, add_print_parser
+
     sub = parser.add_subparsers(dest="command", metavar="子命令", parser_class=_Parser)
 
     p = sub.add_parser("demo", help="生成演示数据（确定性的中文示例数据）")
@@ -427,7 +426,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception:  # a bug: say so plainly, keep the traceback
         text = traceback.format_exc()
         print("程序内部错误（请把下面的信息发给维护人员）：\n" + text, file=sys.stderr)
-        _write_crash_log(text)
+        from station_app.core.crashlog import write_crash_log
+
+        write_crash_log(text)
         return 1
 
 

@@ -8,7 +8,7 @@ import traceback
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from station_app import APP_NAME, APP_TITLE, __version__
 from station_app.resources import FONT_FAMILY, font_path, resource_path
@@ -60,6 +60,8 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 def _excepthook(exc_type, exc, tb) -> None:
     """A bug: log it with the traceback to the data dir and show it, never swallow it."""
+    from PySide6.QtWidgets import QMessageBox
+
     from station_app.core.crashlog import write_crash_log
 
     text = "".join(traceback.format_exception(exc_type, exc, tb))

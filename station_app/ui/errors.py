@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from station_app import APP_TITLE
 from station_app.errors import KnownError
@@ -25,5 +25,7 @@ def report(exc: BaseException, parent: QWidget | None = None, title: str | None 
     if show is not None:
         show(exc.message)
     else:
+        from PySide6.QtWidgets import QMessageBox  # here: a start paints its window before any box is needed
+
         QMessageBox.warning(parent, title or APP_TITLE, exc.message)
     return exc.message

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QMessageBox,
     QScrollArea,
     QSizePolicy,
     QStackedWidget,
@@ -468,6 +467,8 @@ class MainWindow(QMainWindow):
         from station_app.ui.dialogs.login_dialog import PasswordDialog
 
         if PasswordDialog(self).exec():
+            from PySide6.QtWidgets import QMessageBox  # made on first use: not before the window paints
+
             QMessageBox.information(self, self.tr("修改密码"), self.tr("密码已修改。"))
 
     # -- the station in view ------------------------------------------------------------------
@@ -654,6 +655,8 @@ class MainWindow(QMainWindow):
         self.deputies.focus_search()
 
     def about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox  # made on first use: not before the window paints
+
         QMessageBox.about(self, self.tr("关于"), f"{APP_TITLE} {__version__}\n{self.tr('人大代表联络站日常工作软件（离线版）')}\n"
                                                 f"{self.tr('数据库')}：{self.db_url}")
 
@@ -671,6 +674,8 @@ class MainWindow(QMainWindow):
         except KnownError as exc:
             report(exc, self, self.tr("备份失败"))
             return
+        from PySide6.QtWidgets import QMessageBox  # made on first use: not before the window paints
+
         QMessageBox.information(self, self.tr("备份完成"), self.tr("已备份并校验：{0}").format(path))
 
     def restore_database(self) -> None:
@@ -755,6 +760,8 @@ class MainWindow(QMainWindow):
         briefly; still running after that, the clerk is asked whether to quit anyway."""
         if not self.running_work() or QThreadPool.globalInstance().waitForDone(CLOSE_WAIT_MS):
             return True
+        from PySide6.QtWidgets import QMessageBox  # made on first use: not before the window paints
+
         answer = QMessageBox.question(
             self, self.tr("退出"),
             self.tr("仍有工作在进行（{0} 项，如导出、打印或统计），确定要退出吗？").format(self.running_work()),

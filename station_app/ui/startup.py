@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QCoreApplication, QEvent, QLockFile, QObject, QTimer, Signal
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from station_app import APP_TITLE
 from station_app.core.paths import sqlite_file_of
@@ -48,6 +48,8 @@ def take_lock(url: str, parent: QWidget | None = None) -> QLockFile | None | boo
         return lock
     info = lock.getLockInfo()
     who = Holder(int(info[0]), str(info[2]), str(info[1]), None).describe() if info and info[0] else ""
+    from PySide6.QtWidgets import QMessageBox  # made on first use: not before the window paints
+
     QMessageBox.warning(
         parent, APP_TITLE,
         _tr("这个数据库已经在另一个窗口中打开：{0}。\n\n请切换到那个窗口继续工作；"
@@ -58,6 +60,8 @@ def take_lock(url: str, parent: QWidget | None = None) -> QLockFile | None | boo
 def _offer_backup(parent: QWidget | None, url: str, text: str, no_backup: str, question: str, no_label: str):
     """Damage told in ``text``: the newest good backup offered (its date, file and contents), or
     ``no_backup`` said when there is none. The backup the clerk chose to restore, or None."""
+    from PySide6.QtWidgets import QMessageBox  # made on first use: not before the window paints
+
     from station_app.services.backup_store import newest_good_backup
 
     best = newest_good_backup(url)
@@ -77,6 +81,8 @@ def _offer_backup(parent: QWidget | None, url: str, text: str, no_backup: str, q
 def restore_at_start(parent: QWidget | None, url: str, findings: list[str]) -> bool:
     """The database file is damaged: offer the newest good backup. True when the database was
     restored (and may be opened now)."""
+    from PySide6.QtWidgets import QMessageBox  # made on first use: not before the window paints
+
     from station_app.services.backup import restore
 
     best = _offer_backup(parent, url, _tr("数据库文件已损坏，不能正常打开：\n{0}").format("\n".join("· " + f for f in findings)),
@@ -117,6 +123,8 @@ def check_in_background(window, url: str) -> None:
 def damaged_while_open(window, url: str, found: list[str]) -> None:
     """The background check found damage in the open database: the newest good backup, restored
     in place on the clerk's word (the damaged file is set aside as it is), or 备份与恢复."""
+    from PySide6.QtWidgets import QMessageBox  # made on first use: not before the window paints
+
     from station_app.services.backup import note_restored, restore
     from station_app.services.session import close_database, open_database
 
@@ -237,6 +245,8 @@ def _one_by_one(window, steps: list) -> None:
 def _open(url: str, parent: QWidget | None) -> bool:
     """The login (an encrypted file opens at it), the database opened and migrated (a file SQLite
     cannot read: a backup offered), the login of a plain database with users. False: given up."""
+    from PySide6.QtWidgets import QMessageBox  # made on first use: not before the window paints
+
     from station_app.services import health
     from station_app.services.session import open_database
 
@@ -289,6 +299,8 @@ def log_in(url: str, parent: QWidget | None = None) -> bool:
 def offer_encryption(url: str, password: str) -> None:
     """A 管理员 logged into a plain database file: encrypt it now (issue 19)? Yes gives a new
     one-time recovery code; No asks again at the next login."""
+    from PySide6.QtWidgets import QMessageBox  # made on first use: not before the window paints
+
     from station_app.services import users
     from station_app.ui.dialogs.login_dialog import RecoveryCodeDialog
 
