@@ -12,7 +12,10 @@ then, interleaved, ``--runs`` fresh processes each of:
   Then, as the event loop would, until the worker has imported the data layer and the window has
   its data (the login check, the database opened and migrated, 首页 and the station bar):
   **data in**; and until 首页's tiles have their figures (from another worker): **tiles filled**.
-  Our package is byte-compiled first, as an installed program is.
+  Our package is byte-compiled first, as an installed program is. Before each process the
+  kernel's pending writes are flushed (``os.sync()``, untimed): a bench before this one may have
+  written gigabytes, and a start that creates its lock file while they are written back waits on
+  the disk (measured: 145–233 ms for the same start, against 145–153 ms once flushed).
 
 Prints per size: raw, ours painted / data in / tiles, the ratio painted/raw against the goal
 (≤ 1.3×; met only if neither peewee nor db/connection.py was imported before the paint), the
@@ -131,6 +134,10 @@ def compile_bytecode() -> None:
 def run(code: str, *args: str) -> dict:
     env = dict(os.environ, PYTHONPATH=str(ROOT), QT_QPA_PLATFORM="offscreen")
     env.pop("PYTHONDONTWRITEBYTECODE", None)
+    # no start begins while the kernel still writes back what came before (a bench before this one
+    # copied gigabytes; a start that creates its lock file then waits on the disk): flushed first,
+    # untimed, for raw and ours alike
+    os.sync()
     t0 = time.time()
     out = subprocess.run([sys.executable, "-c", code, str(t0), *args], capture_output=True, text=True, env=env,
                          timeout=900)
