@@ -13,6 +13,8 @@ from PySide6.QtWidgets import QApplication
 from station_app import APP_NAME, APP_TITLE, __version__
 from station_app.resources import FONT_FAMILY, font_path, resource_path
 
+# QMessageBox is imported where a box is shown: PySide makes a class on first touch (~1.8 ms for
+# this one), and a start paints its window before any box is needed
 log = logging.getLogger(__name__)
 _translators: list[QTranslator] = []
 

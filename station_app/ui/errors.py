@@ -16,6 +16,8 @@ from station_app import APP_TITLE
 from station_app.errors import KnownError
 
 
+# QMessageBox is imported where a box is shown: PySide makes a class on first touch (~1.8 ms for
+# this one), and a start paints its window before any box is needed
 def report(exc: BaseException, parent: QWidget | None = None, title: str | None = None,
            show: Callable[[str], None] | None = None) -> str:
     """Show a known error's message (``show(message)`` or a warning box titled ``title``) and
@@ -25,7 +27,7 @@ def report(exc: BaseException, parent: QWidget | None = None, title: str | None 
     if show is not None:
         show(exc.message)
     else:
-        from PySide6.QtWidgets import QMessageBox  # here: a start paints its window before any box is needed
+        from PySide6.QtWidgets import QMessageBox
 
         QMessageBox.warning(parent, title or APP_TITLE, exc.message)
     return exc.message

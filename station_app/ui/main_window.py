@@ -33,6 +33,8 @@ from station_app.services import context, secret_store
 from station_app.ui import style
 from station_app.ui.errors import report
 
+# QMessageBox is imported where a box is shown: PySide makes a class on first touch (~1.8 ms for
+# this one), and a start paints its window before any box is needed
 # the data layer (services.station and what it brings: peewee, the models, the records) is imported
 # where it is used: a start paints this window's frame before it (MainWindow(attach=False), issue 21)
 if TYPE_CHECKING:
@@ -467,7 +469,7 @@ class MainWindow(QMainWindow):
         from station_app.ui.dialogs.login_dialog import PasswordDialog
 
         if PasswordDialog(self).exec():
-            from PySide6.QtWidgets import QMessageBox  # made on first use: not before the window paints
+            from PySide6.QtWidgets import QMessageBox
 
             QMessageBox.information(self, self.tr("修改密码"), self.tr("密码已修改。"))
 
@@ -655,7 +657,7 @@ class MainWindow(QMainWindow):
         self.deputies.focus_search()
 
     def about(self) -> None:
-        from PySide6.QtWidgets import QMessageBox  # made on first use: not before the window paints
+        from PySide6.QtWidgets import QMessageBox
 
         QMessageBox.about(self, self.tr("关于"), f"{APP_TITLE} {__version__}\n{self.tr('人大代表联络站日常工作软件（离线版）')}\n"
                                                 f"{self.tr('数据库')}：{self.db_url}")
@@ -674,7 +676,7 @@ class MainWindow(QMainWindow):
         except KnownError as exc:
             report(exc, self, self.tr("备份失败"))
             return
-        from PySide6.QtWidgets import QMessageBox  # made on first use: not before the window paints
+        from PySide6.QtWidgets import QMessageBox
 
         QMessageBox.information(self, self.tr("备份完成"), self.tr("已备份并校验：{0}").format(path))
 
@@ -760,7 +762,7 @@ class MainWindow(QMainWindow):
         briefly; still running after that, the clerk is asked whether to quit anyway."""
         if not self.running_work() or QThreadPool.globalInstance().waitForDone(CLOSE_WAIT_MS):
             return True
-        from PySide6.QtWidgets import QMessageBox  # made on first use: not before the window paints
+        from PySide6.QtWidgets import QMessageBox
 
         answer = QMessageBox.question(
             self, self.tr("退出"),

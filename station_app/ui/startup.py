@@ -28,6 +28,8 @@ from station_app.core.paths import sqlite_file_of
 from station_app.errors import KnownError
 from station_app.services.session import Holder, lock_path
 
+# QMessageBox is imported where a box is shown: PySide makes a class on first touch (~1.8 ms for
+# this one), and a start paints its window before any box is needed
 log = logging.getLogger(__name__)
 
 
@@ -48,7 +50,7 @@ def take_lock(url: str, parent: QWidget | None = None) -> QLockFile | None | boo
         return lock
     info = lock.getLockInfo()
     who = Holder(int(info[0]), str(info[2]), str(info[1]), None).describe() if info and info[0] else ""
-    from PySide6.QtWidgets import QMessageBox  # made on first use: not before the window paints
+    from PySide6.QtWidgets import QMessageBox
 
     QMessageBox.warning(
         parent, APP_TITLE,
@@ -60,7 +62,7 @@ def take_lock(url: str, parent: QWidget | None = None) -> QLockFile | None | boo
 def _offer_backup(parent: QWidget | None, url: str, text: str, no_backup: str, question: str, no_label: str):
     """Damage told in ``text``: the newest good backup offered (its date, file and contents), or
     ``no_backup`` said when there is none. The backup the clerk chose to restore, or None."""
-    from PySide6.QtWidgets import QMessageBox  # made on first use: not before the window paints
+    from PySide6.QtWidgets import QMessageBox
 
     from station_app.services.backup_store import newest_good_backup
 
@@ -81,7 +83,7 @@ def _offer_backup(parent: QWidget | None, url: str, text: str, no_backup: str, q
 def restore_at_start(parent: QWidget | None, url: str, findings: list[str]) -> bool:
     """The database file is damaged: offer the newest good backup. True when the database was
     restored (and may be opened now)."""
-    from PySide6.QtWidgets import QMessageBox  # made on first use: not before the window paints
+    from PySide6.QtWidgets import QMessageBox
 
     from station_app.services.backup import restore
 
@@ -123,7 +125,7 @@ def check_in_background(window, url: str) -> None:
 def damaged_while_open(window, url: str, found: list[str]) -> None:
     """The background check found damage in the open database: the newest good backup, restored
     in place on the clerk's word (the damaged file is set aside as it is), or 备份与恢复."""
-    from PySide6.QtWidgets import QMessageBox  # made on first use: not before the window paints
+    from PySide6.QtWidgets import QMessageBox
 
     from station_app.services.backup import note_restored, restore
     from station_app.services.session import close_database, open_database
@@ -245,7 +247,7 @@ def _one_by_one(window, steps: list) -> None:
 def _open(url: str, parent: QWidget | None) -> bool:
     """The login (an encrypted file opens at it), the database opened and migrated (a file SQLite
     cannot read: a backup offered), the login of a plain database with users. False: given up."""
-    from PySide6.QtWidgets import QMessageBox  # made on first use: not before the window paints
+    from PySide6.QtWidgets import QMessageBox
 
     from station_app.services import health
     from station_app.services.session import open_database
@@ -299,7 +301,7 @@ def log_in(url: str, parent: QWidget | None = None) -> bool:
 def offer_encryption(url: str, password: str) -> None:
     """A 管理员 logged into a plain database file: encrypt it now (issue 19)? Yes gives a new
     one-time recovery code; No asks again at the next login."""
-    from PySide6.QtWidgets import QMessageBox  # made on first use: not before the window paints
+    from PySide6.QtWidgets import QMessageBox
 
     from station_app.services import users
     from station_app.ui.dialogs.login_dialog import RecoveryCodeDialog
